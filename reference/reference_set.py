@@ -1,0 +1,81 @@
+"""Reference data: the organisation, budget codes and strategy that codes point to.
+
+A reference set is one table per sheet of the ``reference`` template. The project
+ships a default set (``reference/data/*.csv``, built from the seed documents);
+an admin replaces it with ``sms reference load FILE``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from templates import REFERENCE, Sheet
+
+DEFAULT_DIR = Path(__file__).with_name("data")
+NUMERIC_TYPES = {"integer", "number", "money", "month", "quarter"}
+
+
+def typed(sheet: Sheet, frame: pd.DataFrame) -> pd.DataFrame:
+    """Give a text-read table the column types of its sheet (codes stay text)."""
+    frame = frame.copy()
+    for col in sheet.columns:
+        if col.type in NUMERIC_TYPES:
+            values = pd.to_numeric(frame[col.key].replace("", None))
+            frame[col.key] = values.astype("Int64") if col.type != "number" else values
+    return frame
+
+
+@dataclass(frozen=True)
+class ReferenceSet:
+    tables: dict[str, pd.DataFrame]
+
+    @classmethod
+    def from_dir(cls, folder: Path = DEFAULT_DIR) -> ReferenceSet:
+        tables = {}
+        for sheet in REFERENCE.sheets:
+            frame = pd.read_csv(folder / f"{sheet.key}.csv", dtype=str, keep_default_na=False)
+            tables[sheet.key] = typed(sheet, frame[sheet.keys])
+        return cls(tables)
+
+    def __getitem__(self, sheet_key: str) -> pd.DataFrame:
+        return self.tables[sheet_key]
+
+    @cached_property
+    def _key_of(self) -> dict[str, str]:
+        return {s.key: s.primary_key[0] for s in REFERENCE.sheets}
+
+    def codes(self, sheet_key: str) -> list[str]:
+        return [str(v) for v in self.tables[sheet_key][self._key_of[sheet_key]]]
+
+    def labels(self, sheet_key: str, cost_center: str | None = None) -> list[str]:
+        """Dropdown entries "code name", restricted to one cost centre where that applies."""
+        frame = self.scoped(sheet_key, cost_center)
+        key = self._key_of[sheet_key]
+        return [f"{code} {name}" for code, name in zip(frame[key], frame["name_th"])]
+
+    def scoped(self, sheet_key: str, cost_center: str | None) -> pd.DataFrame:
+        """The rows a cost centre's personalised template offers: its own units and itself."""
+        frame = self.tables[sheet_key]
+        if cost_center is None or "cost_center" not in frame:
+            return frame
+        return frame[frame["cost_center"] == cost_center]
+
+    def name_of(self, sheet_key: str, code: str) -> str:
+        frame = self.tables[sheet_key]
+        hit = frame.loc[frame[self._key_of[sheet_key]].astype(str) == str(code), "name_th"]
+        return str(hit.iloc[0]) if len(hit) else ""
+
+    def units_of(self, cost_center: str) -> pd.DataFrame:
+        return self.scoped("units", cost_center)
+
+    def province_of(self, cost_center: str) -> str:
+        centres = self.tables["cost_centers"]
+        return str(centres.loc[centres["cost_center"] == cost_center, "province_code"].iloc[0])
+
+
+def load_default() -> ReferenceSet:
+    return ReferenceSet.from_dir(DEFAULT_DIR)

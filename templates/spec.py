@@ -1,0 +1,125 @@
+"""The declarative template spec: columns, sheets and templates.
+
+Everything else (the Excel workbook, the Frictionless descriptor, the pandera
+schemas, the review app's editor columns and the database tables) is derived
+from these three dataclasses; none of them restates a column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["text", "code", "integer", "number", "money", "date", "month", "quarter", "choice"]
+
+# Column types as Frictionless field types (https://specs.frictionlessdata.io/table-schema/).
+FRICTIONLESS_TYPES: dict[str, str] = {
+    "text": "string",
+    "code": "string",
+    "choice": "string",
+    "month": "string",  # typed as the Thai month name the dropdown offers
+    "integer": "integer",
+    "quarter": "integer",
+    "number": "number",
+    "money": "number",
+    "date": "date",
+}
+
+MONEY_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet, in the order it stands in the workbook.
+
+    ``codes`` names a reference list (a sheet of the ``reference`` template) whose
+    codes are the only allowed values; ``ref`` names another table's key
+    (``"sheet.column"``) that the value must exist in (rule B11).
+    """
+
+    key: str
+    th: str
+    en: str
+    type: ColumnType = "text"
+    required: bool = False
+    pattern: str | None = None
+    choices: tuple[str, ...] = ()
+    codes: str | None = None
+    ref: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    help_th: str = ""
+    help_en: str = ""
+    width: int | None = None
+
+    @property
+    def header(self) -> str:
+        """The bilingual header text written in the workbook's header row."""
+        return f"{self.th}\n{self.en}"
+
+    @property
+    def decimals(self) -> int | None:
+        return MONEY_DECIMALS if self.type == "money" else None
+
+    @property
+    def lower_bound(self) -> float | None:
+        """Money is never negative; other types carry their own minimum."""
+        if self.minimum is not None:
+            return self.minimum
+        return {"money": 0, "month": 1, "quarter": 1}.get(self.type)
+
+    @property
+    def upper_bound(self) -> float | None:
+        if self.maximum is not None:
+            return self.maximum
+        return {"month": 12, "quarter": 4}.get(self.type)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table: a workbook sheet, a schema and a database table."""
+
+    key: str
+    th: str
+    en: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    help_th: str = ""
+    help_en: str = ""
+
+    @property
+    def name(self) -> str:
+        """The worksheet's name: Thai, as staff know it (Excel allows 31 characters)."""
+        return self.th[:31]
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(f"{self.key} has no column {key!r}")
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Template:
+    """A standardised workbook: the unit of download, upload and submission."""
+
+    key: str
+    th: str
+    en: str
+    version: int
+    sheets: tuple[Sheet, ...]
+    help_th: str = ""
+    help_en: str = ""
+    # Per earlier version, how its headers map onto today's keys: {version: {old_key: new_key}}.
+    # A version absent from here and older than ``version`` cannot be read.
+    readable_versions: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def sheet(self, key: str) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.key == key:
+                return sheet
+        raise KeyError(f"template {self.key} has no sheet {key!r}")

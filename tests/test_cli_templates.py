@@ -1,0 +1,42 @@
+"""`sms templates build`: files per template id, personalisation, and clear refusals."""
+
+from __future__ import annotations
+
+import openpyxl
+from typer.testing import CliRunner
+
+from sms.cli import app
+
+runner = CliRunner()
+
+
+def test_build_writes_one_workbook_per_template(tmp_path):
+    result = runner.invoke(app, ["templates", "build", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{k}.xlsx" for k in ("allocations", "projects", "disbursements", "outputs", "gfmis"))
+
+
+def test_build_personalised_for_one_cost_centre(tmp_path):
+    result = runner.invoke(app, ["templates", "build", "--out", str(tmp_path), "--fiscal-year", "2569",
+                                 "--cost-center", "2100200131", "--template", "projects"])
+    assert result.exit_code == 0, result.output
+    meta = dict(openpyxl.load_workbook(tmp_path / "projects_2100200131.xlsx")["_meta"].iter_rows(values_only=True))
+    assert meta["cost_center"] == "2100200131" and meta["fiscal_year"] == "2569"
+
+
+def test_unknown_cost_centre_is_refused_in_both_languages(tmp_path):
+    result = runner.invoke(app, ["templates", "build", "--out", str(tmp_path), "--cost-center", "9999999999"])
+    assert result.exit_code == 2
+    assert "ไม่พบศูนย์ต้นทุน 9999999999" in result.output and "Cost centre 9999999999 is not" in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_christian_era_fiscal_year_is_refused(tmp_path):
+    result = runner.invoke(app, ["templates", "build", "--out", str(tmp_path), "--fiscal-year", "2026"])
+    assert result.exit_code == 2 and "BE year" in result.output
+
+
+def test_unknown_template_is_refused(tmp_path):
+    result = runner.invoke(app, ["templates", "build", "--out", str(tmp_path), "--template", "budget"])
+    assert result.exit_code == 2 and "Unknown template budget" in result.output
