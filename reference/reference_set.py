@@ -55,7 +55,7 @@ class ReferenceSet:
         """Dropdown entries "code name", restricted to one cost centre where that applies."""
         frame = self.scoped(sheet_key, cost_center)
         key = self._key_of[sheet_key]
-        return [f"{code} {name}" for code, name in zip(frame[key], frame["name_th"])]
+        return [f"{code} {name}" for code, name in zip(frame[key], frame["name_th"], strict=True)]
 
     def scoped(self, sheet_key: str, cost_center: str | None) -> pd.DataFrame:
         """The rows a cost centre's personalised template offers: its own units and itself."""

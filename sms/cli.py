@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
+from importer.normalise import NormaliseError, parse_date
 from reference.reference_set import load_default
 from templates import TEMPLATES, UNIT_TEMPLATES
 from templates.datapackage import datapackage
 from templates.workbook import build_workbook
+from validators.validate import Report, validate
 
 OUTPUTS = Path("outputs")
 
@@ -32,9 +37,9 @@ def fail(message_th: str, message_en: str, code: int = 2) -> typer.Exit:
 @templates_app.command("build")
 def templates_build(
     out: Annotated[Path, typer.Option(help="Folder to write the workbooks to.")] = OUTPUTS / "templates",
-    fiscal_year: Annotated[Optional[int], typer.Option(help="Fiscal year in BE, e.g. 2569.")] = None,
-    cost_center: Annotated[Optional[str], typer.Option(help="Personalise for this 10-digit cost centre.")] = None,
-    template: Annotated[Optional[list[str]], typer.Option(help="Only these template ids (repeatable).")] = None,
+    fiscal_year: Annotated[int | None, typer.Option(help="Fiscal year in BE, e.g. 2569.")] = None,
+    cost_center: Annotated[str | None, typer.Option(help="Personalise for this 10-digit cost centre.")] = None,
+    template: Annotated[list[str] | None, typer.Option(help="Only these template ids (repeatable).")] = None,
 ) -> None:
     """เขียนแบบฟอร์ม Excel / Write the standard workbooks, one per template id."""
     reference = load_default()
@@ -57,7 +62,7 @@ def templates_build(
 
 @templates_app.command("spec")
 def templates_spec(
-    out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of standard output.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
 ) -> None:
     """พิมพ์สเปกแบบฟอร์มเป็น Frictionless Data Package / Print the spec as a Data Package (JSON)."""
     text = json.dumps(datapackage(), ensure_ascii=False, indent=2)
@@ -65,6 +70,56 @@ def templates_spec(
         out.write_text(text + "\n", encoding="utf-8")
     else:
         typer.echo(text)
+
+
+def parse_as_of(value: str | None) -> dt.date | None:
+    """--as-of accepts what a user types for a date: 2026-03-31, 31/3/2569, 31 มี.ค. 2569."""
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except NormaliseError as exc:
+        raise fail(f"--as-of: {exc.message_th}", f"--as-of: {exc.message_en}") from None
+
+
+def print_report(report: Report, limit: int = 50) -> None:
+    console = Console()
+    for fr in report.files:
+        if fr.unreadable:
+            console.print(f"[bold red]✗ {fr.path}[/]\n  {fr.unreadable.message_th}\n  {fr.unreadable.message_en}")
+            continue
+        mark = "[red]✗[/]" if fr.errors else ("[yellow]![/]" if fr.warnings else "[green]✓[/]")
+        console.print(f"{mark} [bold]{fr.path}[/] {fr.parsed.template.key} v{fr.parsed.workbook.version}, "
+                      f"{fr.parsed.rows:,} แถว/rows, ผิดพลาด/errors {fr.errors:,}, คำเตือน/warnings {fr.warnings:,}")
+        if not fr.findings:
+            continue
+        table = Table("แผ่นงาน/sheet", "ช่อง/cell", "กฎ/rule", "ข้อความ/message", show_lines=False)
+        for f in fr.findings[:limit]:
+            style = "red" if f.is_error else "yellow"
+            table.add_row(f.sheet, f.cell, f"[{style}]{f.rule}[/]", f"{f.message_th}\n{f.message_en}")
+        console.print(table)
+        if len(fr.findings) > limit:
+            console.print(f"… อีก {len(fr.findings) - limit:,} รายการ / {len(fr.findings) - limit:,} more "
+                          "(ใช้ --json หรือ --annotate / use --json or --annotate)")
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="Filled workbooks, checked together.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    as_of: Annotated[str | None, typer.Option(help="Data as of (default today): 2026-03-31 or 31/3/2569.")] = None,
+    fiscal_year: Annotated[int | None, typer.Option(help="Fiscal year (BE) when a file does not say.")] = None,
+) -> None:
+    """ตรวจไฟล์โดยไม่บันทึก / Check workbooks without storing anything.
+
+    Exit 0 when there is no error (warnings allowed), 1 when there are errors, 2 when a file could not be read.
+    """
+    report = validate(files, load_default(), as_of=parse_as_of(as_of), fiscal_year=fiscal_year)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
+    else:
+        print_report(report)
+    raise typer.Exit(2 if report.unreadable else (1 if report.errors else 0))
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ class Column:
     help_th: str = ""
     help_en: str = ""
     width: int | None = None
+    planned: bool = False  # a planned date, which may lie after the as-of date (rule B12)
 
     @property
     def header(self) -> str:

@@ -52,7 +52,7 @@ STEPS = (
 
 def metadata(template: Template, fiscal_year: int | None, cost_center: str | None) -> dict[str, str]:
     meta = {"template": template.key, "template_version": str(template.version), "generator": GENERATOR,
-            "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     if fiscal_year:
         meta["fiscal_year"] = str(fiscal_year)
     if cost_center:

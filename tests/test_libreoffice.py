@@ -13,7 +13,8 @@ from templates.workbook import LISTS, META, build_workbook
 
 def validations(ws) -> set[tuple]:
     """(first cell, type, list source) of each validation; LibreOffice trims ranges to the used area."""
-    return {(str(dv.sqref).split(":")[0], dv.type, dv.formula1.replace("'", "").lstrip("=") if dv.type == "list" else None)
+    return {(str(dv.sqref).split(":")[0], dv.type,
+             dv.formula1.replace("'", "").lstrip("=") if dv.type == "list" else None)
             for dv in ws.data_validations.dataValidation}
 
 

@@ -77,7 +77,6 @@ def test_workbook_matches_spec(built, reference, key):
             head = ws.cell(1, i + 1)
             assert head.value == f"{col.th}\n{col.en}"
             assert head.protection.locked
-            letter = get_column_letter(i + 1)
             dim = column_dimension(ws, i)
             assert dim.number_format == NUMBER_FORMATS[col.type]
             assert dim.protection.locked is False

@@ -1,0 +1,215 @@
+"""Read a filled workbook into raw tables, one per template sheet, found by header.
+
+The template comes from the hidden metadata sheet, or, when a unit copied its
+sheets into a new file, from the sheet names and headers. Values are read with
+python-calamine (fast, native types) and left raw: the normaliser parses them.
+Each raw table is indexed by Excel row number, so every later finding knows its cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import python_calamine as calamine
+from xlsxwriter.utility import xl_col_to_name
+
+from sms.findings import Finding
+from templates import TEMPLATES, Sheet, Template
+from templates.workbook import META
+
+HEADER_SEARCH_ROWS = 5  # a unit may add a title row or two above the header
+TOTAL_WORDS = ("รวม", "total", "grand total", "รวมทั้งสิ้น")
+
+
+class TemplateNotRecognised(Exception):
+    def __init__(self, message_th: str, message_en: str, reason: str = "unknown_template"):
+        super().__init__(f"{message_th} / {message_en}")
+        self.message_th, self.message_en, self.reason = message_th, message_en, reason
+
+
+@dataclass
+class SheetData:
+    sheet: Sheet
+    name: str  # the worksheet's name in the file
+    frame: pd.DataFrame  # raw values, columns = spec keys found, index = Excel row number
+    letters: dict[str, str]  # column key -> Excel column letter in this file
+    header_row: int
+
+    def cell(self, key: str, row: int) -> str:
+        return f"{self.letters.get(key, '')}{row}"
+
+
+@dataclass
+class WorkbookData:
+    path: Path
+    template: Template
+    version: int
+    meta: dict[str, str]
+    sheets: dict[str, SheetData]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def fold(text: object) -> str:
+    """A header or sheet name reduced to what identifies it: no case, spaces, breaks or invisible marks."""
+    text = unicodedata.normalize("NFC", str(text or "")).lower()
+    return re.sub(r"[\s\u200b-\u200d\u2060\ufeff().:/_\-]+", "", text)
+
+
+def header_names(sheet: Sheet) -> dict[str, str]:
+    """Every folded spelling a column's header may have -> the column key."""
+    names = {}
+    for col in sheet.columns:
+        for spelling in (col.key, col.th, col.en, col.th + col.en, col.en + col.th):
+            names[fold(spelling)] = col.key
+    return names
+
+
+def sheet_names(sheet: Sheet) -> set[str]:
+    return {fold(sheet.name), fold(sheet.th), fold(sheet.en), fold(sheet.key)}
+
+
+def read_meta(book: calamine.CalamineWorkbook) -> dict[str, str]:
+    if META not in book.sheet_names:
+        return {}
+    rows = book.get_sheet_by_name(META).to_python()
+    return {str(r[0]).strip(): _text(r[1]) for r in rows if len(r) >= 2 and r[0] != ""}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def detect_template(book: calamine.CalamineWorkbook, meta: dict[str, str], file: str) -> tuple[Template, int]:
+    """The template and version the file was made from."""
+    if meta.get("template"):
+        key = meta["template"]
+        if key not in TEMPLATES:
+            raise TemplateNotRecognised(f"ไฟล์ {file} ระบุแบบฟอร์ม '{key}' ที่ระบบไม่รู้จัก",
+                                        f"{file} names a template '{key}' this system does not know.")
+        try:
+            version = int(meta.get("template_version", "1"))
+        except ValueError:
+            version = 0
+        return TEMPLATES[key], version
+    folded = {fold(n) for n in book.sheet_names}
+    scores = {key: sum(bool(sheet_names(s) & folded) for s in t.sheets) for key, t in TEMPLATES.items()}
+    best = max(scores, key=scores.get)
+    if scores[best] == 0:
+        best = _detect_by_headers(book)
+    if best is None:
+        raise TemplateNotRecognised(
+            f"ไม่รู้จักแบบฟอร์มของไฟล์ {file}: ไม่พบแผ่นงานหรือหัวตารางของแบบฟอร์มมาตรฐาน "
+            "กรุณาดาวน์โหลดแบบฟอร์มใหม่แล้วคัดลอกข้อมูลลงไป",
+            f"{file} is not one of the standard templates: no known sheet or header was found. "
+            "Download the template again and copy your data into it.")
+    return TEMPLATES[best], TEMPLATES[best].version
+
+
+def _detect_by_headers(book: calamine.CalamineWorkbook) -> str | None:
+    best, best_hits = None, 0
+    for name in book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python(nrows=HEADER_SEARCH_ROWS)
+        cells = {fold(v) for row in rows for v in row if v != ""}
+        for key, template in TEMPLATES.items():
+            hits = sum(len(cells & set(header_names(s))) for s in template.sheets)
+            if hits > best_hits:
+                best, best_hits = key, hits
+    return best if best_hits >= 2 else None
+
+
+def check_version(template: Template, version: int, file: str) -> dict[str, str]:
+    """Header renames to apply for an older version; refuse versions the spec cannot map."""
+    if version == template.version:
+        return {}
+    if version in template.readable_versions:
+        return template.readable_versions[version]
+    raise TemplateNotRecognised(
+        f"ไฟล์ {file} ใช้แบบฟอร์ม {template.key} รุ่น {version} ซึ่งอ่านไม่ได้แล้ว "
+        f"กรุณาดาวน์โหลดแบบฟอร์มรุ่น {template.version} แล้วคัดลอกข้อมูลลงไป",
+        f"{file} uses version {version} of the {template.key} template, which can no longer be read; "
+        f"download version {template.version} and copy your data into it.",
+        reason="old_version")
+
+
+def find_worksheet(book: calamine.CalamineWorkbook, sheet: Sheet) -> str | None:
+    wanted = sheet_names(sheet)
+    return next((n for n in book.sheet_names if fold(n) in wanted), None)
+
+
+def locate_header(rows: list[list], sheet: Sheet, renames: dict[str, str]) -> tuple[int, dict[int, str], list[str]]:
+    """(header row index, {column index: key}, unknown headers) for the best-matching row near the top."""
+    names = header_names(sheet)
+    names.update({fold(old): new for old, new in renames.items()})
+    best = (0, {}, [])
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found = {i: names[fold(v)] for i, v in enumerate(row) if fold(v) in names}
+        if len(found) > len(best[1]):
+            unknown = [str(v).replace("\n", " ") for i, v in enumerate(row) if v != "" and i not in found]
+            best = (r, found, unknown)
+    return best
+
+
+def is_total_row(values: list) -> bool:
+    first = next((v for v in values if v != "" and v is not None), None)
+    return isinstance(first, str) and fold(first).startswith(tuple(fold(w) for w in TOTAL_WORDS))
+
+
+def read_sheet(book: calamine.CalamineWorkbook, name: str, sheet: Sheet, renames: dict[str, str],
+               file: str) -> tuple[SheetData, list[Finding]]:
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    header_at, found, unknown = locate_header(rows, sheet, renames)
+    findings = []
+    for key in sheet.keys:
+        col = sheet.column(key)
+        if key not in found.values() and col.required:
+            findings.append(Finding.of("S01", f"ไม่พบคอลัมน์ที่จำเป็น '{col.th}' ในแผ่นงาน {name}",
+                                    f"Required column '{col.en}' is missing from sheet {name}; "
+                                    "add it back with its header from the template.",
+                                    file=file, sheet=sheet.key, column=key, header=col.header))
+    for head in unknown:
+        findings.append(Finding.of("S02", f"คอลัมน์ '{head}' ไม่อยู่ในแบบฟอร์ม ระบบจะไม่อ่านคอลัมน์นี้",
+                                f"Column '{head}' is not in the template and is ignored.",
+                                file=file, sheet=sheet.key, header=head))
+    positions = sorted(found)
+    body = rows[header_at + 1:]
+    records, index = [], []
+    for offset, row in enumerate(body):
+        values = [row[i] if i < len(row) else "" for i in positions]
+        if all(v == "" or v is None for v in values) or is_total_row(row):
+            continue
+        records.append(values)
+        index.append(header_at + 2 + offset)  # Excel rows are 1-based and the header takes one
+    frame = pd.DataFrame(records, columns=[found[i] for i in positions], index=pd.Index(index, name="row"),
+                         dtype=object)
+    letters = {found[i]: xl_col_to_name(i) for i in positions}
+    return SheetData(sheet, name, frame, letters, header_at + 1), findings
+
+
+def read_workbook(path: Path) -> WorkbookData:
+    """Read every template sheet of a workbook that passed the safety gate."""
+    path = Path(path)
+    file = path.name
+    book = calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        meta = read_meta(book)
+        template, version = detect_template(book, meta, file)
+        renames = check_version(template, version, file)
+        sheets, findings = {}, []
+        for sheet in template.sheets:
+            name = find_worksheet(book, sheet)
+            if name is None:
+                findings.append(Finding.of("S10", f"ไม่พบแผ่นงาน '{sheet.name}' ถือว่าไม่มีข้อมูล",
+                                        f"Sheet '{sheet.name}' ({sheet.en}) is missing; it is read as empty.",
+                                        file=file, sheet=sheet.key))
+                continue
+            sheets[sheet.key], sheet_findings = read_sheet(book, name, sheet, renames, file)
+            findings.extend(sheet_findings)
+    finally:
+        book.close()
+    return WorkbookData(path, template, version, meta, sheets, findings)

@@ -1,0 +1,650 @@
+"""The gate every uploaded workbook passes before any reader touches it.
+
+``check_workbook(path)`` looks at the bytes and at the zip directory only; it never
+decompresses a whole sheet, so it takes milliseconds even for a 100,000-row file. It
+refuses (``WorkbookRefused``, with a Thai and an English sentence naming the file and
+saying what to do) anything that is not a plain .xlsx/.xlsm a reader can open safely:
+
+==================  ===========================================================
+reason              refused because
+==================  ===========================================================
+``not_found``       the path does not exist or is not a regular file
+``empty``           the file has 0 bytes, or the workbook has no worksheet
+``too_large``       the file is bigger than ``max_file_bytes``, or a sheet's
+                    ``<dimension>`` spans more than ``max_cells`` cells
+``csv``             plain text / CSV / tab-separated text with an Excel name
+``xls``             the old binary Excel 97-2003 format (OLE2 container)
+``encrypted``       a password-protected workbook (OLE2 ``EncryptedPackage``)
+                    or a zip with encrypted members
+``truncated``       a damaged or incompletely uploaded zip or workbook
+``not_a_workbook``  anything else: a .docx/.pptx/.ods/.xlsb, an HTML page,
+                    random bytes
+``zip_bomb``        declared or actual expansion beyond the limits, or a zip
+                    directory that lies about its sizes
+``xml_bomb``        a DTD (``<!DOCTYPE``/``<!ENTITY``) in any XML part, or an
+                    XML prolog longer than 64 KB / in an unusual encoding
+``unreadable``      anything unexpected (an OSError, a zip library error ...)
+==================  ===========================================================
+
+Macro-enabled workbooks (.xlsm) are accepted with ``has_macros=True``; their
+macros are never read or run.
+
+What this gate cannot promise (the readers must still cap rows/cells): a sheet
+may have no ``<dimension>`` or one that understates its size, and a deflate
+stream may expand beyond the size the zip directory declares (Python's zipfile
+stops at the declared size, other readers may not).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import posixpath
+import re
+import stat
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+from xml.etree.ElementTree import ParseError
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+__all__ = ["Checked", "WorkbookRefused", "REASONS", "check_workbook"]
+
+REASONS = frozenset({
+    "not_found", "empty", "too_large", "csv", "xls", "encrypted", "truncated",
+    "not_a_workbook", "zip_bomb", "xml_bomb", "unreadable",
+})
+
+WORKBOOK_PART = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+
+MAX_MEMBERS = 10_000            # a real workbook has tens of parts, a big one a few hundred
+MAX_PART_BYTES = 32_000_000     # cap for the parts read whole (workbook.xml and its rels)
+PROLOG_LIMIT = 64 * 1024        # the DTD, if any, stands before the root element
+HEAD_CHUNK = 4096
+DIMENSION_LIMIT = 64 * 1024     # the <dimension> tag is in the first few hundred bytes
+RATIO_FLOOR = 1_000_000         # members smaller than this are never refused for their ratio
+SNIFF_BYTES = 64 * 1024
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384
+
+_DIMENSION = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_SHEETDATA = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
+_CELL = re.compile(r"\$?([A-Za-z]+)?\$?(\d+)?")
+_ENCODING = re.compile(r"""\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+class WorkbookRefused(Exception):
+    """An uploaded file the importer will not read, with what to do about it in Thai and English."""
+
+    def __init__(self, reason: str, message_th: str, message_en: str, filename: str = ""):
+        self.reason = reason
+        self.message_th = message_th
+        self.message_en = message_en
+        self.filename = filename
+        super().__init__(f"{message_th} / {message_en}")
+
+    def __str__(self) -> str:
+        return f"{self.message_th} / {self.message_en}"
+
+    def __reduce__(self):  # picklable across process boundaries
+        return (type(self), (self.reason, self.message_th, self.message_en, self.filename))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file that passed the gate."""
+
+    path: Path
+    size: int
+    has_macros: bool
+    sheet_parts: dict[str, str] = field(hash=False)  # worksheet name -> zip member, in tab order
+
+
+# --------------------------------------------------------------------------- messages
+
+_SAVE_AS_TH = "กรุณาเปิดไฟล์ใน Excel แล้วบันทึกเป็น (Save As) ชนิด Excel Workbook (.xlsx) แล้วอัปโหลดใหม่"
+_SAVE_AS_EN = "open it in Excel, use Save As > Excel Workbook (.xlsx) and upload it again."
+_RESAVE_TH = ("กรุณาเปิดไฟล์ใน Excel บันทึกใหม่เป็น Excel Workbook (.xlsx) แล้วอัปโหลดอีกครั้ง "
+              "หากยังไม่ผ่านให้ติดต่อผู้ดูแลระบบ")
+_RESAVE_EN = ("open it in Excel, save it again as an Excel Workbook (.xlsx) and upload it again; "
+              "contact the system administrator if it is still refused.")
+
+_KINDS = {  # not_a_workbook variants: (Thai noun, English noun, can Excel convert it?)
+    "other": ("ไฟล์ประเภทอื่น", "another kind of file", True),
+    "docx": ("เอกสาร Word", "a Word document", False),
+    "doc": ("เอกสาร Word รุ่นเก่า (.doc)", "an old Word document (.doc)", False),
+    "pptx": ("งานนำเสนอ PowerPoint", "a PowerPoint presentation", False),
+    "ods": ("ไฟล์ OpenDocument (.ods) ของ LibreOffice", "an OpenDocument file (.ods) from LibreOffice", True),
+    "xlsb": ("ไฟล์ Excel แบบไบนารี (.xlsb)", "an Excel Binary Workbook (.xlsb)", True),
+    "web": ("หน้าเว็บหรือไฟล์ XML ที่ตั้งชื่อเป็นไฟล์ Excel", "a web page or XML file with an Excel name", True),
+    "zip": ("ไฟล์บีบอัด (zip)", "a zip archive", False),
+}
+
+
+def _mb(n: int, up: bool = False) -> str:
+    """Bytes in decimal MB (KB, bytes for small numbers); ``up`` rounds up, so a size over a limit never
+    prints as equal to it."""
+    for unit, scale in (("MB", 1_000_000), ("KB", 1_000)):
+        if n >= scale:
+            tenths = -(-n * 10 // scale) if up else n * 10 // scale
+            return f"{tenths / 10:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+def _display_name(name: str) -> str:
+    """The file name as shown in messages: no control or bidi characters, at most 80 characters."""
+    name = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in name)
+    name = " ".join(name.split()) or "(ไม่มีชื่อ / unnamed)"
+    return name if len(name) <= 80 else name[:38] + "…" + name[-38:]
+
+
+def _refuse(reason: str, name: str, variant: str = "", **kw) -> WorkbookRefused:
+    f = f"“{name}”"
+    if reason == "not_found":
+        th = f"ไม่พบไฟล์ {f} กรุณาเลือกไฟล์แล้วอัปโหลดใหม่อีกครั้ง"
+        en = f"The file {f} could not be found; choose the file and upload it again."
+    elif reason == "empty" and variant == "no_sheets":
+        th = (f"ไฟล์ {f} ไม่มีแผ่นงาน (worksheet) ให้อ่าน "
+              "กรุณาใช้แบบฟอร์มมาตรฐาน กรอกข้อมูลแล้วบันทึก แล้วอัปโหลดใหม่")
+        en = (f"The file {f} contains no worksheet to read; "
+              "fill in the standard template, save it and upload it again.")
+    elif reason == "empty":
+        th = f"ไฟล์ {f} ว่างเปล่า (ขนาด 0 ไบต์) กรุณาตรวจสอบว่าบันทึกไฟล์เรียบร้อยแล้ว แล้วอัปโหลดใหม่"
+        en = f"The file {f} is empty (0 bytes); check that it was saved properly and upload it again."
+    elif reason == "too_large" and variant == "cells":
+        rows, cols, cells, limit, sheet = kw["rows"], kw["cols"], kw["cells"], kw["limit"], kw["sheet"]
+        fit = max(limit // max(cols, 1), 1)
+        th = (f"แผ่นงาน “{sheet}” ในไฟล์ {f} มีข้อมูลถึงแถวที่ {rows:,} และคอลัมน์ที่ {cols:,} "
+              f"({cells:,} เซลล์) เกินขีดจำกัด {limit:,} เซลล์ต่อแผ่นงาน (ประมาณ {fit:,} แถว "
+              f"ที่ {cols:,} คอลัมน์) กรุณาแบ่งข้อมูลเป็นหลายไฟล์แล้วอัปโหลดทีละไฟล์ "
+              "หากข้อมูลจริงมีน้อยกว่านี้ ให้ลบแถวและคอลัมน์ว่างที่อยู่ท้ายตาราง บันทึก แล้วอัปโหลดใหม่")
+        en = (f"Sheet “{sheet}” in {f} reaches row {rows:,} and column {cols:,} ({cells:,} cells), "
+              f"more than the limit of {limit:,} cells per sheet (about {fit:,} rows of {cols:,} columns); "
+              "split the data into several files and upload them one at a time. If the real data is "
+              "shorter, delete the empty rows and columns below and right of it, save and upload again.")
+    elif reason == "too_large":
+        size, limit = kw["size"], kw["limit"]
+        th = (f"ไฟล์ {f} มีขนาด {_mb(size, up=True)} เกินขนาดสูงสุดที่รับได้ {_mb(limit)} "
+              "กรุณาแบ่งข้อมูลเป็นหลายไฟล์ หรือลบแผ่นงานและรูปภาพที่ไม่จำเป็นออก แล้วอัปโหลดใหม่")
+        en = (f"The file {f} is {_mb(size, up=True)}, more than the {_mb(limit)} limit; split the data into "
+              "several files or remove unneeded sheets and pictures, and upload again.")
+    elif reason == "csv":
+        th = f"ไฟล์ {f} เป็นไฟล์ข้อความหรือ CSV ไม่ใช่ไฟล์ Excel (.xlsx) {_SAVE_AS_TH}"
+        en = f"The file {f} is a text or CSV file, not an Excel workbook (.xlsx); {_SAVE_AS_EN}"
+    elif reason == "xls":
+        th = f"ไฟล์ {f} เป็นไฟล์ Excel รุ่นเก่า (.xls, Excel 97-2003) ซึ่งระบบไม่รับ {_SAVE_AS_TH}"
+        en = f"The file {f} is in the old Excel 97-2003 format (.xls), which is not accepted; {_SAVE_AS_EN}"
+    elif reason == "encrypted" and variant == "zip":
+        th = (f"ไฟล์ {f} ถูกบีบอัดพร้อมตั้งรหัสผ่าน ระบบจึงเปิดอ่านไม่ได้ "
+              "กรุณาอัปโหลดไฟล์ Excel (.xlsx) ต้นฉบับที่ไม่ได้ตั้งรหัสผ่าน")
+        en = (f"The file {f} is a password-protected archive, so it cannot be read; "
+              "upload the original Excel workbook (.xlsx) without a password.")
+    elif reason == "encrypted":
+        th = (f"ไฟล์ {f} ถูกตั้งรหัสผ่านไว้ ระบบจึงเปิดอ่านไม่ได้ กรุณาเปิดไฟล์ใน Excel ไปที่ "
+              "ไฟล์ > ข้อมูล > ป้องกันเวิร์กบุ๊ก > เข้ารหัสด้วยรหัสผ่าน "
+              "(File > Info > Protect Workbook > Encrypt with Password) ลบรหัสผ่านออก บันทึก แล้วอัปโหลดใหม่")
+        en = (f"The file {f} is protected with a password, so it cannot be read; open it in Excel, "
+              "remove the password under File > Info > Protect Workbook > Encrypt with Password, "
+              "save it and upload it again.")
+    elif reason == "truncated":
+        th = (f"ไฟล์ {f} เสียหายหรืออัปโหลดมาไม่ครบ กรุณาตรวจสอบว่าเปิดไฟล์ใน Excel ได้ตามปกติ "
+              "บันทึกอีกครั้ง แล้วอัปโหลดใหม่")
+        en = (f"The file {f} is damaged or was not uploaded completely; check that it opens in Excel, "
+              "save it again and upload it again.")
+    elif reason == "not_a_workbook":
+        kind_th, kind_en, convertible = _KINDS.get(variant, _KINDS["other"])
+        if variant in ("", "other"):
+            th = f"ไฟล์ {f} ไม่ใช่ไฟล์ Excel (.xlsx) กรุณาบันทึกเป็น Excel Workbook (.xlsx) แล้วอัปโหลดใหม่"
+            en = (f"The file {f} is not an Excel workbook (.xlsx); "
+                  "save it as an Excel Workbook (.xlsx) and upload it again.")
+        elif convertible:
+            th = f"ไฟล์ {f} เป็น{kind_th} ไม่ใช่ไฟล์ Excel Workbook (.xlsx) {_SAVE_AS_TH}"
+            en = f"The file {f} is {kind_en}, not an Excel workbook (.xlsx); {_SAVE_AS_EN}"
+        else:
+            th = (f"ไฟล์ {f} เป็น{kind_th} ไม่ใช่ไฟล์ Excel (.xlsx) "
+                  "กรุณาเลือกไฟล์ Excel ที่กรอกข้อมูลตามแบบฟอร์มแล้วอัปโหลดใหม่")
+            en = (f"The file {f} is {kind_en}, not an Excel workbook (.xlsx); "
+                  "choose the Excel workbook you filled in from the template and upload it.")
+    elif reason == "zip_bomb":
+        detail_th, detail_en = kw["detail"]
+        th = (f"ไฟล์ {f} มีส่วนประกอบที่ขยายตัวผิดปกติเมื่อแตกไฟล์ ({detail_th}) "
+              f"ลักษณะเดียวกับไฟล์ที่สร้างขึ้นเพื่อโจมตีระบบ ระบบจึงไม่รับไฟล์นี้ {_RESAVE_TH}")
+        en = (f"The file {f} expands abnormally when unpacked ({detail_en}), like files built to attack "
+              f"a server, so it was refused; {_RESAVE_EN}")
+    elif reason == "xml_bomb":
+        part, detail_th, detail_en = kw["part"], *kw["detail"]
+        th = (f"ไฟล์ {f} มี XML ที่ไม่ปลอดภัยในส่วน {part} ({detail_th}) ซึ่ง Excel ไม่สร้างขึ้นเอง "
+              f"และเป็นลักษณะของไฟล์ที่สร้างขึ้นเพื่อโจมตีระบบ ระบบจึงไม่รับไฟล์นี้ {_RESAVE_TH}")
+        en = (f"The file {f} contains unsafe XML in {part} ({detail_en}), which Excel never writes and "
+              f"which is used in files built to attack a server, so it was refused; {_RESAVE_EN}")
+    else:  # unreadable
+        reason = "unreadable"
+        th = (f"ระบบอ่านไฟล์ {f} ไม่ได้ กรุณาบันทึกไฟล์ใหม่เป็น Excel Workbook (.xlsx) แล้วอัปโหลดอีกครั้ง "
+              "หากยังไม่ได้ให้ติดต่อผู้ดูแลระบบ")
+        en = (f"The file {f} could not be read; save it again as an Excel Workbook (.xlsx) and upload it "
+              "again, and contact the system administrator if the problem continues.")
+    return WorkbookRefused(reason, th, en, name)
+
+
+# --------------------------------------------------------------------------- entry point
+
+def check_workbook(path: str | os.PathLike, *, max_file_bytes: int = 50_000_000,
+                   max_uncompressed_bytes: int = 400_000_000, max_ratio: float = 200,
+                   max_cells: int = 5_000_000, display_name: str | None = None) -> Checked:
+    """Check ``path`` is an .xlsx/.xlsm that is safe to hand to a reader; raise ``WorkbookRefused`` if not.
+
+    ``display_name`` is the name shown in messages (the uploaded file's own name when
+    ``path`` is a temporary copy); it defaults to the name in ``path``.
+    """
+    path = Path(os.fsdecode(path))
+    name = _display_name(display_name if display_name is not None else path.name)
+    limits = _Limits(max_file_bytes, max_uncompressed_bytes, max_ratio, max_cells)
+    try:
+        return _check(path, name, limits)
+    except WorkbookRefused:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # damaged while reading members
+        raise _refuse("truncated", name) from exc
+    except ParseError as exc:
+        raise _refuse("truncated", name) from exc
+    except DefusedXmlException as exc:
+        raise _refuse("xml_bomb", name, part="XML",
+                      detail=("มีการประกาศ DTD/ENTITY", "a DTD/ENTITY declaration")) from exc
+    except Exception as exc:  # OSError, NotImplementedError, RuntimeError, ValueError, MemoryError ...
+        raise _refuse("unreadable", name) from exc
+
+
+@dataclass(frozen=True)
+class _Limits:
+    file_bytes: int
+    uncompressed_bytes: int
+    ratio: float
+    cells: int
+
+
+def _check(path: Path, name: str, limits: _Limits) -> Checked:
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise _refuse("not_found", name) from exc
+    if not stat.S_ISREG(st.st_mode):  # a directory, a FIFO (opening one would block), a device
+        raise _refuse("not_found", name)
+    with path.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            raise _refuse("empty", name)
+        if size > limits.file_bytes:
+            raise _refuse("too_large", name, size=size, limit=limits.file_bytes)
+        head = fh.read(SNIFF_BYTES)
+        if head.startswith(ZIP_MAGIC):
+            fh.seek(0)
+            return _check_zip(fh, path, size, name, limits)
+        if head.startswith(OLE2_MAGIC):
+            fh.seek(0)
+            raise _ole2_refusal(fh, name)
+        kind = _sniff_text(head)
+        if kind == "csv":
+            raise _refuse("csv", name)
+        raise _refuse("not_a_workbook", name, kind)
+
+
+# --------------------------------------------------------------------------- not a zip
+
+def _ole2_refusal(fh, name: str) -> WorkbookRefused:
+    """An OLE2 compound file: an encrypted OOXML package, an old .doc, or (by default) an old .xls."""
+    needles = {n: n.encode("utf-16-le") for n in ("EncryptedPackage", "EncryptionInfo", "WordDocument")}
+    found = set()
+    overlap = max(len(b) for b in needles.values())
+    tail = b""
+    while chunk := fh.read(1 << 20):
+        buf = tail + chunk
+        found.update(n for n, b in needles.items() if b in buf)
+        tail = buf[-overlap:]
+    if found & {"EncryptedPackage", "EncryptionInfo"}:
+        return _refuse("encrypted", name)
+    if "WordDocument" in found:
+        return _refuse("not_a_workbook", name, "doc")
+    return _refuse("xls", name)
+
+
+def _sniff_text(head: bytes) -> str:
+    """'csv' for text (CSV, TSV, 'Unicode text'), 'web' for HTML/XML text, 'other' for binary."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        text = _decode(head, "utf-32")
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = _decode(head, "utf-16")
+    elif b"\x00" in head:
+        return "other"
+    else:
+        text = _decode(head.removeprefix(codecs.BOM_UTF8), "utf-8")
+        if text is None:
+            text = _decode(head, "cp874")  # Thai Windows (TIS-620) CSV saved by Excel
+    if not text:
+        return "other"
+    control = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\x0c")
+    if control > len(text) // 100:
+        return "other"
+    start = text.lstrip()[:512].lower()
+    if start.startswith("<") and any(t in start for t in ("<html", "<!doctype", "<?xml", "<table", "<workbook")):
+        return "web"
+    return "csv"
+
+
+def _decode(data: bytes, encoding: str) -> str | None:
+    """Decode a sniffed head that may end inside a multibyte character; None if it is not that encoding."""
+    for cut in range(4):
+        try:
+            return data[:len(data) - cut].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------- the zip
+
+def _check_zip(fh, path: Path, size: int, name: str, limits: _Limits) -> Checked:
+    try:
+        zf = zipfile.ZipFile(fh)
+    except Exception as exc:  # BadZipFile, EOFError, ValueError, struct.error ...: no or a damaged directory
+        raise _refuse("truncated", name) from exc
+    with zf:
+        infos = zf.infolist()
+        _check_directory(infos, size, name, limits)
+        members = {i.filename: i for i in infos}
+        if len(members) != len(infos):  # duplicate names: readers disagree on which one counts
+            raise _refuse("truncated", name)
+        _check_kind(zf, members, name)
+        for info in infos:
+            _check_prolog(zf, info, name)
+        sheets = _worksheets(zf, members, name)
+        for sheet, part in sheets.items():
+            _check_dimension(zf, members[part], sheet, name, limits)
+        lowered = [n.lower() for n in members]
+        has_macros = any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in lowered)
+    return Checked(path=path, size=size, has_macros=has_macros, sheet_parts=sheets)
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], size: int, name: str, limits: _Limits) -> None:
+    """Everything the central directory alone tells: count, encryption, methods, declared sizes."""
+    if len(infos) > MAX_MEMBERS:
+        raise _refuse("zip_bomb", name, detail=(f"มี {len(infos):,} ส่วนประกอบ", f"{len(infos):,} parts"))
+    if any(i.flag_bits & 0x41 for i in infos):  # bit 0 encrypted, bit 6 strong encryption
+        raise _refuse("encrypted", name, "zip")
+    if any(i.flag_bits & 0x20 or not 0 <= i.header_offset < size or i.header_offset + i.compress_size > size
+           for i in infos):  # bit 5 "patched data" (never in a workbook), or a member outside the file
+        raise _refuse("truncated", name)
+    if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in infos):
+        raise _refuse("not_a_workbook", name, "zip")  # Excel only ever stores or deflates
+    total = sum(i.file_size for i in infos)
+    if total > limits.uncompressed_bytes:
+        raise _refuse("zip_bomb", name, detail=(
+            f"ขนาดรวมเมื่อแตกไฟล์ {_mb(total, up=True)} เกินขีดจำกัด {_mb(limits.uncompressed_bytes)}",
+            f"{_mb(total, up=True)} unpacked, more than the {_mb(limits.uncompressed_bytes)} limit"))
+    if sum(i.compress_size for i in infos) > size:  # members overlap: one stream counted many times
+        raise _refuse("zip_bomb", name, detail=("ส่วนประกอบซ้อนทับกัน", "overlapping parts"))
+    for i in infos:
+        if i.file_size > RATIO_FLOOR and i.file_size > limits.ratio * max(i.compress_size, 1):
+            ratio = i.file_size / max(i.compress_size, 1)
+            raise _refuse("zip_bomb", name, detail=(
+                f"ส่วน {i.filename} ขยาย {ratio:,.0f} เท่า เกินขีดจำกัด {limits.ratio:,.0f} เท่า",
+                f"part {i.filename} expands {ratio:,.0f} times, more than the {limits.ratio:,.0f} limit"))
+        if i.compress_type == zipfile.ZIP_STORED and i.compress_size != i.file_size:
+            raise _refuse("truncated", name)
+        if i.compress_size > i.file_size + i.file_size // 1000 + 1024:
+            # deflate never grows data this much: the declared size understates the stream
+            raise _refuse("zip_bomb", name, detail=(
+                f"ขนาดที่ระบุของส่วน {i.filename} ไม่ตรงกับข้อมูลจริง",
+                f"the declared size of part {i.filename} does not match its data"))
+
+
+def _check_kind(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str) -> None:
+    if WORKBOOK_PART in members and CONTENT_TYPES in members:
+        return
+    if "xl/workbook.bin" in members:
+        raise _refuse("not_a_workbook", name, "xlsb")
+    if "word/document.xml" in members:
+        raise _refuse("not_a_workbook", name, "docx")
+    if "ppt/presentation.xml" in members:
+        raise _refuse("not_a_workbook", name, "pptx")
+    if "content.xml" in members and "mimetype" in members:
+        raise _refuse("not_a_workbook", name, "ods")
+    if any(n.startswith("xl/") for n in members):  # an Excel package missing its core parts
+        raise _refuse("truncated", name)
+    raise _refuse("not_a_workbook", name, "zip")
+
+
+def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, stop) -> bytes:
+    """Up to ``limit`` decompressed bytes from the start of a member, read in chunks until ``stop(buf)``."""
+    buf = b""
+    with zf.open(info) as member:
+        while len(buf) < limit:
+            chunk = member.read(min(HEAD_CHUNK if not buf else 16 * HEAD_CHUNK, limit - len(buf)))
+            if not chunk:
+                break
+            buf += chunk
+            if stop(buf):
+                break
+    return buf
+
+
+def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, cap: int = MAX_PART_BYTES) -> bytes:
+    """A whole (small) member, read in chunks, refused past ``cap`` whatever its declared size."""
+    if info.file_size > cap:
+        raise _refuse("zip_bomb", name, detail=(f"ส่วน {info.filename} ใหญ่ผิดปกติ",
+                                                f"part {info.filename} is abnormally large"))
+    chunks, total = [], 0
+    with zf.open(info) as member:
+        while chunk := member.read(1 << 16):
+            total += len(chunk)
+            if total > cap:
+                raise _refuse("zip_bomb", name, detail=(f"ส่วน {info.filename} ใหญ่ผิดปกติ",
+                                                        f"part {info.filename} is abnormally large"))
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# ----------------------------------------------------------------- XML prologs (entity bombs)
+
+_SAFE_CODECS = ("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "ascii",
+                "cp874", "tis-620")  # plus iso8859-* and cp125x below
+_EBCDIC_XML = b"\x4c\x6f\xa7\x94"  # '<?xm' in EBCDIC
+
+
+def _safe_encoding(declared: str) -> bool:
+    """A declared encoding that cannot hide markup from a byte scan (no UTF-7, no EBCDIC ...)."""
+    try:
+        codec = codecs.lookup(declared.lower().replace("windows-", "cp")).name
+    except LookupError:
+        return False
+    return codec in _SAFE_CODECS or codec.startswith(("iso8859-", "cp125"))
+
+
+def _prolog_text(data: bytes) -> str | None:
+    """The start of a member as text if it looks like XML (any encoding a parser accepts), else None."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) or data[:4] in (b"<\x00\x00\x00", b"\x00\x00\x00<"):
+        enc = "utf-32-be" if data.startswith(codecs.BOM_UTF32_BE) or data[:4] == b"\x00\x00\x00<" else "utf-32-le"
+        text = data[:len(data) // 4 * 4].decode(enc, "replace")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:2] in (b"<\x00", b"\x00<"):
+        enc = "utf-16-be" if data.startswith(codecs.BOM_UTF16_BE) or data[:2] == b"\x00<" else "utf-16-le"
+        text = data[:len(data) // 2 * 2].decode(enc, "replace")
+    else:
+        text = data.decode("latin-1")  # every ASCII-compatible encoding keeps '<', '!', 'D' ... as is
+    text = text.lstrip("\ufeff\ufffe\x00 \t\r\n")
+    return text if text.startswith("<") else None
+
+
+def _prolog_verdict(text: str) -> str:
+    """'root' (a root element before any DTD), 'dtd', 'encoding' (an encoding used to hide markup),
+    'more' (the prolog goes on beyond ``text``) or 'junk' (not well-formed, no parser gets further)."""
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        if i >= n:
+            return "more"
+        if text[i] != "<":
+            return "junk"
+        if text.startswith("<?", i):
+            end = text.find("?>", i + 2)
+            if end < 0:
+                return "more"
+            decl = _ENCODING.search(text, i, end)
+            if decl and not _safe_encoding(decl.group(1)):
+                return "encoding"
+            i = end + 2
+        elif text.startswith("<!--", i):
+            end = text.find("-->", i + 4)
+            if end < 0:
+                return "more"
+            i = end + 3
+        elif "<!--".startswith(text[i:i + 4]):  # the start of a comment cut off by the end of ``text``
+            return "more"
+        elif text.startswith("<!", i):  # <!DOCTYPE, <!ENTITY, or anything else a DTD-aware parser might take
+            return "dtd"
+        elif i + 1 >= n:
+            return "more"
+        else:
+            return "root"
+
+
+def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Refuse a DTD before the root element of any XML member, whatever the member is called."""
+    if info.is_dir() or info.file_size == 0:
+        return
+
+    def decided(buf: bytes) -> bool:
+        text = _prolog_text(buf)
+        return text is None or _prolog_verdict(text) != "more"
+
+    buf = _read_head(zf, info, PROLOG_LIMIT, decided)
+    if buf.startswith(_EBCDIC_XML):
+        raise _refuse("xml_bomb", name, part=info.filename, detail=(
+            "ใช้รหัสอักขระที่ใช้ซ่อนคำสั่ง XML", "an encoding used to hide XML markup"))
+    text = _prolog_text(buf)
+    if text is None:
+        return
+    verdict = _prolog_verdict(text)
+    if verdict == "dtd":
+        raise _refuse("xml_bomb", name, part=info.filename, detail=(
+            "มีการประกาศ DOCTYPE/ENTITY", "a DOCTYPE/ENTITY declaration"))
+    if verdict == "encoding":
+        raise _refuse("xml_bomb", name, part=info.filename, detail=(
+            "ใช้รหัสอักขระที่ใช้ซ่อนคำสั่ง XML", "an encoding used to hide XML markup"))
+    if verdict == "more" and len(buf) >= PROLOG_LIMIT:
+        raise _refuse("xml_bomb", name, part=info.filename, detail=(
+            "ส่วนหัว XML ยาวเกิน 64 KB", "an XML header longer than 64 KB"))
+
+
+# --------------------------------------------------------------------------- sheets
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _parse(data: bytes, part: str, name: str):
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise _refuse("xml_bomb", name, part=part, detail=(
+            "มีการประกาศ DOCTYPE/ENTITY", "a DOCTYPE/ENTITY declaration")) from exc
+    except (ParseError, ValueError, UnicodeError, LookupError) as exc:
+        raise _refuse("truncated", name) from exc
+
+
+def _worksheets(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str) -> dict[str, str]:
+    """Worksheet name -> zip member, from xl/workbook.xml and its relationships, in tab order."""
+    if WORKBOOK_RELS not in members:
+        raise _refuse("truncated", name)
+    rels = {}
+    for rel in _parse(_read_part(zf, members[WORKBOOK_RELS], name), WORKBOOK_RELS, name):
+        if _local(rel.tag) == "Relationship" and rel.get("Id"):
+            rels[rel.get("Id")] = rel
+    book = _parse(_read_part(zf, members[WORKBOOK_PART], name), WORKBOOK_PART, name)
+    if _local(book.tag) != "workbook":
+        raise _refuse("truncated", name)
+
+    by_key = {n.replace("\\", "/").lower(): n for n in members}
+    base = posixpath.dirname(WORKBOOK_PART)
+    sheets: dict[str, str] = {}
+    for sheets_el in (e for e in book if _local(e.tag) == "sheets"):
+        for el in (e for e in sheets_el if _local(e.tag) == "sheet"):
+            sheet = el.get("name")
+            rid = next((v for k, v in el.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
+            rel = rels.get(rid)
+            if not sheet or rel is None:
+                raise _refuse("truncated", name)
+            if not (rel.get("Type") or "").endswith("/worksheet"):
+                continue  # a chartsheet, dialogsheet or macrosheet: no cells to read
+            if (rel.get("TargetMode") or "").lower() == "external":
+                raise _refuse("truncated", name)
+            part = _resolve(base, rel.get("Target") or "", by_key)
+            if part is None or sheet.casefold() in {s.casefold() for s in sheets}:
+                raise _refuse("truncated", name)  # a missing part, or two tabs with one name
+            sheets[sheet] = part
+    if not sheets:
+        raise _refuse("empty", name, "no_sheets")
+    return sheets
+
+
+def _resolve(base: str, target: str, by_key: dict[str, str]) -> str | None:
+    """The zip member a relationship target names (relative to ``base`` unless absolute)."""
+    target = target.replace("\\", "/")
+    joined = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+    norm = posixpath.normpath(joined)
+    if norm.startswith("../") or norm in ("..", "."):
+        return None
+    return by_key.get(norm.lower()) or by_key.get(unquote(norm).lower())
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _dimension_extent(ref: str) -> tuple[int, int] | None:
+    """(last row, last column) of a dimension ref such as 'A1:L100001'; None if it cannot be read."""
+    last_row = last_col = 0
+    for token in ref.replace(" ", ":").split(":"):
+        if not token:
+            continue
+        m = _CELL.fullmatch(token)
+        if not m or not (m.group(1) or m.group(2)):
+            return None
+        letters, digits = m.group(1), m.group(2)
+        if letters:
+            last_col = max(last_col, _col_number(letters) if len(letters) <= 4 else 10**6)
+        if digits:
+            last_row = max(last_row, int(digits) if len(digits) <= 9 else 10**9)
+    if not last_row and not last_col:
+        return None
+    return (last_row or MAX_ROWS), (last_col or MAX_COLS)  # 'A:L' is whole columns, '1:5' whole rows
+
+
+def _check_dimension(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: str, limits: _Limits) -> None:
+    """Refuse a sheet whose <dimension> spans more than ``limits.cells`` cells, counted from A1
+    (a reader may pad the empty area before the first used cell)."""
+    def found(buf: bytes) -> bool:
+        text = _prolog_text(buf) or ""
+        return _DIMENSION.search(text) is not None or _SHEETDATA.search(text) is not None
+
+    m = _DIMENSION.search(_prolog_text(_read_head(zf, info, DIMENSION_LIMIT, found)) or "")
+    if not m:
+        return  # no dimension (allowed by the format): the reader's own row cap applies
+    extent = _dimension_extent(m.group(1))
+    if extent is None:
+        return
+    rows, cols = extent
+    if rows * cols > limits.cells:
+        raise _refuse("too_large", name, "cells", rows=rows, cols=cols, cells=rows * cols,
+                      limit=limits.cells, sheet=_display_name(sheet))

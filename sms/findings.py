@@ -1,0 +1,48 @@
+"""Findings: what the importer and validators report, one per problem, with its cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from sms.rules import RULES, Severity
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message_th: str
+    message_en: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None  # the Excel row number
+    column: str = ""  # the column key
+    header: str = ""  # the header text as the unit sees it
+    cell: str = ""  # e.g. "F12"
+    value: str = ""  # the offending value, as typed
+
+    @classmethod
+    def of(cls, rule: str, message_th: str, message_en: str, **where) -> Finding:
+        """A finding of a catalogued rule, which fixes its severity."""
+        return cls(rule, RULES[rule].severity, message_th, message_en, **where)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def display(value) -> str:
+    """A value as a person would type it: 60000 not 60000.0, dates in BE, blanks empty."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    if isinstance(value, dt.date):
+        return f"{value.day}/{value.month}/{value.year + 543}"
+    return str(value)

@@ -1,0 +1,250 @@
+"""Every rule passes on the mini year and fails at a known cell when one value is broken."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from mini_year import AS_OF, CC, FY, U2, d, mini_year
+
+from sms.rules import RULES
+from templates import TEMPLATES
+from templates.workbook import build_workbook
+from validators.validate import validate
+
+
+def write_year(folder, reference, year) -> list:
+    return [build_workbook(TEMPLATES[key], folder / f"{key}.xlsx", reference, fiscal_year=FY, cost_center=CC,
+                           data=sheets) for key, sheets in year.items()]
+
+
+def check(tmp_path, reference, change=None, edit=None, as_of=AS_OF):
+    """Validate the mini year after ``change(year)`` (on the data) or ``edit(folder)`` (on the files)."""
+    year = mini_year()
+    if change:
+        change(year)
+    paths = write_year(tmp_path, reference, year)
+    if edit:
+        edit(tmp_path)
+    return validate(paths, reference, as_of=as_of)
+
+
+def found(report, rule: str) -> set[tuple[str, str]]:
+    """(sheet, cell) of every finding of a rule."""
+    return {(f.sheet, f.cell) for fr in report.files for f in fr.findings if f.rule == rule}
+
+
+def test_mini_year_passes_every_rule(tmp_path, reference):
+    report = check(tmp_path, reference)
+    assert [(f.rule, f.cell, f.message_en) for fr in report.files for f in fr.findings] == []
+    assert [fr.parsed.rows for fr in report.files] == [5, 9, 3, 3]
+
+
+def test_every_finding_speaks_both_languages_and_names_its_cell(tmp_path, reference):
+    def break_many(y):
+        y["allocations"]["allocations"].loc[1, "amount"] = 50000
+        y["allocations"]["transfers"].loc[0, "cost_center"] = "123"
+    report = check(tmp_path, reference, break_many)
+    findings = [f for fr in report.files for f in fr.findings]
+    assert findings
+    for f in findings:
+        assert f.message_th and f.message_en and f.rule in RULES and f.cell and f.row
+        assert f.severity == RULES[f.rule].severity
+
+
+# -- column rules -------------------------------------------------------------------------------
+def set_cell(key, sheet, row, column, value):
+    def change(y):
+        y[key][sheet].loc[row, column] = value
+    return change
+
+
+@pytest.mark.parametrize("rule,change,cell", [
+    ("S04", set_cell("allocations", "transfers", 0, "amount", None), ("transfers", "H2")),
+    ("S05", set_cell("allocations", "transfers", 1, "amount", "หนึ่งแสน"), ("transfers", "H3")),
+    ("S05", set_cell("allocations", "transfers", 0, "transfer_date", "31/2/2569"), ("transfers", "C2")),
+    ("S06", set_cell("allocations", "transfers", 0, "cost_center", "21002001"), ("transfers", "A2")),
+    ("S07", set_cell("disbursements", "payments", 0, "kind", "โอน"), ("payments", "F2")),
+    ("S08", set_cell("allocations", "transfers", 0, "installment", 0), ("transfers", "G2")),
+    ("S08", set_cell("allocations", "transfers", 1, "amount", -5), ("transfers", "H3")),
+    ("S09", set_cell("allocations", "transfers", 1, "amount", 50000.555), ("transfers", "H3")),
+])
+def test_column_rule_fails_at_its_cell(tmp_path, reference, rule, change, cell):
+    report = check(tmp_path, reference, change)
+    assert cell in found(report, rule)
+    assert report.errors >= 1
+
+
+def test_normal_thai_input_is_not_an_error(tmp_path, reference):
+    def thai(y):
+        y["allocations"]["transfers"]["transfer_date"] = ["๑๕/๑๑/๒๕๖๘", "10 ม.ค. 2569"]
+        y["allocations"]["transfers"]["amount"] = ["๑๐๐,๐๐๐.๐๐", "50,000.-"]
+        y["allocations"]["allocations"]["amount"] = ["60,000", "40,000.00", " 50000 "]
+    report = check(tmp_path, reference, thai)
+    assert report.errors == 0 and report.warnings == 0
+
+
+def edit_book(name, action):
+    def edit(folder):
+        book = openpyxl.load_workbook(folder / name)
+        action(book)
+        book.save(folder / name)
+    return edit
+
+
+def test_s01_missing_required_column(tmp_path, reference):
+    report = check(tmp_path, reference, edit=edit_book("allocations.xlsx", lambda b: b["รับโอน"].delete_cols(8)))
+    s01 = [f for f in report.files[0].findings if f.rule == "S01"]
+    assert [(f.sheet, f.column) for f in s01] == [("transfers", "amount")]
+    assert "Amount (THB)" in s01[0].message_en
+
+
+def test_s02_unknown_column_is_a_warning(tmp_path, reference):
+    def extra(book):
+        book["รับโอน"]["J1"] = "ผู้อนุมัติ"
+    report = check(tmp_path, reference, edit=edit_book("allocations.xlsx", extra))
+    s02 = [f for f in report.files[0].findings if f.rule == "S02"]
+    assert [f.header for f in s02] == ["ผู้อนุมัติ"] and s02[0].severity == "warning"
+    assert report.errors == 0
+
+
+def test_s03_formula_without_cached_value(tmp_path, reference):
+    def formula(book):
+        book["จัดสรร"]["D4"] = "=50000*1"  # openpyxl saves formulas without a cached value
+    report = check(tmp_path, reference, edit=edit_book("allocations.xlsx", formula))
+    assert ("allocations", "D4") in found(report, "S03")
+
+
+def test_s10_missing_sheet_is_read_as_empty(tmp_path, reference):
+    report = check(tmp_path, reference, edit=edit_book("outputs.xlsx", lambda b: b.remove(b["ผลตัวชี้วัด"])))
+    assert ("kpi_results", "") in found(report, "S10")
+
+
+def test_a_trailing_total_row_and_blank_rows_are_skipped(tmp_path, reference):
+    def total(book):
+        ws = book["รับโอน"]
+        ws["A6"], ws["H6"] = "รวม", 150000
+    report = check(tmp_path, reference, edit=edit_book("allocations.xlsx", total))
+    assert report.errors == 0 and report.files[0].parsed.rows == 5
+
+
+# -- budget-balance rules ----------------------------------------------------------------------------
+def over_allocate(y):
+    y["allocations"]["allocations"].loc[1, "amount"] = 50000
+
+
+def unit_of_another_cost_centre(y):
+    y["allocations"]["allocations"].loc[1, "unit_code"] = "10683"  # รพ.ตรัง
+
+
+def overdraw_allocation(y):
+    y["projects"]["funding"].loc[2, "amount"] = 45000
+    y["projects"]["projects"].loc[1, "budget"] = 45000
+    y["projects"]["activities"].loc[2, "budget"] = 45000
+
+
+def funding_short_of_budget(y):
+    y["projects"]["projects"].loc[0, "budget"] = 95000
+
+
+def foreign_source(y):
+    y["projects"]["activities"].loc[1, "source_transfer_no"] = "T9"
+
+
+def activities_over_source(y):
+    y["projects"]["activities"].loc[0, "budget"] = 70000
+
+
+def money_not_planned(y):
+    y["projects"]["activities"].loc[2, "budget"] = 30000
+
+
+def overspend(y):
+    y["disbursements"]["payments"].loc[0, "amount"] = 55000
+
+
+def overclear(y):
+    y["disbursements"]["clearings"].loc[0, "spent"] = 9000
+
+
+def no_clearing(y):
+    y["disbursements"]["clearings"] = y["disbursements"]["clearings"].iloc[0:0]
+
+
+def unknown_kpi(y):
+    y["outputs"]["kpi_results"].loc[0, "kpi_code"] = "K99"
+
+
+def date_before_year(y):
+    y["allocations"]["transfers"].loc[0, "transfer_date"] = dt.date(2025, 9, 30)
+
+
+def date_after_as_of(y):
+    y["allocations"]["allocations"].loc[2, "allocation_date"] = d(1, 4)
+
+
+def duplicate_document(y):
+    y["disbursements"]["payments"].loc[1, "document_no"] = "D1"
+    y["disbursements"]["clearings"].loc[0, "advance_document_no"] = "D1"
+
+
+def percentage_above_100(y):
+    y["outputs"]["kpi_results"].loc[0, ["numerator", "result"]] = [120, 120]
+
+
+def zero_denominator(y):
+    y["outputs"]["kpi_results"].loc[0, ["denominator"]] = [0]
+
+
+@pytest.mark.parametrize("rule,change,cells", [
+    ("B01", over_allocate, {("allocations", "D2"), ("allocations", "D3")}),
+    ("B02", unit_of_another_cost_centre, {("allocations", "B3")}),
+    ("B03", overdraw_allocation, {("funding", "C4")}),
+    ("B04", funding_short_of_budget, {("projects", "I2")}),
+    ("B05", foreign_source, {("activities", "F3")}),
+    ("B06", activities_over_source, {("activities", "D2")}),
+    ("B07", money_not_planned, {("projects", "I3")}),
+    ("B08", overspend, {("payments", "G2"), ("payments", "G3")}),
+    ("B09", overclear, {("clearings", "E2")}),
+    ("B10", no_clearing, {("payments", "C3")}),
+    ("B11", unknown_kpi, {("kpi_results", "B2")}),
+    ("B12", date_before_year, {("transfers", "C2")}),
+    ("B12", date_after_as_of, {("allocations", "C4")}),
+    ("B13", duplicate_document, {("payments", "B2"), ("payments", "B3")}),
+    ("B14", percentage_above_100, {("kpi_results", "F2")}),
+    ("B14", zero_denominator, {("kpi_results", "E2")}),
+])
+def test_budget_rule_fails_at_its_cells(tmp_path, reference, rule, change, cells):
+    report = check(tmp_path, reference, change)
+    assert found(report, rule) == cells
+    severity = RULES[rule].severity
+    assert (report.errors if severity == "error" else report.warnings) >= len(cells)
+
+
+def test_b01_message_gives_both_totals(tmp_path, reference):
+    report = check(tmp_path, reference, over_allocate)
+    b01 = next(f for fr in report.files for f in fr.findings if f.rule == "B01")
+    assert "110,000.00" in b01.message_en and "100,000.00" in b01.message_en
+    assert "110,000.00" in b01.message_th and b01.value == "60000"
+
+
+def test_b02_unit_of_this_cost_centre_passes(tmp_path, reference):
+    assert U2 in reference.units_of(CC)["unit_code"].tolist()
+    assert not found(check(tmp_path, reference), "B02")
+
+
+def test_b11_is_not_repeated_for_a_malformed_code(tmp_path, reference):
+    report = check(tmp_path, reference, set_cell("allocations", "transfers", 0, "activity_code", "N45"))
+    assert ("transfers", "E2") in found(report, "S06") and not found(report, "B11")
+
+
+def test_rules_hold_across_workbooks_given_together(tmp_path, reference):
+    """B03 needs allocations (step 1) and funding (step 2): two files, one finding."""
+    year = mini_year()
+    overdraw_allocation(year)
+    paths = write_year(tmp_path, reference, year)
+    alone = validate([paths[1]], reference, as_of=AS_OF)
+    assert not found(alone, "B03")  # without allocations there is nothing to check against (B11 says so)
+    together = validate(paths[:2], reference, as_of=AS_OF)
+    assert found(together, "B03") == {("funding", "C4")}

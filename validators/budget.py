@@ -1,0 +1,343 @@
+"""The budget-balance rules B01–B14 (DOMAIN.md), vectorised over whole tables.
+
+Rules see :class:`Tables`: for each sheet, the rows of the workbooks being
+checked (``_file`` and ``_row`` say where each came from) together with the
+rows already stored for the same cost centre and year (``_file`` empty). A rule
+reports only rows of the workbooks being checked: stored data is context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reference.reference_set import ReferenceSet
+from sms.findings import Finding, display
+from sms.fiscal import fiscal_year_bounds
+from templates.catalog import SHEETS, links
+
+CENT = 0.005  # amounts are equal when they differ by less than half a satang
+ADVANCE, PAYMENT = "ยืม", "เบิกจ่าย"
+ADVANCE_DAYS = 30
+# References a dedicated rule already checks with a better message.
+CHECKED_ELSEWHERE = {("activities", "source_transfer_no")}  # B05
+MAX_PER_RULE = 1000  # per rule and sheet: a systematic mistake is clear from the first thousand
+
+
+def baht(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+@dataclass
+class Tables:
+    frames: dict[str, pd.DataFrame]
+    letters: dict[tuple[str, str], dict[str, str]]  # (file, sheet) -> column key -> letter
+    reference: ReferenceSet
+    fiscal_year: int
+    as_of: dt.date
+
+    def __getitem__(self, sheet_key: str) -> pd.DataFrame:
+        return self.frames[sheet_key]
+
+    def emit(self, rule: str, rows: pd.DataFrame, sheet_key: str, column: str,
+             th: pd.Series | str, en: pd.Series | str) -> list[Finding]:
+        """One finding per row of ``rows`` that came from a file being checked, at most MAX_PER_RULE."""
+        mine = rows["_file"].notna() if len(rows) else pd.Series([], dtype=bool)
+        rows = rows[mine]
+        if rows.empty:
+            return []
+        th = th[mine] if isinstance(th, pd.Series) else pd.Series(th, index=mine.index)[mine]
+        en = en[mine] if isinstance(en, pd.Series) else pd.Series(en, index=mine.index)[mine]
+        col = SHEETS[sheet_key][1].column(column)
+        out = []
+        for record, message_th, message_en in zip(rows.head(MAX_PER_RULE).to_dict("records"), th, en, strict=False):
+            row = int(record["_row"])
+            letter = self.letters.get((record["_file"], sheet_key), {}).get(column, "")
+            value = record.get(column)
+            out.append(Finding.of(rule, message_th, message_en, file=record["_file"], sheet=sheet_key, row=row,
+                                  column=column, header=col.header, cell=f"{letter}{row}" if letter else "",
+                                  value=display(value)))
+        if len(rows) > MAX_PER_RULE:
+            more = len(rows) - MAX_PER_RULE
+            out.append(Finding.of(rule, f"และอีก {more:,} แถวที่ผิดกฎ {rule} เดียวกัน",
+                                  f"… and {more:,} more rows breaking {rule}.", file=rows["_file"].iloc[0],
+                                  sheet=sheet_key, column=column, header=col.header))
+        return out
+
+
+def _names(sheet_key: str, keys) -> tuple[str, str]:
+    """Columns as the unit knows them: their Thai and English headers."""
+    cols = [SHEETS[sheet_key][1].column(k) for k in keys]
+    return " + ".join(c.th for c in cols), " + ".join(c.en for c in cols)
+
+
+def _text(frame: pd.DataFrame, template: str, **columns: pd.Series) -> pd.Series:
+    """Format a message per row from a template with {named} Series values."""
+    if frame.empty:
+        return pd.Series([], dtype=object)
+    values = pd.DataFrame(columns, index=frame.index)
+    return pd.Series([template.format(**r) for r in values.to_dict("records")], index=frame.index, dtype=object)
+
+
+def b01_transfer_over_allocated(t: Tables) -> list[Finding]:
+    alloc, transfers = t["allocations"], t["transfers"]
+    total = alloc.groupby("transfer_no")["amount"].transform("sum")
+    amount = alloc["transfer_no"].map(transfers.drop_duplicates("transfer_no").set_index("transfer_no")["amount"])
+    rows = alloc[total - amount > CENT]
+    total, amount = total[rows.index].map(baht), amount[rows.index].map(baht)
+    return t.emit("B01", rows, "allocations", "amount",
+                  _text(rows, "ใบโอน {n} จัดสรรรวม {t} บาท เกินยอดโอน {a} บาท ให้ลดยอดจัดสรร",
+                        n=rows["transfer_no"], t=total, a=amount),
+                  _text(rows, "Allocations of transfer {n} total {t}, more than its {a}; reduce them.",
+                        n=rows["transfer_no"], t=total, a=amount))
+
+
+def b02_unit_outside_cost_center(t: Tables) -> list[Finding]:
+    alloc = t["allocations"]
+    transfers = t["transfers"].drop_duplicates("transfer_no").set_index("transfer_no")
+    owner = alloc["transfer_no"].map(transfers["cost_center"])
+    units = t.reference["units"].set_index("unit_code")["cost_center"]
+    unit_cc = alloc["unit_code"].map(units)
+    rows = alloc[owner.notna() & unit_cc.notna() & (owner != unit_cc)]
+    return t.emit("B02", rows, "allocations", "unit_code",
+                  _text(rows, "หน่วยงาน {u} ไม่อยู่ในศูนย์ต้นทุน {c} ของใบโอน {n}", u=rows["unit_code"],
+                        c=owner[rows.index], n=rows["transfer_no"]),
+                  _text(rows, "Unit {u} does not belong to cost centre {c}, which received transfer {n}; "
+                        "allocate only to that cost centre's units.", u=rows["unit_code"], c=owner[rows.index],
+                        n=rows["transfer_no"]))
+
+
+def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
+    funding = t["funding"].assign(unit_code=t["funding"]["project_code"].map(
+        t["projects"].drop_duplicates("project_code").set_index("project_code")["unit_code"]))
+    allocated = t["allocations"].groupby(["transfer_no", "unit_code"])["amount"].sum()
+    keys = pd.MultiIndex.from_frame(funding[["transfer_no", "unit_code"]])
+    drawn = funding.groupby(["transfer_no", "unit_code"])["amount"].transform("sum")
+    limit = pd.Series(allocated.reindex(keys).to_numpy(), index=funding.index)
+    known = funding["unit_code"].notna() & funding["transfer_no"].isin(t["allocations"]["transfer_no"])
+    missing = funding[known & limit.isna()]
+    over = funding[known & (drawn - limit > CENT)]
+    d, a = drawn[over.index].map(baht), limit[over.index].map(baht)
+    return t.emit("B03", missing, "funding", "transfer_no",
+                  _text(missing, "ใบโอน {n} ไม่ได้จัดสรรให้หน่วยงาน {u} ของโครงการนี้", n=missing["transfer_no"],
+                        u=missing["unit_code"]),
+                  _text(missing, "Transfer {n} was not allocated to unit {u}, which runs this project; "
+                        "choose an allocation of that unit.", n=missing["transfer_no"], u=missing["unit_code"])) + \
+        t.emit("B03", over, "funding", "amount",
+               _text(over, "โครงการของหน่วยงาน {u} ใช้เงินจากใบโอน {n} รวม {d} บาท เกินยอดจัดสรร {a} บาท",
+                     u=over["unit_code"], n=over["transfer_no"], d=d, a=a),
+               _text(over, "Projects of unit {u} draw {d} from transfer {n}, more than the {a} allocated; "
+                     "reduce the funding.", u=over["unit_code"], n=over["transfer_no"], d=d, a=a))
+
+
+def b04_funding_matches_budget(t: Tables) -> list[Finding]:
+    projects = t["projects"]
+    funded = projects["project_code"].map(t["funding"].groupby("project_code")["amount"].sum()).fillna(0.0)
+    rows = projects[(funded - projects["budget"]).abs() > CENT]
+    f, b = funded[rows.index].map(baht), rows["budget"].map(baht)
+    return t.emit("B04", rows, "projects", "budget",
+                  _text(rows, "แหล่งงบของโครงการ {p} รวม {f} บาท ไม่เท่างบโครงการ {b} บาท",
+                        p=rows["project_code"], f=f, b=b),
+                  _text(rows, "The funding sources of project {p} add up to {f}, not its budget of {b}; "
+                        "make them equal.", p=rows["project_code"], f=f, b=b))
+
+
+def _pairs(frame: pd.DataFrame, a: str, b: str) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(frame[[a, b]].astype(object))
+
+
+def b05_activity_source(t: Tables) -> list[Finding]:
+    acts, funding = t["activities"], t["funding"]
+    known = acts["source_transfer_no"].notna() & acts["project_code"].isin(t["projects"]["project_code"])
+    mine = _pairs(acts, "project_code", "source_transfer_no").isin(_pairs(funding, "project_code", "transfer_no"))
+    rows = acts[known & ~mine]
+    return t.emit("B05", rows, "activities", "source_transfer_no",
+                  _text(rows, "แหล่งงบ {s} ของกิจกรรม {n} ไม่ใช่แหล่งงบของโครงการ {p}", s=rows["source_transfer_no"],
+                        n=rows["activity_no"], p=rows["project_code"]),
+                  _text(rows, "Source {s} of activity {n} is not one of project {p}'s funding sources; "
+                        "pick one listed for the project in the funding sheet.", s=rows["source_transfer_no"],
+                        n=rows["activity_no"], p=rows["project_code"]))
+
+
+def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
+    acts, funding = t["activities"], t["funding"]
+    planned = acts.groupby(["project_code", "source_transfer_no"])["budget"].transform("sum")
+    funded = funding.groupby(["project_code", "transfer_no"])["amount"].sum()
+    limit = pd.Series(funded.reindex(_pairs(acts, "project_code", "source_transfer_no")).to_numpy(), index=acts.index)
+    rows = acts[planned - limit > CENT]
+    p, f = planned[rows.index].map(baht), limit[rows.index].map(baht)
+    return t.emit("B06", rows, "activities", "budget",
+                  _text(rows, "กิจกรรมของโครงการ {c} ใช้แหล่งงบ {s} รวม {p} บาท เกินเงินจากแหล่งนี้ {f} บาท",
+                        c=rows["project_code"], s=rows["source_transfer_no"], p=p, f=f),
+                  _text(rows, "Activities of project {c} plan {p} from source {s}, more than the project's {f} "
+                        "from it; reduce them.", c=rows["project_code"], s=rows["source_transfer_no"], p=p, f=f))
+
+
+def b07_money_not_planned(t: Tables) -> list[Finding]:
+    projects = t["projects"]
+    planned = projects["project_code"].map(t["activities"].groupby("project_code")["budget"].sum()).fillna(0.0)
+    rows = projects[projects["budget"] - planned > CENT]
+    p, b = planned[rows.index].map(baht), rows["budget"].map(baht)
+    return t.emit("B07", rows, "projects", "budget",
+                  _text(rows, "กิจกรรมของโครงการ {c} รวม {p} บาท น้อยกว่างบโครงการ {b} บาท", c=rows["project_code"],
+                        p=p, b=b),
+                  _text(rows, "Activities of project {c} add up to {p}, less than its budget of {b}: "
+                        "money not yet planned.", c=rows["project_code"], p=p, b=b))
+
+
+def _returned_per_payment(t: Tables) -> pd.Series:
+    """Money returned against each advance, by (unit, document no.)."""
+    return t["clearings"].groupby(["unit_code", "advance_document_no"])["returned"].sum()
+
+
+def b08_activity_overspent(t: Tables) -> list[Finding]:
+    pay = t["payments"]
+    returned = pd.Series(_returned_per_payment(t).reindex(_pairs(pay, "unit_code", "document_no")).to_numpy(),
+                         index=pay.index).fillna(0.0)
+    net = pay["amount"] - returned.where(pay["kind"] == ADVANCE, 0.0)
+    disbursed = net.groupby([pay["project_code"], pay["activity_no"]]).transform("sum")
+    budgets = t["activities"].groupby(["project_code", "activity_no"])["budget"].sum()
+    keys = pd.MultiIndex.from_frame(pay[["project_code", "activity_no"]].astype(object))
+    budget = pd.Series(budgets.reindex(keys).to_numpy(), index=pay.index)
+    rows = pay[disbursed - budget > CENT]
+    d, b = disbursed[rows.index].map(baht), budget[rows.index].map(baht)
+    return t.emit("B08", rows, "payments", "amount",
+                  _text(rows, "กิจกรรม {a} ของโครงการ {p} เบิกจ่ายรวม {d} บาท เกินงบกิจกรรม {b} บาท",
+                        a=rows["activity_no"], p=rows["project_code"], d=d, b=b),
+                  _text(rows, "Activity {a} of project {p} has {d} disbursed, more than its budget of {b}; "
+                        "check the amounts or the activity.", a=rows["activity_no"], p=rows["project_code"], d=d, b=b))
+
+
+def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
+    clr, pay = t["clearings"], t["payments"]
+    docs = pay.drop_duplicates(["unit_code", "document_no"]).set_index(["unit_code", "document_no"])
+    keys = _pairs(clr, "unit_code", "advance_document_no")
+    kind = pd.Series(docs["kind"].reindex(keys).to_numpy(), index=clr.index)
+    advance = pd.Series(docs["amount"].reindex(keys).to_numpy(), index=clr.index)
+    cleared = (clr["spent"] + clr["returned"]).groupby([clr["unit_code"], clr["advance_document_no"]]).transform("sum")
+    not_advance = clr[kind == PAYMENT]
+    over = clr[(kind == ADVANCE) & (cleared - advance > CENT)]
+    c, a = cleared[over.index].map(baht), advance[over.index].map(baht)
+    return t.emit("B09", not_advance, "clearings", "advance_document_no",
+                  _text(not_advance, "เอกสาร {d} เป็นการเบิกจ่าย ไม่ใช่เงินยืม จึงล้างเงินยืมไม่ได้",
+                        d=not_advance["advance_document_no"]),
+                  _text(not_advance, "Document {d} is a payment, not an advance, so it cannot be cleared.",
+                        d=not_advance["advance_document_no"])) + \
+        t.emit("B09", over, "clearings", "spent",
+               _text(over, "ล้างเงินยืม {d} รวม (ใช้จริง + คืน) {c} บาท เกินเงินยืม {a} บาท",
+                     d=over["advance_document_no"], c=c, a=a),
+               _text(over, "Clearings of advance {d} (spent + returned) total {c}, more than the {a} advanced.",
+                     d=over["advance_document_no"], c=c, a=a))
+
+
+def b10_advance_not_cleared(t: Tables) -> list[Finding]:
+    pay = t["payments"]
+    clr = t["clearings"]
+    cleared = (clr["spent"] + clr["returned"]).groupby([clr["unit_code"], clr["advance_document_no"]]).sum()
+    done = pd.Series(cleared.reindex(_pairs(pay, "unit_code", "document_no")).to_numpy(), index=pay.index).fillna(0)
+    due = pd.to_datetime(pay["document_date"], errors="coerce") + pd.Timedelta(days=ADVANCE_DAYS)
+    rows = pay[(pay["kind"] == ADVANCE) & (due < pd.Timestamp(t.as_of)) & (pay["amount"] - done > CENT)]
+    days = (pd.Timestamp(t.as_of) - pd.to_datetime(rows["document_date"])).dt.days.astype(str)
+    return t.emit("B10", rows, "payments", "document_date",
+                  _text(rows, "เงินยืม {d} ยังไม่ล้าง ผ่านมาแล้ว {n} วัน", d=rows["document_no"], n=days),
+                  _text(rows, "Advance {d} is still not cleared after {n} days; record its clearing.",
+                        d=rows["document_no"], n=days))
+
+
+def b11_references_exist(t: Tables) -> list[Finding]:
+    out = []
+    for sheet_key, frame in t.frames.items():
+        _, sheet = SHEETS[sheet_key]
+        for link in (k for k in links(sheet) if (sheet_key, k.fields[-1]) not in CHECKED_ELSEWHERE):
+            target = (t.reference[link.target.key] if link.template.key == "reference"
+                      else t.frames.get(link.target.key))
+            if target is None:
+                continue
+            present = frame[list(link.fields)].notna().all(axis=1)
+            known = pd.MultiIndex.from_frame(target[list(link.target_fields)].astype(str))
+            found = pd.MultiIndex.from_frame(frame[list(link.fields)].astype(str)).isin(known)
+            rows = frame[present & ~found]
+            th, en = _names(sheet_key, link.fields)
+            shown = rows[list(link.fields)].astype(str).agg(" / ".join, axis=1) if len(rows) else rows.index
+            out += t.emit("B11", rows, sheet_key, link.fields[-1],
+                          _text(rows, f"ไม่พบ{th} '{{v}}' ใน{link.target.th}", v=shown),
+                          _text(rows, f"{en} '{{v}}' does not exist in {link.target.en}; "
+                                "check it, or submit that data first.", v=shown))
+    return out
+
+
+def b12_dates_in_year(t: Tables) -> list[Finding]:
+    start, end = fiscal_year_bounds(t.fiscal_year)
+    out = []
+    for sheet_key, frame in t.frames.items():
+        for col in (c for c in SHEETS[sheet_key][1].columns if c.type == "date"):
+            when = frame[col.key]
+            present = when.notna()
+            dates = pd.to_datetime(when.where(present), errors="coerce")
+            outside = present & ((dates < pd.Timestamp(start)) | (dates > pd.Timestamp(end)))
+            late = present & ~outside & (dates > pd.Timestamp(t.as_of)) & (not col.planned)
+            for mask, th, en in (
+                (outside, f"วันที่ไม่อยู่ในปีงบประมาณ {t.fiscal_year} ({start:%d/%m}/{start.year + 543} – "
+                          f"{end:%d/%m}/{end.year + 543})",
+                 f"the date is outside fiscal year {t.fiscal_year} ({start:%d/%m/%Y} – {end:%d/%m/%Y})"),
+                (late, f"วันที่อยู่หลังวันที่ข้อมูล {t.as_of:%d/%m}/{t.as_of.year + 543}",
+                 f"the date is after the as-of date {t.as_of:%d/%m/%Y}"),
+            ):
+                rows = frame[mask]
+                out += t.emit("B12", rows, sheet_key, col.key, f"{col.th}: {th}", f"{col.en}: {en}; correct it.")
+    return out
+
+
+def b13_keys_unique(t: Tables) -> list[Finding]:
+    out = []
+    for sheet_key, frame in t.frames.items():
+        pk = list(SHEETS[sheet_key][1].primary_key)
+        if not pk or frame.empty:
+            continue
+        rows = frame[frame[pk].notna().all(axis=1) & frame.duplicated(pk, keep=False)]
+        shown = rows[pk].astype(str).agg(" / ".join, axis=1) if len(rows) else rows.index
+        th, en = _names(sheet_key, pk)
+        out += t.emit("B13", rows, sheet_key, pk[-1],
+                      _text(rows, f"{th} '{{v}}' ซ้ำกับแถวอื่น ต้องไม่ซ้ำกัน", v=shown),
+                      _text(rows, f"{en} '{{v}}' appears more than once; each must be unique.", v=shown))
+    return out
+
+
+def b14_results_in_bounds(t: Tables) -> list[Finding]:
+    kpi = t["kpi_results"]
+    label = kpi["kpi_code"].map(t.reference["kpis"].set_index("kpi_code")["unit_label"]).fillna("")
+    percent = label.str.contains("ร้อยละ|%", regex=True)
+    over = kpi[percent & ((kpi["result"] > 100) | (kpi["result"] < 0))]
+    zero = kpi[(kpi["denominator"] == 0) & kpi["numerator"].notna()]
+    ratio = kpi["numerator"] / kpi["denominator"].where(kpi["denominator"] != 0) * 100
+    off = kpi[percent & ratio.notna() & ((ratio - kpi["result"]).abs() > 0.01) & ~kpi.index.isin(over.index)]
+    r = ratio[off.index].round(2).astype(str)
+    return (
+        t.emit("B14", over, "kpi_results", "result",
+               _text(over, "ตัวชี้วัด {k} เป็นร้อยละ แต่ผลลัพธ์ {v} อยู่นอกช่วง 0–100", k=over["kpi_code"],
+                     v=over["result"].astype(str)),
+               _text(over, "KPI {k} is a percentage but the result {v} is outside 0–100; check it.",
+                     k=over["kpi_code"], v=over["result"].astype(str)))
+        + t.emit("B14", zero, "kpi_results", "denominator",
+                 _text(zero, "ตัวชี้วัด {k} มีตัวหารเป็น 0", k=zero["kpi_code"]),
+                 _text(zero, "KPI {k} has a denominator of 0; check the figures.", k=zero["kpi_code"]))
+        + t.emit("B14", off, "kpi_results", "result",
+                 _text(off, "ผลลัพธ์ของตัวชี้วัด {k} ไม่ตรงกับ A ÷ B × 100 = {r}", k=off["kpi_code"], r=r),
+                 _text(off, "The result of KPI {k} does not match A ÷ B × 100 = {r}; check it.",
+                       k=off["kpi_code"], r=r))
+    )
+
+
+BUDGET_RULES: tuple[Callable[[Tables], list[Finding]], ...] = (
+    b01_transfer_over_allocated, b02_unit_outside_cost_center, b03_allocation_overdrawn,
+    b04_funding_matches_budget, b05_activity_source, b06_activity_budgets_per_source, b07_money_not_planned,
+    b08_activity_overspent, b09_clearing_exceeds_advance, b10_advance_not_cleared, b11_references_exist,
+    b12_dates_in_year, b13_keys_unique, b14_results_in_bounds,
+)
+
+
+def check_budget(t: Tables) -> list[Finding]:
+    return [finding for rule in BUDGET_RULES for finding in rule(t)]

@@ -1,0 +1,89 @@
+"""Column checks: a pandera schema per sheet, derived from the spec, run lazily.
+
+Blank required cells (S04) are found with one vectorised mask rather than
+pandera's ``nullable``, because a failed null check stops pandera from running
+the column's other checks, and every failure should be reported at once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from importer.parse import ParsedSheet
+from sms.findings import Finding, display
+from templates.spec import Column, Sheet
+
+
+def _has_at_most_2_decimals(values: pd.Series) -> pd.Series:
+    cents = values * 100
+    return (cents - cents.round()).abs() < 1e-6
+
+
+@cache
+def column_checks(col: Column) -> tuple[tuple[str, pa.Check], ...]:
+    """(rule id, pandera check) pairs; failure cases name a check by its position in this tuple."""
+    checks = []
+    if col.pattern:
+        checks.append(("S06", pa.Check.str_matches(col.pattern)))
+    if col.choices:
+        checks.append(("S07", pa.Check.isin(col.choices)))
+    low, high = col.lower_bound, col.upper_bound
+    if low is not None or high is not None:
+        checks.append(("S08", pa.Check.in_range(-float("inf") if low is None else low,
+                                                float("inf") if high is None else high)))
+    if col.decimals:
+        checks.append(("S09", pa.Check(_has_at_most_2_decimals, name="at_most_2_decimals")))
+    return tuple(checks)
+
+
+@cache
+def sheet_schema(sheet: Sheet) -> pa.DataFrameSchema:
+    """The pandera schema of a sheet's typed values (types are already settled by the normaliser)."""
+    return pa.DataFrameSchema({c.key: pa.Column(checks=[check for _, check in column_checks(c)], nullable=True,
+                                                required=False) for c in sheet.columns if column_checks(c)})
+
+
+def describe(col: Column, rule: str) -> tuple[str, str]:
+    """What the value should have been, for the finding's message."""
+    if rule == "S06":
+        return (f"รูปแบบไม่ถูกต้อง ต้องเป็น{col.help_th or ' ' + col.pattern}",
+                f"wrong format; it must be a {col.help_en or col.pattern}")
+    if rule == "S07":
+        options = " | ".join(col.choices)
+        return f"เลือกได้เฉพาะ: {options}", f"choose one of: {options}"
+    if rule == "S08":
+        low, high = col.lower_bound, col.upper_bound
+        span = f"{low:g} – {high:g}" if low is not None and high is not None else (
+            f">= {low:g}" if low is not None else f"<= {high:g}")
+        return f"ค่าต้องอยู่ในช่วง {span}", f"the value must be {span}"
+    return "ปัดเศษให้เหลือทศนิยมไม่เกิน 2 ตำแหน่ง", "round it to at most 2 decimals"
+
+
+def check_columns(parsed: ParsedSheet, failed: set[tuple[int, str]]) -> list[Finding]:
+    """S04 and S06–S09 findings of one sheet; ``failed`` are (row, column) cells that did not even parse."""
+    sheet, values, sd = parsed.sheet, parsed.values, parsed.data
+    findings = []
+    for col in (c for c in sheet.columns if c.required):
+        for row in values.index[values[col.key].isna()]:
+            if (row, col.key) not in failed:
+                findings.append(Finding.of("S04", f"ยังไม่ได้กรอก {col.th} ซึ่งจำเป็นต้องกรอก",
+                                           f"{col.en} is required; fill it in.", file=parsed.file,
+                                           sheet=sheet.key, row=int(row), column=col.key, header=col.header,
+                                           cell=sd.cell(col.key, int(row))))
+    try:
+        sheet_schema(sheet).validate(values, lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases.dropna(subset=["index"])
+        for case in cases.itertuples(index=False):
+            col, row = sheet.column(case.column), int(case.index)
+            rule = column_checks(col)[int(case.check_number)][0]
+            th, en = describe(col, rule)
+            value = display(case.failure_case)
+            findings.append(Finding.of(rule, f"{col.th} '{value}': {th}", f"{col.en} '{value}': {en}",
+                                       file=parsed.file, sheet=sheet.key, row=row, column=col.key,
+                                       header=col.header, cell=sd.cell(col.key, row), value=value))
+    return findings
