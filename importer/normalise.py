@@ -499,6 +499,8 @@ def _fast_lookup(keys: dict[str, object], top: int, dtype: type) -> _Fast:
     return fast
 
 
+SMALL_COLUMN = 2000
+
 _COLUMN_TYPES: dict[str, tuple[Callable[[object], object], _Fast, str]] = {
     "text": (clean_text, _fast_text, "object"),
     "code": (parse_code, _fast_code, "object"),
@@ -530,7 +532,10 @@ def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str]
     cells = series.to_numpy(dtype=object)
     kinds = np.frompyfunc(type, 1, 1)(cells)
     kinds[series.isna().to_numpy()] = type(None)  # NaN, NaT and pd.NA are blanks too
-    values, done = fast(cells, kinds)
+    if len(cells) >= SMALL_COLUMN:
+        values, done = fast(cells, kinds)
+    else:  # the vectorised path costs ~10 ms a column whatever its length; few cells parse faster one by one
+        values, done = np.full(len(cells), None, dtype=object), np.zeros(len(cells), dtype=bool)
     done |= _of_kind(kinds, type(None))
 
     # The cells left are rare formats or mistakes, often repeated down a column.

@@ -9,13 +9,20 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, TextColumn
 from rich.table import Table
 
 from importer.normalise import NormaliseError, parse_date
-from reference.reference_set import load_default
+from importer.parse import Unreadable
+from sms.demo import DEMO_AS_OF, DEMO_FISCAL_YEAR, MISTAKES_DIR, write_demo
+from sms.rules import RULES
+from store.db import connect, database_url
+from store.reference import current_reference, save_reference
+from store.submissions import ImportResult, import_files, stored_context
 from templates import TEMPLATES, UNIT_TEMPLATES
 from templates.datapackage import datapackage
 from templates.workbook import build_workbook
+from validators.reference import read_reference
 from validators.validate import Report, validate
 
 OUTPUTS = Path("outputs")
@@ -42,7 +49,7 @@ def templates_build(
     template: Annotated[list[str] | None, typer.Option(help="Only these template ids (repeatable).")] = None,
 ) -> None:
     """เขียนแบบฟอร์ม Excel / Write the standard workbooks, one per template id."""
-    reference = load_default()
+    reference = current_reference(connect())
     if cost_center and cost_center not in reference.codes("cost_centers"):
         raise fail(f"ไม่พบศูนย์ต้นทุน {cost_center} ในข้อมูลอ้างอิง",
                    f"Cost centre {cost_center} is not in the reference data; check the 10-digit code.")
@@ -114,12 +121,119 @@ def validate_command(
 
     Exit 0 when there is no error (warnings allowed), 1 when there are errors, 2 when a file could not be read.
     """
-    report = validate(files, load_default(), as_of=parse_as_of(as_of), fiscal_year=fiscal_year)
+    engine = connect()
+    report = validate(files, current_reference(engine), as_of=parse_as_of(as_of), fiscal_year=fiscal_year,
+                      stored=stored_context(engine))
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
     else:
         print_report(report)
     raise typer.Exit(2 if report.unreadable else (1 if report.errors else 0))
+
+
+def exit_code(results: list[ImportResult]) -> int:
+    if any(r.status == "unreadable" for r in results):
+        return 2
+    return 1 if any(r.status == "refused" for r in results) else 0
+
+
+STATUS_TEXT = {"stored": "[green]บันทึกแล้ว / stored[/]", "unchanged": "[cyan]ไม่เปลี่ยนแปลง / unchanged[/]",
+               "refused": "[red]ไม่รับ (มีข้อผิดพลาด) / refused (errors)[/]",
+               "unreadable": "[red]อ่านไม่ได้ / unreadable[/]"}
+
+
+def print_results(results: list[ImportResult]) -> None:
+    console = Console()
+    for r in results:
+        console.print(f"{STATUS_TEXT[r.status]}  {r.file}  {r.template} {r.cost_center}"
+                      + (f" v{r.version}" if r.version else ""))
+        if r.status == "stored":
+            c = r.counts
+            console.print(f"    เพิ่ม/added {c['added']:,}  แก้/changed {c['changed']:,}  "
+                          f"ลบ/removed {c['removed']:,}  เหมือนเดิม/unchanged {c['unchanged']:,}")
+        if r.status == "unchanged":
+            console.print("    ไฟล์นี้เหมือนฉบับล่าสุดทุกไบต์ ไม่มีอะไรเปลี่ยน / identical to the current version; nothing changed")
+    refused = [r.report for r in results if r.status in ("refused", "unreadable") and r.report]
+    if refused:
+        print_report(Report(refused))
+
+
+@app.command("import")
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="Filled workbooks; each is stored whole or not at all.")],
+    as_of: Annotated[str | None, typer.Option(help="Data as of (default today): 2026-03-31 or 31/3/2569.")] = None,
+    fiscal_year: Annotated[int | None, typer.Option(help="Fiscal year (BE) when a file does not say.")] = None,
+    actor: Annotated[str, typer.Option(help="Who imports, for the audit trail.")] = "cli",
+) -> None:
+    """ตรวจแล้วบันทึกไฟล์ / Validate, then store each workbook as one submission.
+
+    Exit 0 when every file was stored or unchanged, 1 when one was refused for errors, 2 when one was unreadable.
+    """
+    engine = connect()
+    results = import_files(engine, files, current_reference(engine), actor=actor, as_of=parse_as_of(as_of),
+                           fiscal_year=fiscal_year)
+    print_results(results)
+    raise typer.Exit(exit_code(results))
+
+
+@app.command("demo")
+def demo_command(
+    out: Annotated[Path, typer.Option(help="Folder for the demo workbooks.")] = OUTPUTS / "demo",
+    load: Annotated[bool, typer.Option(help="Also import the demo into the database.")] = True,
+) -> None:
+    """สร้างข้อมูลตัวอย่างทั้งปีงบประมาณ / Build a realistic demo fiscal year and load it."""
+    engine = connect()
+    reference = current_reference(engine)
+    with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[label]}")) as progress:
+        task = progress.add_task("สร้างไฟล์ / writing", total=None, label="")
+        paths = write_demo(out, reference, progress=lambda done, total, label: progress.update(
+            task, completed=done, total=total, label=label))
+    typer.echo(f"{len(paths)} files in {out / str(DEMO_FISCAL_YEAR)}")
+    if not load:
+        return
+    workbooks = [p for p in paths if p.suffix == ".xlsx"]
+    good = [p for p in workbooks if MISTAKES_DIR not in p.parts]
+    results = import_files(engine, good, reference, actor="demo", as_of=DEMO_AS_OF)
+    results += import_files(engine, [p for p in workbooks if p not in good], reference, actor="demo",
+                            as_of=DEMO_AS_OF)
+    counts = {status: sum(r.status == status for r in results) for status in STATUS_TEXT}
+    typer.echo(f"database {database_url()}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+    if counts["stored"] + counts["unchanged"] < len(good):
+        raise fail("ข้อมูลตัวอย่างบางไฟล์ไม่ผ่านการตรวจ", "Some demo workbooks did not pass validation.", 1)
+
+
+@reference_app.command("load")
+def reference_load(
+    file: Annotated[Path, typer.Argument(help="A filled reference workbook (see: sms reference export).")],
+    actor: Annotated[str, typer.Option(help="Who loads it, for the audit trail.")] = "cli",
+) -> None:
+    """โหลดข้อมูลอ้างอิงจากไฟล์ / Replace the reference data with a reference workbook's."""
+    try:
+        reference, report = read_reference(file)
+    except Unreadable as exc:
+        raise fail(exc.message_th, exc.message_en) from None
+    if report.errors:
+        print_report(Report([report]))
+        raise fail("ไม่ได้โหลดข้อมูลอ้างอิง เพราะมีข้อผิดพลาด", "The reference data was not loaded: fix the errors.", 1)
+    counts = save_reference(connect(), reference, actor, file.name)
+    typer.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@reference_app.command("export")
+def reference_export(
+    out: Annotated[Path, typer.Option(help="Where to write the reference workbook.")] = OUTPUTS / "reference.xlsx",
+) -> None:
+    """เขียนข้อมูลอ้างอิงปัจจุบันเป็นไฟล์ Excel / Write the current reference data as a workbook to edit and load."""
+    reference = current_reference(connect())
+    typer.echo(build_workbook(TEMPLATES["reference"], out, reference, data=reference.tables))
+
+
+@app.command("rules")
+def rules_command() -> None:
+    """รายการกฎการตรวจ / Print the rule catalogue as a Markdown table (it is the README's)."""
+    typer.echo("| id | severity | กฎ | rule |\n|---|---|---|---|")
+    for rule in RULES.values():
+        typer.echo(f"| {rule.id} | {rule.severity} | {rule.th} | {rule.en} |")
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ submissions = sa.Table(
     sa.Column("template_version", sa.Integer, nullable=False),
     sa.Column("cost_center", sa.Unicode(10), nullable=False),
     sa.Column("fiscal_year", sa.Integer, nullable=False),
-    sa.Column("version", sa.Integer, nullable=False, comment="1, 2, ... per template, cost centre and year"),
+    sa.Column("version", sa.Integer, comment="1, 2, ... per template, cost centre and year; empty when refused"),
     sa.Column("status", sa.Enum(*STATUSES, name="submission_status", native_enum=False), nullable=False),
     sa.Column("file_name", sa.Unicode(255), nullable=False),
     sa.Column("file_sha256", sa.String(64), nullable=False),

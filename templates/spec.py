@@ -25,6 +25,13 @@ FRICTIONLESS_TYPES: dict[str, str] = {
     "date": "date",
 }
 
+# Column types as pandas dtypes: what every typed table (read, stored, edited) holds.
+PANDAS_DTYPES: dict[str, str] = {
+    "text": "object", "code": "object", "choice": "object", "date": "object",
+    "integer": "Int64", "month": "Int64", "quarter": "Int64",
+    "number": "float64", "money": "float64",
+}
+
 MONEY_DECIMALS = 2
 
 
@@ -102,6 +109,10 @@ class Sheet:
     @property
     def keys(self) -> list[str]:
         return [c.key for c in self.columns]
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        return {c.key: PANDAS_DTYPES[c.type] for c in self.columns}
 
 
 @dataclass(frozen=True)

@@ -26,3 +26,31 @@ def _require_program(name: str) -> str:
             pytest.fail(f"{name} is not installed; scripts/setup --test installs it")
         pytest.skip(f"{name} is not installed (run scripts/setup --test)")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server for the session (scripts/setup --test installs it)."""
+    from postgres import find, postgres_server
+
+    if find("initdb") is None:
+        _require_program("initdb")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """An empty store on each supported database."""
+    from store.db import connect
+    from store.schema import metadata
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'sms.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    engine = connect(url)
+    yield engine
+    if request.param == "postgresql":
+        metadata.drop_all(engine)
+    engine.dispose()

@@ -247,6 +247,13 @@ def b10_advance_not_cleared(t: Tables) -> list[Finding]:
                         d=rows["document_no"], n=days))
 
 
+def _keys(frame: pd.DataFrame, fields) -> pd.Index:
+    """Key values as text, one column or several, for membership tests across typed tables."""
+    if len(fields) == 1:
+        return pd.Index(frame[fields[0]].astype(str))
+    return pd.MultiIndex.from_frame(frame[list(fields)].astype(str))
+
+
 def b11_references_exist(t: Tables) -> list[Finding]:
     out = []
     for sheet_key, frame in t.frames.items():
@@ -257,8 +264,9 @@ def b11_references_exist(t: Tables) -> list[Finding]:
             if target is None:
                 continue
             present = frame[list(link.fields)].notna().all(axis=1)
-            known = pd.MultiIndex.from_frame(target[list(link.target_fields)].astype(str))
-            found = pd.MultiIndex.from_frame(frame[list(link.fields)].astype(str)).isin(known)
+            if not present.any():
+                continue
+            found = _keys(frame, link.fields).isin(_keys(target, link.target_fields))
             rows = frame[present & ~found]
             th, en = _names(sheet_key, link.fields)
             shown = rows[list(link.fields)].astype(str).agg(" / ".join, axis=1) if len(rows) else rows.index

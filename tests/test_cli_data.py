@@ -1,0 +1,99 @@
+"""`sms validate`, `sms import`, `sms reference` as a user runs them: exit codes, JSON, messages."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+from mini_year import mini_year
+from test_rules import over_allocate, write_year
+from typer.testing import CliRunner
+
+from sms.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("SMS_DATABASE_URL", url)
+    return url
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_validate_json_lists_every_finding_with_its_cell(tmp_path, reference, database):
+    year = mini_year()
+    over_allocate(year)
+    paths = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    result = invoke("validate", *paths, "--json", "--as-of", "31/3/2569")
+    assert result.exit_code == 1
+    out = json.loads(result.output)
+    assert out["summary"] == {"errors": 2, "warnings": 0, "unreadable": 0}
+    [file] = out["files"]
+    assert (file["template"], file["template_version"], file["rows"]) == ("allocations", 1, 5)
+    assert [(f["sheet"], f["row"], f["column"], f["cell"], f["value"], f["rule"], f["severity"])
+            for f in file["findings"]] == [("allocations", 2, "amount", "D2", "60000", "B01", "error"),
+                                          ("allocations", 3, "amount", "D3", "50000", "B01", "error")]
+    assert all(f["message_th"] and f["message_en"] for f in file["findings"])
+
+
+def test_validate_exit_codes(tmp_path, reference, database):
+    good = write_year(tmp_path, reference, mini_year())
+    assert invoke("validate", *good, "--as-of", "2026-03-31").exit_code == 0
+    fake = tmp_path / "budget.xlsx"
+    fake.write_text("transfer_no,amount\nT1,100\n", encoding="utf-8")
+    result = invoke("validate", fake)
+    assert result.exit_code == 2 and "budget.xlsx" in result.output and "CSV" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_refuses_an_unreadable_as_of_date(tmp_path, reference, database):
+    good = write_year(tmp_path, reference, mini_year())
+    result = invoke("validate", good[0], "--as-of", "31/2/2569")
+    assert result.exit_code == 2 and "--as-of" in result.output
+
+
+def test_import_then_reimport(tmp_path, reference, database):
+    paths = write_year(tmp_path, reference, mini_year())
+    first = invoke("import", *paths, "--as-of", "2026-03-31", "--actor", "maker1")
+    assert first.exit_code == 0 and first.output.count("stored") == 4
+    again = invoke("import", *paths, "--as-of", "2026-03-31")
+    assert again.exit_code == 0 and again.output.count("unchanged") == 4
+
+
+def test_import_refuses_a_workbook_with_errors(tmp_path, reference, database):
+    year = mini_year()
+    over_allocate(year)
+    paths = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    result = invoke("import", *paths, "--as-of", "2026-03-31")
+    assert result.exit_code == 1 and "refused" in result.output and "B01" in result.output
+
+
+def test_reference_export_and_load_round_trip(tmp_path, database):
+    exported = tmp_path / "reference.xlsx"
+    assert invoke("reference", "export", "--out", exported).exit_code == 0
+    loaded = invoke("reference", "load", exported)
+    assert loaded.exit_code == 0, loaded.output
+    assert "units 95" in loaded.output and "provinces 77" in loaded.output
+
+
+def test_reference_load_refuses_a_unit_of_an_unknown_cost_centre(tmp_path, database):
+    exported = tmp_path / "reference.xlsx"
+    invoke("reference", "export", "--out", exported)
+    book = openpyxl.load_workbook(exported)
+    book["หน่วยงาน"]["E2"] = "9999999999"
+    book.save(exported)
+    result = invoke("reference", "load", exported)
+    assert result.exit_code == 1 and "B11" in result.output and "E2" in result.output
+    assert "9999999999" in result.output
+
+
+def test_reference_load_refuses_another_template(tmp_path, reference, database):
+    paths = write_year(tmp_path, reference, mini_year())
+    result = invoke("reference", "load", paths[0])
+    assert result.exit_code == 2 and "not reference data" in result.output
