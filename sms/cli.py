@@ -20,6 +20,7 @@ from store.db import connect, database_url
 from store.reference import current_reference, save_reference
 from store.submissions import ImportResult, import_files, stored_context
 from templates import TEMPLATES, UNIT_TEMPLATES
+from templates.catalog import SHEETS
 from templates.datapackage import datapackage
 from templates.workbook import build_workbook
 from validators.reference import read_reference
@@ -103,7 +104,8 @@ def print_report(report: Report, limit: int = 50) -> None:
         table = Table("แผ่นงาน/sheet", "ช่อง/cell", "กฎ/rule", "ข้อความ/message", show_lines=False)
         for f in fr.findings[:limit]:
             style = "red" if f.is_error else "yellow"
-            table.add_row(f.sheet, f.cell, f"[{style}]{f.rule}[/]", f"{f.message_th}\n{f.message_en}")
+            sheet = SHEETS[f.sheet][1].name if f.sheet in SHEETS else f.sheet
+            table.add_row(sheet, f.cell, f"[{style}]{f.rule}[/]", f"{f.message_th}\n{f.message_en}")
         console.print(table)
         if len(fr.findings) > limit:
             console.print(f"… อีก {len(fr.findings) - limit:,} รายการ / {len(fr.findings) - limit:,} more "

@@ -97,3 +97,11 @@ def test_reference_load_refuses_another_template(tmp_path, reference, database):
     paths = write_year(tmp_path, reference, mini_year())
     result = invoke("reference", "load", paths[0])
     assert result.exit_code == 2 and "not reference data" in result.output
+
+
+def test_readme_lists_every_rule_as_sms_rules_prints_it():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = invoke("rules").output.strip()
+    assert table in readme
