@@ -111,16 +111,24 @@ def detect_template(book: calamine.CalamineWorkbook, meta: dict[str, str], file:
     return TEMPLATES[best], TEMPLATES[best].version
 
 
+def _top_cells(book: calamine.CalamineWorkbook, name: str) -> set[str]:
+    rows = book.get_sheet_by_name(name).to_python(nrows=HEADER_SEARCH_ROWS)
+    return {fold(v) for row in rows for v in row if v != ""}
+
+
+def looks_like(cells: set[str], sheet: Sheet) -> bool:
+    """Whether a worksheet's top rows carry enough of a sheet's headers to be that sheet."""
+    names = header_names(sheet)
+    found = {names[c] for c in cells if c in names}
+    required = [c.key for c in sheet.columns if c.required]
+    return len(found) >= max(2, (len(required) + 1) // 2)
+
+
 def _detect_by_headers(book: calamine.CalamineWorkbook) -> str | None:
-    best, best_hits = None, 0
-    for name in book.sheet_names:
-        rows = book.get_sheet_by_name(name).to_python(nrows=HEADER_SEARCH_ROWS)
-        cells = {fold(v) for row in rows for v in row if v != ""}
-        for key, template in TEMPLATES.items():
-            hits = sum(len(cells & set(header_names(s))) for s in template.sheets)
-            if hits > best_hits:
-                best, best_hits = key, hits
-    return best if best_hits >= 2 else None
+    tops = [_top_cells(book, name) for name in book.sheet_names]
+    scores = {key: sum(any(looks_like(cells, s) for cells in tops) for s in t.sheets) for key, t in TEMPLATES.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] else None
 
 
 def check_version(template: Template, version: int, file: str) -> dict[str, str]:
@@ -129,6 +137,12 @@ def check_version(template: Template, version: int, file: str) -> dict[str, str]
         return {}
     if version in template.readable_versions:
         return template.readable_versions[version]
+    if version > template.version:
+        raise TemplateNotRecognised(
+            f"ไฟล์ {file} ใช้แบบฟอร์ม {template.key} รุ่น {version} ซึ่งใหม่กว่าระบบนี้ (รุ่น {template.version}) "
+            "กรุณาแจ้งผู้ดูแลระบบให้ปรับปรุงระบบ", f"{file} uses version {version} of the {template.key} template, "
+            f"newer than this system's version {template.version}; ask the administrator to update it.",
+            reason="newer_version")
     raise TemplateNotRecognised(
         f"ไฟล์ {file} ใช้แบบฟอร์ม {template.key} รุ่น {version} ซึ่งอ่านไม่ได้แล้ว "
         f"กรุณาดาวน์โหลดแบบฟอร์มรุ่น {template.version} แล้วคัดลอกข้อมูลลงไป",
@@ -137,9 +151,14 @@ def check_version(template: Template, version: int, file: str) -> dict[str, str]
         reason="old_version")
 
 
-def find_worksheet(book: calamine.CalamineWorkbook, sheet: Sheet) -> str | None:
+def find_worksheet(book: calamine.CalamineWorkbook, sheet: Sheet, claimed: set[str]) -> str | None:
+    """The worksheet holding a sheet: by its name, else an unclaimed worksheet with its headers."""
     wanted = sheet_names(sheet)
-    return next((n for n in book.sheet_names if fold(n) in wanted), None)
+    by_name = next((n for n in book.sheet_names if fold(n) in wanted), None)
+    if by_name:
+        return by_name
+    return next((n for n in book.sheet_names if n not in claimed and n != META
+                 and looks_like(_top_cells(book, n), sheet)), None)
 
 
 def locate_header(rows: list[list], sheet: Sheet, renames: dict[str, str]) -> tuple[int, dict[int, str], list[str]]:
@@ -201,8 +220,10 @@ def read_workbook(path: Path) -> WorkbookData:
         template, version = detect_template(book, meta, file)
         renames = check_version(template, version, file)
         sheets, findings = {}, []
+        claimed = {n for n in book.sheet_names if any(fold(n) in sheet_names(s) for s in template.sheets)}
         for sheet in template.sheets:
-            name = find_worksheet(book, sheet)
+            name = find_worksheet(book, sheet, claimed)
+            claimed.add(name)
             if name is None:
                 findings.append(Finding.of("S10", f"ไม่พบแผ่นงาน '{sheet.name}' ถือว่าไม่มีข้อมูล",
                                         f"Sheet '{sheet.name}' ({sheet.en}) is missing; it is read as empty.",

@@ -18,7 +18,7 @@ from sms.demo import DEMO_AS_OF, DEMO_FISCAL_YEAR, MISTAKES_DIR, write_demo
 from sms.rules import RULES
 from store.db import connect, database_url
 from store.reference import current_reference, save_reference
-from store.submissions import ImportResult, import_files, stored_context
+from store.submissions import ImportResult, import_files, known_keys, stored_context
 from templates import TEMPLATES, UNIT_TEMPLATES
 from templates.catalog import SHEETS
 from templates.datapackage import datapackage
@@ -50,7 +50,8 @@ def templates_build(
     template: Annotated[list[str] | None, typer.Option(help="Only these template ids (repeatable).")] = None,
 ) -> None:
     """เขียนแบบฟอร์ม Excel / Write the standard workbooks, one per template id."""
-    reference = current_reference(connect())
+    engine = connect()
+    reference = current_reference(engine)
     if cost_center and cost_center not in reference.codes("cost_centers"):
         raise fail(f"ไม่พบศูนย์ต้นทุน {cost_center} ในข้อมูลอ้างอิง",
                    f"Cost centre {cost_center} is not in the reference data; check the 10-digit code.")
@@ -63,8 +64,9 @@ def templates_build(
     chosen = [TEMPLATES[k] for k in template] if template else list(UNIT_TEMPLATES)
     suffix = f"_{cost_center}" if cost_center else ""
     for spec in chosen:
+        refs = known_keys(engine, spec, cost_center, fiscal_year) if cost_center and fiscal_year else {}
         path = build_workbook(spec, out / f"{spec.key}{suffix}.xlsx", reference,
-                              fiscal_year=fiscal_year, cost_center=cost_center)
+                              fiscal_year=fiscal_year, cost_center=cost_center, refs=refs)
         typer.echo(f"{path}")
 
 

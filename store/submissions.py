@@ -78,6 +78,28 @@ def stored_context(engine: sa.Engine):
     return stored
 
 
+def known_keys(engine: sa.Engine, template: Template, cost_center: str, fiscal_year: int) -> dict[str, list[str]]:
+    """Keys stored for a cost centre that a template's columns refer to across workbooks.
+
+    They feed a personalised template's dropdowns: the funding sheet offers the
+    transfers allocated to the cost centre's units, payments its projects.
+    """
+    own = {s.key for s in template.sheets}
+    wanted = {c.ref for s in template.sheets for c in s.columns if c.ref and c.ref.split(".")[0] not in own}
+    out: dict[str, list[str]] = {}
+    with engine.connect() as conn:
+        for ref in sorted(wanted):
+            sheet_key, column = ref.split(".")
+            owner = next(t for t in TEMPLATES.values() if any(s.key == sheet_key for s in t.sheets))
+            current = current_submission(conn, owner.key, cost_center, fiscal_year)
+            if current is not None:
+                table = DATA_TABLES[sheet_key]
+                values = conn.execute(sa.select(table.c[column]).distinct().where(
+                    table.c.submission_id == current["id"]).order_by(table.c[column])).scalars()
+                out[ref] = [str(v) for v in values]
+    return out
+
+
 def records(frame: pd.DataFrame, submission_id: int) -> list[dict]:
     frame = frame.astype(object).where(frame.notna(), None)
     return [{"submission_id": submission_id, "row_number": int(row), **values}

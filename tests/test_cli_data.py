@@ -105,3 +105,20 @@ def test_readme_lists_every_rule_as_sms_rules_prints_it():
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     table = invoke("rules").output.strip()
     assert table in readme
+
+
+def test_personalised_template_offers_the_stored_transfers_and_projects(tmp_path, reference, database):
+    paths = write_year(tmp_path / "in", reference, mini_year())
+    invoke("import", *paths[:2], "--as-of", "2026-03-31")
+    out = tmp_path / "out"
+    result = invoke("templates", "build", "--out", out, "--fiscal-year", 2569, "--cost-center", "2100200131",
+                    "--template", "projects", "--template", "disbursements")
+    assert result.exit_code == 0, result.output
+
+    def offered(name, sheet, column):
+        book = openpyxl.load_workbook(out / name)
+        dv = next(v for v in book[sheet].data_validations.dataValidation if str(v.sqref).startswith(column))
+        ref_sheet, cells = dv.formula1.lstrip("=").split("!")
+        return [c.value for row in book[ref_sheet.strip("'")][cells.replace("$", "")] for c in row]
+    assert offered("projects_2100200131.xlsx", "แหล่งงบ", "B2") == ["T1", "T2"]
+    assert offered("disbursements_2100200131.xlsx", "เบิกจ่าย-ยืม", "D2") == ["P1", "P2"]

@@ -1,0 +1,111 @@
+"""The reader finds the template and its columns however a unit rearranged the workbook."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from mini_year import AS_OF, mini_year
+from test_rules import write_year
+
+from importer.parse import Unreadable, parse_workbook
+from validators.validate import validate
+
+
+@pytest.fixture
+def allocations(tmp_path, reference):
+    return write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})[0]
+
+
+def rewrite(path, action):
+    book = openpyxl.load_workbook(path)
+    action(book)
+    book.save(path)
+
+
+def transfers(path):
+    return parse_workbook(path).sheets["transfers"].values
+
+
+def test_without_metadata_the_template_is_found_by_sheet_names(allocations):
+    before = transfers(allocations)
+    rewrite(allocations, lambda b: b.remove(b["_meta"]))
+    parsed = parse_workbook(allocations)
+    assert parsed.template.key == "allocations" and parsed.workbook.meta == {}
+    assert parsed.sheets["transfers"].values.equals(before)
+
+
+def test_without_metadata_or_sheet_names_the_template_is_found_by_headers(allocations):
+    before = transfers(allocations)
+
+    def strip(book):
+        book.remove(book["_meta"])
+        book["รับโอน"].title = "Sheet1"
+        book["จัดสรร"].title = "Sheet2"
+    rewrite(allocations, strip)
+    parsed = parse_workbook(allocations)
+    assert parsed.template.key == "allocations" and parsed.findings == []
+    assert {k: s.data.name for k, s in parsed.sheets.items()} == {"transfers": "Sheet1", "allocations": "Sheet2"}
+    assert parsed.sheets["transfers"].values.equals(before)
+
+
+def test_columns_are_found_by_header_in_any_order_and_spelling(allocations):
+    before = transfers(allocations)
+
+    def shuffle(book):
+        ws = book["รับโอน"]
+        ws.move_range("A1:A3", cols=9)  # cost centre moves from A to J
+        ws["J1"] = "  Cost centre\n code "  # English only, odd spacing and a line break
+        ws["H1"] = "จำนวนเงิน  (บาท)"  # Thai only, doubled space
+        ws["B1"] = "transfer_no"  # the column key
+        ws.insert_rows(1)  # a title row above the header
+        ws["A1"] = "รายการรับโอน ปีงบประมาณ 2569"
+    rewrite(allocations, shuffle)
+    parsed = parse_workbook(allocations)
+    after = parsed.sheets["transfers"]
+    assert after.data.letters["cost_center"] == "J" and after.data.header_row == 2
+    assert after.values.reset_index(drop=True).equals(before.reset_index(drop=True))
+    assert after.values.index.tolist() == [3, 4]  # Excel rows shift with the title row
+    assert not [f for f in parsed.findings if f.rule in ("S01", "S02")]
+
+
+def test_an_old_template_version_is_refused_naming_the_version_to_download(allocations):
+    rewrite(allocations, lambda b: b["_meta"].cell(2, 2, "0"))
+    with pytest.raises(Unreadable) as refused:
+        parse_workbook(allocations)
+    assert refused.value.reason == "old_version"
+    assert "รุ่น 1" in refused.value.message_th and "download version 1" in refused.value.message_en
+
+
+def test_a_newer_template_version_is_refused(allocations):
+    rewrite(allocations, lambda b: b["_meta"].cell(2, 2, "7"))
+    with pytest.raises(Unreadable) as refused:
+        parse_workbook(allocations)
+    assert refused.value.reason == "newer_version" and "newer" in refused.value.message_en
+
+
+def test_an_unknown_template_id_is_refused(allocations):
+    rewrite(allocations, lambda b: b["_meta"].cell(1, 2, "budget_2020"))
+    with pytest.raises(Unreadable) as refused:
+        parse_workbook(allocations)
+    assert "budget_2020" in refused.value.message_en and "budget_2020" in refused.value.message_th
+
+
+def test_a_workbook_of_unrelated_sheets_is_refused(tmp_path):
+    path = tmp_path / "other.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["ชื่อ", "ที่อยู่"])
+    book.save(path)
+    with pytest.raises(Unreadable) as refused:
+        parse_workbook(path)
+    assert "not one of the standard templates" in refused.value.message_en
+
+
+def test_a_merged_header_leaves_values_readable(allocations, reference):
+    """Merged cells keep their value in the top-left cell only: a merged note column still reads."""
+    def merge(book):
+        book["รับโอน"].merge_cells("I2:I3")
+        book["รับโอน"]["I2"] = "งวดแรก"
+    rewrite(allocations, merge)
+    report = validate([allocations], reference, as_of=AS_OF)
+    assert report.errors == 0
+    assert report.files[0].parsed.sheets["transfers"].values["note"].tolist() == ["งวดแรก", None]
