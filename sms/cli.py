@@ -19,6 +19,7 @@ from sms.rules import RULES
 from store.db import connect, database_url
 from store.reference import current_reference, save_reference
 from store.submissions import ImportResult, import_files, known_keys, stored_context
+from store.users import UserError, add_user
 from templates import TEMPLATES, UNIT_TEMPLATES
 from templates.catalog import SHEETS
 from templates.datapackage import datapackage
@@ -34,7 +35,9 @@ app = typer.Typer(help="SMS Workbench: ระบบแบบฟอร์มม�
 templates_app = typer.Typer(help="แบบฟอร์มมาตรฐาน / The standard Excel templates.", no_args_is_help=True)
 reference_app = typer.Typer(help="ข้อมูลอ้างอิง / Reference data: units, codes, plans, KPIs.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
+users_app = typer.Typer(help="ผู้ใช้ / Local accounts of the review app.", no_args_is_help=True)
 app.add_typer(reference_app, name="reference")
+app.add_typer(users_app, name="users")
 
 
 def fail(message_th: str, message_en: str, code: int = 2) -> typer.Exit:
@@ -138,12 +141,14 @@ def validate_command(
 def exit_code(results: list[ImportResult]) -> int:
     if any(r.status == "unreadable" for r in results):
         return 2
-    return 1 if any(r.status == "refused" for r in results) else 0
+    return 1 if any(r.status in ("refused", "locked", "forbidden") for r in results) else 0
 
 
 STATUS_TEXT = {"stored": "[green]บันทึกแล้ว / stored[/]", "unchanged": "[cyan]ไม่เปลี่ยนแปลง / unchanged[/]",
                "refused": "[red]ไม่รับ (มีข้อผิดพลาด) / refused (errors)[/]",
-               "unreadable": "[red]อ่านไม่ได้ / unreadable[/]"}
+               "unreadable": "[red]อ่านไม่ได้ / unreadable[/]",
+               "locked": "[red]อนุมัติแล้ว แก้ไขไม่ได้จนกว่าผู้กำกับจะเปิดให้ / approved: locked until a checker reopens it[/]",
+               "forbidden": "[red]ไม่มีสิทธิ์ส่งข้อมูลของศูนย์ต้นทุนนี้ / not allowed for this cost centre[/]"}
 
 
 def print_results(results: list[ImportResult]) -> None:
@@ -230,6 +235,26 @@ def reference_export(
     """เขียนข้อมูลอ้างอิงปัจจุบันเป็นไฟล์ Excel / Write the current reference data as a workbook to edit and load."""
     reference = current_reference(connect())
     typer.echo(build_workbook(TEMPLATES["reference"], out, reference, data=reference.tables))
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Sign-in name.")],
+    role: Annotated[str, typer.Option(help="maker | checker | inspector | admin")],
+    cost_center: Annotated[str | None, typer.Option(help="A maker's 10-digit cost centre.")] = None,
+    region: Annotated[int | None, typer.Option(help="A checker's health region, 1-13.")] = None,
+    display_name: Annotated[str, typer.Option(help="Name shown in the app.")] = "",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          help="At least 8 characters; asked for when not given.")] = "",
+) -> None:
+    """เพิ่มผู้ใช้ / Add a local account with a hashed password."""
+    engine = connect()
+    try:
+        user = add_user(engine, current_reference(engine), name, role, password, cost_center=cost_center,
+                        region=region, display_name=display_name)
+    except UserError as exc:
+        raise fail(exc.message_th, exc.message_en) from None
+    typer.echo(f"{user.label}: {user.cost_center or ''}{f'region {user.region}' if user.region else ''}")
 
 
 @app.command("rules")

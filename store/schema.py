@@ -74,6 +74,18 @@ audit = sa.Table(
 )
 
 
+users = sa.Table(
+    "users", metadata,
+    sa.Column("name", sa.Unicode(80), primary_key=True),
+    sa.Column("display_name", sa.Unicode(120)),
+    sa.Column("role", sa.Unicode(20), nullable=False),
+    sa.Column("cost_center", sa.Unicode(10), comment="a maker's cost centre"),
+    sa.Column("region", sa.Integer, comment="a checker's health region"),
+    sa.Column("password_hash", sa.Unicode(200), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
 def data_table(sheet: Sheet) -> sa.Table:
     """A unit sheet's rows: every column of the spec, plus the submission and Excel row they came from."""
     return sa.Table(

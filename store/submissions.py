@@ -136,15 +136,60 @@ def record_audit(conn: sa.Connection, actor: str, action: str, submission_id: in
                                        comment=comment, **change))
 
 
-def store_report(engine: sa.Engine, fr: FileReport, actor: str, as_of: dt.date | None) -> ImportResult:
-    """Store one validated workbook whole, or record its refusal; one transaction either way."""
+@dataclass(frozen=True)
+class Edit:
+    """One cell changed in the review app's editor."""
+
+    sheet: str
+    row: int
+    column: str
+    old: str
+    new: str
+
+
+class StaleEdit(Exception):
+    """Someone saved a newer version since the editor was opened: the later save is refused."""
+
+    message_th = "มีผู้อื่นบันทึกฉบับใหม่กว่าไปแล้วหลังจากที่คุณเปิดแก้ไข การแก้ไขของคุณยังอยู่ กรุณาดาวน์โหลดเก็บไว้แล้วโหลดหน้าใหม่"
+    message_en = ("Someone saved a newer version after you started editing. Your edits are kept: download them, "
+                  "reload, and apply them again.")
+
+
+def newest_submission(conn: sa.Connection, template: str, cost_center: str, fiscal_year: int):
+    """The newest submission of any status, the one an edit must start from."""
+    s = submissions.c
+    return conn.execute(sa.select(submissions).where(s.template == template, s.cost_center == cost_center,
+                                                     s.fiscal_year == fiscal_year)
+                        .order_by(s.id.desc()).limit(1)).mappings().first()
+
+
+def record_edits(conn: sa.Connection, actor: str, submission_id: int, edits: Iterable[Edit]) -> None:
+    for e in edits:
+        record_audit(conn, actor, "edit", submission_id, sheet=e.sheet, row_number=e.row, column=e.column,
+                     old_value=e.old, new_value=e.new)
+
+
+def store_report(engine: sa.Engine, fr: FileReport, actor: str, as_of: dt.date | None, *,
+                 base: tuple[int, int] | None = None, edits: Iterable[Edit] = ()) -> ImportResult:
+    """Store one validated workbook whole, or record its refusal; one transaction either way.
+
+    ``base`` is the (submission id, revision) an edit started from: when a newer
+    submission exists, or that one changed, :class:`StaleEdit` is raised and nothing is written.
+    """
     parsed = fr.parsed
     result = ImportResult(fr.file, "", parsed.template.key, fr.cost_center, fr.fiscal_year, report=fr)
     content = fr.path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     typed = {key: ps.values for key, ps in parsed.sheets.items()}
     with engine.begin() as conn:
+        if base is not None:
+            newest = newest_submission(conn, result.template, fr.cost_center, fr.fiscal_year)
+            if newest is None or (newest["id"], newest["revision"]) != base:
+                raise StaleEdit()
         current = current_submission(conn, result.template, fr.cost_center, fr.fiscal_year)
+        if current is not None and current["locked"]:
+            result.status, result.submission_id, result.version = "locked", current["id"], current["version"]
+            return result
         if current is not None and current["file_sha256"] == digest:
             result.status, result.submission_id, result.version = "unchanged", current["id"], current["version"]
             return result
@@ -155,6 +200,7 @@ def store_report(engine: sa.Engine, fr: FileReport, actor: str, as_of: dt.date |
         if fr.errors:
             sid = conn.execute(submissions.insert().values(**row, status="refused")).inserted_primary_key[0]
             record_audit(conn, actor, "refused", sid, f"{fr.errors} errors")
+            record_edits(conn, actor, sid, edits)
             result.status, result.submission_id = "refused", sid
             return result
         latest = conn.execute(sa.select(sa.func.max(submissions.c.version)).where(
@@ -168,18 +214,25 @@ def store_report(engine: sa.Engine, fr: FileReport, actor: str, as_of: dt.date |
         before = submission_rows(conn, parsed.template, current["id"]) if current is not None else {}
         result.counts = diff_counts(parsed.template, before, typed)
         record_audit(conn, actor, "import", sid, f"v{latest + 1}: {result.counts}")
+        record_edits(conn, actor, sid, edits)
         result.status, result.submission_id, result.version = "stored", sid, latest + 1
     return result
 
 
 def import_files(engine: sa.Engine, paths: Iterable[Path], reference: ReferenceSet, *, actor: str,
-                 as_of: dt.date | None = None, fiscal_year: int | None = None) -> list[ImportResult]:
-    """Validate workbooks together against the store, then store each one whole or not at all."""
+                 as_of: dt.date | None = None, fiscal_year: int | None = None,
+                 allowed: set[str] | None = None) -> list[ImportResult]:
+    """Validate workbooks together against the store, then store each one whole or not at all.
+
+    ``allowed`` limits the cost centres the actor may submit for (None: any).
+    """
     report = validate(paths, reference, as_of=as_of, fiscal_year=fiscal_year, stored=stored_context(engine))
     results = []
     for fr in report.files:
         if fr.unreadable:
             results.append(ImportResult(fr.file, "unreadable", report=fr))
+        elif allowed is not None and fr.cost_center not in allowed:
+            results.append(ImportResult(fr.file, "forbidden", fr.parsed.template.key, fr.cost_center, report=fr))
         elif fr.parsed.template.key == "reference" or not (fr.cost_center or fr.parsed.template.key == "gfmis"):
             results.append(ImportResult(fr.file, "refused", fr.parsed.template.key, report=fr))
         else:

@@ -1,0 +1,114 @@
+"""Local accounts: roles, scopes and scrypt-hashed passwords in the database.
+
+A maker sees its cost centre (and its units), a checker the cost centres of its
+health region, an inspector and an admin everything. The scope is applied in the
+queries on the server; the app only shows what they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from reference.reference_set import ReferenceSet
+from store.schema import users
+
+ROLES = ("maker", "checker", "inspector", "admin")
+ROLE_LABELS = {"maker": "ผู้บันทึกข้อมูล / maker", "checker": "ผู้กำกับดูแล / checker",
+               "inspector": "ผู้ตรวจราชการ / inspector", "admin": "ผู้ดูแลระบบ / admin"}
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # OWASP's minimum for scrypt
+
+
+class UserError(ValueError):
+    def __init__(self, message_th: str, message_en: str):
+        super().__init__(f"{message_th} / {message_en}")
+        self.message_th, self.message_en = message_th, message_en
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    cost_center: str | None = None
+    region: int | None = None
+    display_name: str = ""
+
+    def cost_centers(self, reference: ReferenceSet) -> set[str] | None:
+        """The cost centres this user may see; None means all of them."""
+        if self.role in ("inspector", "admin"):
+            return None
+        if self.role == "maker":
+            return {self.cost_center} if self.cost_center else set()
+        provinces = reference["provinces"]
+        codes = provinces.loc[provinces["region"] == self.region, "province_code"]
+        centres = reference["cost_centers"]
+        return set(centres.loc[centres["province_code"].isin(codes), "cost_center"])
+
+    def may_see(self, cost_center: str, reference: ReferenceSet) -> bool:
+        scope = self.cost_centers(reference)
+        return scope is None or cost_center in scope
+
+    @property
+    def label(self) -> str:
+        return f"{self.display_name or self.name} ({ROLE_LABELS[self.role]})"
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        _, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    attempt = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), **SCRYPT)
+    return hmac.compare_digest(attempt.hex(), digest)
+
+
+def add_user(engine: sa.Engine, reference: ReferenceSet, name: str, role: str, password: str, *,
+             cost_center: str | None = None, region: int | None = None, display_name: str = "") -> User:
+    """Create an account; a maker needs its cost centre, a checker its health region."""
+    if role not in ROLES:
+        raise UserError(f"บทบาท {role} ไม่มีในระบบ", f"Role {role} does not exist; use one of {', '.join(ROLES)}.")
+    if role == "maker" and cost_center not in reference.codes("cost_centers"):
+        raise UserError("ผู้บันทึกข้อมูลต้องระบุศูนย์ต้นทุนที่มีอยู่ (--cost-center)",
+                        "A maker needs an existing cost centre (--cost-center).")
+    if role == "checker" and region not in range(1, 14):
+        raise UserError("ผู้กำกับดูแลต้องระบุเขตสุขภาพ 1–13 (--region)", "A checker needs a health region 1–13 (--region).")
+    if len(password) < 8:
+        raise UserError("รหัสผ่านต้องยาวอย่างน้อย 8 ตัวอักษร", "The password must be at least 8 characters long.")
+    with engine.begin() as conn:
+        if conn.execute(sa.select(users.c.name).where(users.c.name == name)).first():
+            raise UserError(f"มีผู้ใช้ชื่อ {name} แล้ว", f"A user named {name} already exists.")
+        conn.execute(users.insert().values(
+            name=name, role=role, cost_center=cost_center if role == "maker" else None,
+            region=region if role == "checker" else None, display_name=display_name,
+            password_hash=hash_password(password), created_at=dt.datetime.now(dt.UTC)))
+    return User(name, role, cost_center if role == "maker" else None, region if role == "checker" else None,
+                display_name)
+
+
+def _user(row) -> User:
+    return User(row.name, row.role, row.cost_center, row.region, row.display_name or "")
+
+
+def authenticate(engine: sa.Engine, name: str, password: str) -> User | None:
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(users).where(users.c.name == name.strip())).first()
+    if row is None or not check_password(password, row.password_hash):
+        return None
+    return _user(row)
+
+
+def get_user(engine: sa.Engine, name: str) -> User | None:
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(users).where(users.c.name == name)).first()
+    return _user(row) if row else None
