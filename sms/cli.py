@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +21,7 @@ from sms.rules import RULES
 from store.db import connect, database_url
 from store.reference import current_reference, save_reference
 from store.submissions import ImportResult, import_files, known_keys, stored_context
-from store.users import UserError, add_user
+from store.users import UserError, add_user, get_user
 from templates import TEMPLATES, UNIT_TEMPLATES
 from templates.catalog import SHEETS
 from templates.datapackage import datapackage
@@ -205,10 +207,42 @@ def demo_command(
     results = import_files(engine, good, reference, actor="demo", as_of=DEMO_AS_OF)
     results += import_files(engine, [p for p in workbooks if p not in good], reference, actor="demo",
                             as_of=DEMO_AS_OF)
+    add_demo_accounts(engine, reference)
     counts = {status: sum(r.status == status for r in results) for status in STATUS_TEXT}
     typer.echo(f"database {database_url()}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
     if counts["stored"] + counts["unchanged"] < len(good):
         raise fail("ข้อมูลตัวอย่างบางไฟล์ไม่ผ่านการตรวจ", "Some demo workbooks did not pass validation.", 1)
+
+
+DEMO_PASSWORD = "demo-2569"
+DEMO_ACCOUNTS = (  # name, role, cost centre, region
+    ("maker1", "maker", "2100200131", None),  # สสจ.หนองบัวลำภู
+    ("maker2", "maker", "2100200136", None),  # สสจ.อุดรธานี
+    ("checker8", "checker", None, 8),
+    ("inspector", "inspector", None, None),
+    ("admin", "admin", None, None),
+)
+
+
+def add_demo_accounts(engine, reference) -> None:
+    """The demo's sign-in accounts, created once; their password is printed, never use them in production."""
+    for name, role, cost_center, region in DEMO_ACCOUNTS:
+        if get_user(engine, name) is None:
+            add_user(engine, reference, name, role, DEMO_PASSWORD, cost_center=cost_center, region=region)
+    typer.echo(f"บัญชีทดลอง / demo accounts (รหัสผ่าน / password '{DEMO_PASSWORD}'): "
+               + ", ".join(f"{n} ({r})" for n, r, *_ in DEMO_ACCOUNTS))
+
+
+@app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 to serve the network.")] = "127.0.0.1",
+) -> None:
+    """เปิดแอปตรวจทาน / Start the review app (Streamlit) on the configured database."""
+    app_path = Path(__file__).resolve().parents[1] / "review_app.py"
+    typer.echo(f"SMS Workbench: http://{address}:{port}  (database {database_url()})")
+    os.execvp(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
+                               "--server.address", address])
 
 
 @reference_app.command("load")

@@ -1,0 +1,108 @@
+"""The checker's page: the region's queue, each submission's changes, warnings and totals, and the decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from review import state
+from review.maker import STATUS, labelled
+from store.history import audit_trail, get_submission, list_submissions
+from store.submissions import submission_rows
+from store.users import User
+from store.workflow import WorkflowError, decide
+from templates import TEMPLATES
+from validators.validate import validate
+
+QUEUE_STATUSES = {"รอตรวจ / submitted": ["submitted"], "ส่งกลับ / returned": ["returned"],
+                  "อนุมัติแล้ว / approved": ["approved"], "ทั้งหมด / all": ["submitted", "returned", "approved"]}
+
+
+def warnings_of(row: dict) -> list:
+    """Re-check the stored file as it was submitted, to list its warnings."""
+    folder = Path(tempfile.mkdtemp(prefix="sms-check-"))
+    path = folder / row["file_name"]
+    path.write_bytes(row["file_bytes"])
+    report = validate([path], state.reference(), as_of=row["as_of"] or dt.date.today()).files[0]
+    return [f for f in report.findings if not f.is_error]
+
+
+def totals_of(row: dict) -> pd.DataFrame:
+    template = TEMPLATES[row["template"]]
+    with state.engine().connect() as conn:
+        rows = submission_rows(conn, template, row["id"])
+    out = []
+    for sheet in template.sheets:
+        frame = rows[sheet.key]
+        money = [c for c in sheet.columns if c.type == "money"]
+        out.append({"แผ่นงาน / sheet": f"{sheet.name} / {sheet.en}", "แถว / rows": len(frame),
+                    **{f"{c.th} / {c.en}": f"{frame[c.key].sum():,.2f}" for c in money}})
+    return pd.DataFrame(out).fillna("")
+
+
+def decision(user: User, row: dict) -> None:
+    comment = st.text_area("ความเห็น / Comment", key=f"comment-{row['id']}",
+                           placeholder="จำเป็นเมื่อส่งกลับ / required to return")
+    a, b, c = st.columns(3)
+    for column, action, label, allowed in (
+        (a, "approve", "✅ อนุมัติ / Approve", row["status"] == "submitted"),
+        (b, "return", "↩ ส่งกลับแก้ไข / Return", row["status"] in ("submitted", "approved")),
+        (c, "reopen", "🔓 เปิดให้แก้ไข / Reopen", row["status"] == "approved"),
+    ):
+        if column.button(label, key=f"{action}-{row['id']}", disabled=not allowed):
+            try:
+                decide(state.engine(), state.reference(), user, row["id"], row["revision"], action, comment)
+            except WorkflowError as exc:
+                st.error(f"{exc.message_th}\n\n{exc.message_en}")
+            else:
+                st.session_state["decided"] = f"{label}: #{row['id']}"
+                st.rerun()
+
+
+def detail(user: User, submission_id: int) -> None:
+    row = get_submission(state.engine(), submission_id, user.cost_centers(state.reference()))
+    if row is None:
+        st.error("ไม่พบข้อมูลที่ส่ง หรือไม่มีสิทธิ์เข้าถึง / No such submission, or not yours to see.")
+        return
+    template = TEMPLATES[row["template"]]
+    name = state.reference().name_of("cost_centers", row["cost_center"])
+    st.markdown(f"### {template.th} / {template.en} — {row['cost_center']} {name}")
+    st.caption(f"ฉบับที่ / version {row['version']} · {STATUS.get(row['status'], row['status'])} · "
+               f"ส่งโดย / by {row['submitted_by']} · {row['submitted_at']:%d/%m/%Y %H:%M}")
+    st.markdown("**ยอดรวม / Totals**")
+    st.dataframe(totals_of(row), hide_index=True, width="stretch")
+    warnings = warnings_of(row)
+    st.markdown(f"**คำเตือน / Warnings ({len(warnings)})**")
+    if warnings:
+        st.dataframe(pd.DataFrame([{"ช่อง / cell": f"{w.sheet} {w.cell}", "กฎ / rule": w.rule,
+                                    "ข้อความ / message": f"{w.message_th} / {w.message_en}"} for w in warnings]),
+                     hide_index=True, width="stretch")
+    st.download_button("⬇ ไฟล์ที่ส่ง / Submitted file", row["file_bytes"], file_name=row["file_name"],
+                       key=f"file-{row['id']}")
+    decision(user, row)
+    st.markdown("**ประวัติ / Audit trail**")
+    st.dataframe(labelled(audit_trail(state.engine(), [row["id"]])), hide_index=True, width="stretch")
+
+
+def page(user: User) -> None:
+    st.header("ตรวจสอบข้อมูล / Review submissions")
+    if st.session_state.get("decided"):
+        st.success(st.session_state.pop("decided"))
+    scope = user.cost_centers(state.reference())
+    which = st.radio("แสดง / Show", list(QUEUE_STATUSES), horizontal=True)
+    queue = list_submissions(state.engine(), scope, statuses=QUEUE_STATUSES[which])
+    if queue.empty:
+        st.info("ไม่มีรายการ / Nothing here")
+        return
+    names = state.reference()["cost_centers"].set_index("cost_center")["name_th"]
+    queue = queue.assign(name=queue["cost_center"].map(names), status=queue["status"].map(STATUS))
+    st.dataframe(labelled(queue[["id", "template", "cost_center", "name", "version", "status", "rows", "warnings",
+                                 "submitted_by", "submitted_at"]]), hide_index=True, width="stretch")
+    chosen = st.selectbox("เลือกรายการ / Open submission", queue["id"].tolist(),
+                          format_func=lambda i: f"#{i} {queue.set_index('id').at[i, 'template']} "
+                                                f"{queue.set_index('id').at[i, 'name']}")
+    detail(user, int(chosen))

@@ -1,0 +1,128 @@
+"""The sheet editor: st.data_editor columns derived from the spec, and edits turned into a new workbook.
+
+The editor shows typed values with each row's findings beside them, flagged
+rows first. Saving overlays the edits on the raw cells the unit uploaded (so an
+unreadable value nobody touched stays as typed, to be flagged again) and writes
+the result through the same workbook builder the templates come from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from importer.parse import ParsedSheet, ParsedWorkbook
+from reference.reference_set import ReferenceSet
+from sms.findings import Finding, display
+from sms.fiscal import FISCAL_MONTH_ORDER, month_label
+from store.submissions import Edit
+from templates.spec import Column
+from templates.workbook import build_workbook
+
+ROW, FINDINGS = "แถว / row", "ปัญหา / findings"
+
+
+def column_config(col: Column, reference: ReferenceSet, cost_center: str | None):
+    """The editor column of a spec column: dropdowns for closed lists, number formats, limits, help."""
+    label, help_text = f"{col.th} / {col.en}", " / ".join(h for h in (col.help_th, col.help_en) if h) or None
+    common = {"label": label, "help": help_text, "required": col.required}
+    if col.choices:
+        return st.column_config.SelectboxColumn(options=list(col.choices), **common)
+    if col.type == "month":
+        return st.column_config.SelectboxColumn(options=list(FISCAL_MONTH_ORDER), format_func=month_label, **common)
+    if col.type == "quarter":
+        return st.column_config.SelectboxColumn(options=[1, 2, 3, 4], **common)
+    if col.codes:
+        scoped = reference.scoped(col.codes, cost_center)
+        return st.column_config.SelectboxColumn(options=[str(c) for c in scoped.iloc[:, 0]], **common)
+    if col.type in ("money", "number", "integer"):
+        step = 1 if col.type == "integer" else 0.01
+        fmt = "%d" if col.type == "integer" else "localized"
+        return st.column_config.NumberColumn(min_value=col.lower_bound, max_value=col.upper_bound, step=step,
+                                             format=fmt, **common)
+    if col.type == "date":
+        return st.column_config.DateColumn(format="D/M/YYYY", **common)
+    return st.column_config.TextColumn(**common)
+
+
+def editor_frame(parsed: ParsedSheet, findings: list[Finding]) -> pd.DataFrame:
+    """The sheet's typed values with the Excel row and its findings, flagged rows first."""
+    frame = parsed.values.copy()
+    notes = {}
+    for f in findings:
+        if f.row is not None and f.sheet == parsed.sheet.key:
+            notes.setdefault(f.row, []).append(f"{f.rule} {f.cell}: {f.message_th} / {f.message_en}")
+    frame.insert(0, FINDINGS, [" | ".join(notes.get(r, [])) for r in frame.index])
+    frame.insert(0, ROW, frame.index)
+    flagged = frame[FINDINGS] != ""
+    return pd.concat([frame[flagged], frame[~flagged]])
+
+
+def edits_from_state(state: dict, shown: pd.DataFrame, sheet_key: str) -> list[Edit]:
+    """The editor's ``edited_rows`` (by position in what was shown) as cell edits by Excel row."""
+    out = []
+    for position, changes in (state or {}).get("edited_rows", {}).items():
+        row = int(shown.iloc[int(position)][ROW])
+        for column, new in changes.items():
+            if column in (ROW, FINDINGS):
+                continue
+            out.append(Edit(sheet_key, row, column, display(shown.iloc[int(position)][column]), _plain(new)))
+    return out
+
+
+def _plain(value) -> str:
+    """A value from the editor as text for the audit trail (dates come back as ISO strings)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
+        try:
+            return display(dt.date.fromisoformat(value[:10]))
+        except ValueError:
+            return value
+    return display(value)
+
+
+@dataclass
+class Draft:
+    """An uploaded workbook being fixed: where it is, what it holds, and the edits so far."""
+
+    path: Path
+    parsed: ParsedWorkbook
+    edits: list[Edit]
+
+
+def apply_edits(parsed: ParsedWorkbook, edits: list[Edit]) -> dict[str, pd.DataFrame]:
+    """Raw cells of every sheet with the edits overlaid, ready to be written again."""
+    sheets = {key: ps.data.frame.copy() for key, ps in parsed.sheets.items()}
+    for key, frame in sheets.items():
+        for col in parsed.sheets[key].sheet.keys:
+            if col not in frame:
+                frame[col] = None
+    for e in edits:
+        col = parsed.sheets[e.sheet].sheet.column(e.column)
+        sheets[e.sheet].at[e.row, e.column] = _typed(e.new, col)
+    return {key: frame.reset_index(drop=True) for key, frame in sheets.items()}
+
+
+def _typed(text: str, col: Column):
+    """Write an edit as its column type, so a corrected amount is a number, not text."""
+    if text == "":
+        return None
+    if col.type in ("money", "number"):
+        return float(text.replace(",", ""))
+    if col.type in ("integer", "month", "quarter"):
+        return int(float(text))
+    return text  # dates stay as typed BE text (d/m/yyyy), which the normaliser reads
+
+
+def write_draft(draft: Draft, reference: ReferenceSet, out: Path) -> Path:
+    """The edited workbook, written with the same builder and metadata as the template."""
+    meta = draft.parsed.workbook.meta
+    fiscal_year = int(meta["fiscal_year"]) if meta.get("fiscal_year", "").isdigit() else None
+    return build_workbook(draft.parsed.template, out, reference, fiscal_year=fiscal_year,
+                          cost_center=meta.get("cost_center") or None,
+                          data=apply_edits(draft.parsed, draft.edits))

@@ -1,0 +1,48 @@
+"""What happened to submissions: the scoped list and each one's audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import sqlalchemy as sa
+
+from store.schema import audit, submissions
+
+LIST_COLUMNS = ("id", "template", "cost_center", "fiscal_year", "version", "status", "locked", "revision", "rows",
+                "errors", "warnings", "file_name", "submitted_by", "submitted_at", "as_of")
+
+
+def list_submissions(engine: sa.Engine, cost_centers: set[str] | None, *, statuses: Iterable[str] | None = None,
+                     fiscal_year: int | None = None) -> pd.DataFrame:
+    """Submissions in a user's scope (None = all), newest first; the scope is part of the query."""
+    s = submissions.c
+    query = sa.select(*(s[c] for c in LIST_COLUMNS)).order_by(s.submitted_at.desc(), s.id.desc())
+    if cost_centers is not None:
+        query = query.where(s.cost_center.in_(sorted(cost_centers)))
+    if statuses is not None:
+        query = query.where(s.status.in_(list(statuses)))
+    if fiscal_year is not None:
+        query = query.where(s.fiscal_year == fiscal_year)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).mappings().all(), columns=list(LIST_COLUMNS))
+
+
+def get_submission(engine: sa.Engine, submission_id: int, cost_centers: set[str] | None) -> dict | None:
+    """One submission with its file, or None when it does not exist or lies outside the scope."""
+    query = sa.select(submissions).where(submissions.c.id == submission_id)
+    if cost_centers is not None:
+        query = query.where(submissions.c.cost_center.in_(sorted(cost_centers)))
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def audit_trail(engine: sa.Engine, submission_ids: Iterable[int]) -> pd.DataFrame:
+    a = audit.c
+    query = (sa.select(a.at, a.actor, a.action, a.submission_id, a.sheet, a.row_number, a.column, a.old_value,
+                       a.new_value, a.comment).where(a.submission_id.in_(list(submission_ids))).order_by(a.id))
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).mappings().all(),
+                            columns=["at", "actor", "action", "submission_id", "sheet", "row_number", "column",
+                                     "old_value", "new_value", "comment"])

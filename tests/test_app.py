@@ -1,0 +1,130 @@
+"""The review app through Streamlit's AppTest: each role's flow, editing, and who may see what."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from mini_year import AS_OF, CC, mini_year
+from streamlit.testing.v1 import AppTest
+from test_rules import over_allocate, write_year
+
+from store.db import connect
+from store.schema import audit, submissions
+from store.submissions import import_files
+from store.users import add_user
+from templates import TEMPLATES
+
+APP = str(Path(__file__).parents[1] / "review_app.py")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch, reference):
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv("SMS_DATABASE_URL", url)
+    engine = connect(url)
+    add_user(engine, reference, "maker1", "maker", "maker-pass", cost_center=CC)
+    add_user(engine, reference, "maker12", "maker", "maker-pass", cost_center="2100200233")
+    add_user(engine, reference, "checker8", "checker", "checker-pass", region=8)
+    add_user(engine, reference, "checker12", "checker", "checker-pass", region=12)
+    return engine
+
+
+def signed_in(name: str, password: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].set_value(name)
+    at.text_input[1].set_value(password)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [s.value for s in at.success]
+    parts += [c.value for c in at.caption] + [str(i.value) for i in at.info]
+    return "\n".join(parts)
+
+
+def test_wrong_password_is_refused(db):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].set_value("maker1")
+    at.text_input[1].set_value("nope")
+    at.button[0].click().run()
+    assert "Wrong user name or password" in texts(at) and not at.sidebar.radio
+
+
+def test_maker_uploads_fixes_a_flagged_cell_and_submits(db, tmp_path, reference):
+    year = mini_year()
+    over_allocate(year)  # allocation D3 (T1 -> 93902) 50,000: T1 over-allocated by 10,000
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    assert not at.exception, at.exception
+    errors = next(m for m in at.metric if "errors" in m.label)
+    assert errors.value == "2"
+    findings = at.dataframe[0].value
+    assert set(findings["ช่อง / cell"]) == {"D2", "D3"} and set(findings["กฎ / rule"]) == {"B01"}
+    submit = next(b for b in at.button if b.label.startswith("ส่งข้อมูล"))
+    assert submit.disabled
+
+    sheet = next(s for s in at.selectbox if s.label.startswith("แก้ไขแผ่นงาน"))
+    sheet.set_value(TEMPLATES["allocations"].sheet("allocations")).run()
+    editor = at.data_editor[0]
+    shown = editor.value
+    position = shown.reset_index(drop=True).index[shown.reset_index(drop=True)["แถว / row"] == 3][0]
+    at.session_state[editor.key] = {"edited_rows": {int(position): {"amount": 40000}}, "added_rows": [],
+                                    "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label.startswith("ตรวจอีกครั้ง")).click().run()
+    assert not at.exception, at.exception
+    assert next(m for m in at.metric if "errors" in m.label).value == "0"
+    next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).click().run()
+    assert "Stored as version 1" in texts(at)
+
+    with db.connect() as conn:
+        stored = conn.execute(sa.select(submissions.c.status, submissions.c.submitted_by)).all()
+        edits = conn.execute(sa.select(audit.c.actor, audit.c.sheet, audit.c.row_number, audit.c.column,
+                                       audit.c.old_value, audit.c.new_value).where(audit.c.action == "edit")).all()
+    assert stored == [("submitted", "maker1")]
+    assert edits == [("maker1", "allocations", 3, "amount", "50000", "40000")]
+
+
+def stored_year(db, tmp_path, reference) -> int:
+    paths = write_year(tmp_path, reference, mini_year())
+    [result] = import_files(db, paths[:1], reference, actor="maker1", as_of=AS_OF)
+    return result.submission_id
+
+
+def test_checker_of_the_region_approves(db, tmp_path, reference):
+    sid = stored_year(db, tmp_path, reference)
+    at = signed_in("checker8", "checker-pass")
+    queue = at.dataframe[0].value
+    assert queue["เลขที่ / id"].tolist() == [sid] and queue["ศูนย์ต้นทุน / cost centre"].tolist() == [CC]
+    next(b for b in at.button if "Approve" in b.label).click().run()
+    assert not at.exception, at.exception
+    assert f"#{sid}" in texts(at)
+    with db.connect() as conn:
+        assert conn.execute(sa.select(submissions.c.status, submissions.c.locked)).one() == ("approved", True)
+
+
+def test_checker_returns_with_a_comment_the_maker_then_sees(db, tmp_path, reference):
+    stored_year(db, tmp_path, reference)
+    at = signed_in("checker8", "checker-pass")
+    next(b for b in at.button if "Return" in b.label).click().run()
+    assert "Write why it is returned" in texts(at)
+    at.text_area[0].set_value("ใบโอน T2 ลงวันที่ผิด").run()
+    next(b for b in at.button if "Return" in b.label).click().run()
+    maker = signed_in("maker1", "maker-pass")
+    comments = maker.dataframe[-1].value
+    assert comments["ความเห็น / comment"].tolist() == ["ใบโอน T2 ลงวันที่ผิด"]
+    assert comments["การกระทำ / action"].tolist() == ["return"]
+
+
+def test_other_regions_and_cost_centres_see_nothing(db, tmp_path, reference):
+    stored_year(db, tmp_path, reference)
+    at = signed_in("checker12", "checker-pass")
+    assert "Nothing here" in texts(at) and not at.dataframe
+    maker = signed_in("maker12", "maker-pass")
+    assert "Nothing submitted yet" in texts(maker)
