@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from review import checker, maker, state
+from review import board, checker, dashboard, maker, state
 
 st.set_page_config(page_title="SMS Workbench", page_icon="📋", layout="wide")
 
+SHARED = {"ติดตามการบันทึก / Completeness": board.page, "ภาพรวม / Dashboard": dashboard.page}
 SECTIONS = {
-    "maker": {"ส่งข้อมูล / Submit": maker.page},
-    "checker": {"ตรวจสอบ / Review": checker.page},
-    "inspector": {"ตรวจสอบ / Review": checker.page},
-    "admin": {"ตรวจสอบ / Review": checker.page, "ส่งข้อมูล / Submit": maker.page},
+    "maker": {"ส่งข้อมูล / Submit": maker.page, **SHARED},
+    "checker": {"ตรวจสอบ / Review": checker.page, **SHARED},
+    "inspector": {**SHARED, "ข้อมูลที่ส่ง / Submissions": checker.page},
+    "admin": {"ตรวจสอบ / Review": checker.page, "ส่งข้อมูล / Submit": maker.page, **SHARED},
 }
 
 user = state.sign_in()

@@ -11,6 +11,7 @@ import streamlit as st
 
 from review import state
 from review.maker import STATUS, labelled
+from store import queries
 from store.history import audit_trail, get_submission, list_submissions
 from store.submissions import submission_rows
 from store.users import User
@@ -44,6 +45,20 @@ def totals_of(row: dict) -> pd.DataFrame:
     return pd.DataFrame(out).fillna("")
 
 
+def changes_since_previous(user: User, row: dict) -> None:
+    st.markdown("**เปลี่ยนแปลงจากฉบับก่อน / Changes since the previous version**")
+    diff = queries.submission_diff(state.engine(), row["id"], cost_centers=user.cost_centers(state.reference()))
+    changed = {key: frame for key, frame in diff.items() if not frame.empty}
+    if not changed:
+        st.caption("ไม่มีการเปลี่ยนแปลง หรือเป็นฉบับแรก / No change, or the first version")
+        return
+    for key, frame in changed.items():
+        counts = frame["change"].value_counts()
+        sheet = TEMPLATES[row["template"]].sheet(key)
+        with st.expander(f"{sheet.name} / {sheet.en}: " + ", ".join(f"{k} {v}" for k, v in counts.items())):
+            st.dataframe(frame.dropna(axis=1, how="all"), hide_index=True, width="stretch")
+
+
 def decision(user: User, row: dict) -> None:
     comment = st.text_area("ความเห็น / Comment", key=f"comment-{row['id']}",
                            placeholder="จำเป็นเมื่อส่งกลับ / required to return")
@@ -75,6 +90,7 @@ def detail(user: User, submission_id: int) -> None:
                f"ส่งโดย / by {row['submitted_by']} · {row['submitted_at']:%d/%m/%Y %H:%M}")
     st.markdown("**ยอดรวม / Totals**")
     st.dataframe(totals_of(row), hide_index=True, width="stretch")
+    changes_since_previous(user, row)
     warnings = warnings_of(row)
     st.markdown(f"**คำเตือน / Warnings ({len(warnings)})**")
     if warnings:

@@ -19,6 +19,7 @@ from store.users import User
 from templates import UNIT_TEMPLATES
 from templates.catalog import SHEETS
 from templates.workbook import build_workbook
+from validators.annotate import annotate
 from validators.validate import FileReport, validate
 
 STATUS = {"submitted": "รอตรวจ / submitted", "approved": "อนุมัติ / approved",
@@ -174,8 +175,14 @@ def upload_section(user: User) -> None:
             if left.button("ส่งข้อมูล / Submit", key=f"submit-{name}", type="primary", disabled=report.errors > 0,
                            help="ส่งได้เมื่อไม่มีข้อผิดพลาด / possible once no error is left"):
                 submit(report, draft, user)
-            right.download_button("⬇ ไฟล์ล่าสุด / Current workbook", draft.path.read_bytes(), file_name=name,
-                                  key=f"download-{name}")
+            if report.findings:
+                checked = annotate(report, draft.path.parent / "checked")
+                right.download_button("⬇ ไฟล์พร้อมจุดที่ต้องแก้ / Workbook with the problems marked",
+                                      checked.read_bytes(), file_name=checked.name, key=f"annotated-{name}",
+                                      help="แก้ใน Excel แล้วอัปโหลดใหม่ / fix it in Excel and upload it again")
+            else:
+                right.download_button("⬇ ไฟล์ล่าสุด / Current workbook", draft.path.read_bytes(), file_name=name,
+                                      key=f"download-{name}")
 
 
 def my_submissions(user: User) -> None:

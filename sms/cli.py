@@ -26,6 +26,7 @@ from templates import TEMPLATES, UNIT_TEMPLATES
 from templates.catalog import SHEETS
 from templates.datapackage import datapackage
 from templates.workbook import build_workbook
+from validators.annotate import annotate_all, describe
 from validators.reference import read_reference
 from validators.validate import Report, validate
 
@@ -125,6 +126,13 @@ def validate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
     as_of: Annotated[str | None, typer.Option(help="Data as of (default today): 2026-03-31 or 31/3/2569.")] = None,
     fiscal_year: Annotated[int | None, typer.Option(help="Fiscal year (BE) when a file does not say.")] = None,
+    annotate: Annotated[Path | None, typer.Option(
+        help="Write, per workbook, a copy with flagged cells coloured and commented and a findings sheet, "
+             "into this folder.")] = None,
+    full_copy: Annotated[bool | None, typer.Option(
+        "--full-copy/--findings-only",
+        help="With --annotate: always the full copy, or only the findings list (default: the full copy up to "
+             "50,000 rows).")] = None,
 ) -> None:
     """ตรวจไฟล์โดยไม่บันทึก / Check workbooks without storing anything.
 
@@ -137,6 +145,9 @@ def validate_command(
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
     else:
         print_report(report)
+    if annotate:
+        for path in annotate_all(report, annotate, full=full_copy):
+            typer.echo(f"{path}  {describe(path)}", err=as_json)  # stderr under --json keeps stdout valid JSON
     raise typer.Exit(2 if report.unreadable else (1 if report.errors else 0))
 
 

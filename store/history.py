@@ -46,3 +46,9 @@ def audit_trail(engine: sa.Engine, submission_ids: Iterable[int]) -> pd.DataFram
         return pd.DataFrame(conn.execute(query).mappings().all(),
                             columns=["at", "actor", "action", "submission_id", "sheet", "row_number", "column",
                                      "old_value", "new_value", "comment"])
+
+
+def latest_fiscal_year(engine: sa.Engine) -> int | None:
+    """The newest fiscal year anything was submitted for: where a board opens by default."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.max(submissions.c.fiscal_year))).scalar()

@@ -128,3 +128,32 @@ def test_other_regions_and_cost_centres_see_nothing(db, tmp_path, reference):
     assert "Nothing here" in texts(at) and not at.dataframe
     maker = signed_in("maker12", "maker-pass")
     assert "Nothing submitted yet" in texts(maker)
+
+
+def section(at: AppTest, name: str) -> AppTest:
+    radio = at.sidebar.radio[0]
+    radio.set_value(next(o for o in radio.options if name in o)).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_completeness_board_shows_the_scope_and_the_reconciliation(db, tmp_path, reference):
+    stored_year(db, tmp_path, reference)
+    at = section(signed_in("checker8", "checker-pass"), "Completeness")
+    board = at.dataframe[0].value
+    assert CC in board.index or CC in board.astype(str).to_numpy().ravel().tolist()
+    reconciliation = at.dataframe[1].value
+    centres = set(reconciliation.iloc[:, 1].astype(str))
+    assert CC in centres and "2100200233" not in centres  # region 12 is not checker8's
+    maker = section(signed_in("maker1", "maker-pass"), "Completeness")
+    assert set(maker.dataframe[1].value.iloc[:, 1].astype(str)) == {CC}
+
+
+def test_dashboard_totals_match_the_stored_projects(db, tmp_path, reference):
+    paths = write_year(tmp_path, reference, mini_year())
+    import_files(db, paths, reference, actor="maker1", as_of=AS_OF)
+    at = section(signed_in("maker1", "maker-pass"), "Dashboard")
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["โครงการ / projects"] == "2"
+    assert labels["งบประมาณ / budget"] == f"{90000 + 40000:,.2f}"
+    assert labels["เบิกจ่าย / disbursed"] == f"{20000 + 10000 - 2000:,.2f}"

@@ -122,3 +122,14 @@ def test_personalised_template_offers_the_stored_transfers_and_projects(tmp_path
         return [c.value for row in book[ref_sheet.strip("'")][cells.replace("$", "")] for c in row]
     assert offered("projects_2100200131.xlsx", "แหล่งงบ", "B2") == ["T1", "T2"]
     assert offered("disbursements_2100200131.xlsx", "เบิกจ่าย-ยืม", "D2") == ["P1", "P2"]
+
+
+def test_validate_annotate_writes_a_checked_copy(tmp_path, reference, database):
+    year = mini_year()
+    over_allocate(year)
+    paths = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    out = tmp_path / "checked"
+    result = invoke("validate", *paths, "--as-of", "2026-03-31", "--annotate", out)
+    assert result.exit_code == 1
+    book = openpyxl.load_workbook(out / "allocations.checked.xlsx")
+    assert "B01" in book["จัดสรร"]["D2"].comment.text and book.sheetnames[0] == "ผลการตรวจ"

@@ -1,0 +1,72 @@
+"""The completeness board and the GFMIS vs SMS reconciliation: the agenda of the region's meeting (seed 000)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from review import state
+from sms.fiscal import FISCAL_MONTH_ORDER, fiscal_year, fiscal_year_bounds, month_label
+from store import queries
+from store.history import latest_fiscal_year
+from store.users import User
+
+STATE_COLOURS = {"approved": "#c6efce", "submitted": "#fff2cc", "returned": "#f8cbad", "refused": "#f4b084",
+                 "missing": "#ededed", "late": "#ff9999"}
+LARGE_DIFFERENCE = 1_000_000  # baht: a difference the meeting asks about
+
+
+def fiscal_controls(key: str) -> tuple[int, dt.date]:
+    today = dt.date.today()
+    left, right = st.columns(2)
+    default = latest_fiscal_year(state.engine()) or fiscal_year(today)
+    year = int(left.number_input("ปีงบประมาณ / Fiscal year", 2560, 2700, default, key=f"{key}-fy"))
+    as_of = right.date_input("ข้อมูล ณ วันที่ / Data as of", min(today, fiscal_year_bounds(year)[1]),
+                             key=f"{key}-asof", format="DD/MM/YYYY")
+    return year, as_of
+
+
+def completeness_section(user: User, year: int, as_of: dt.date) -> None:
+    st.subheader("การบันทึกข้อมูล / Recording completeness")
+    summary = queries.completeness_summary(state.engine(), state.reference(), fiscal_year=year, as_of=as_of,
+                                           cost_centers=user.cost_centers(state.reference()))
+    if summary.empty:
+        st.info("ไม่มีศูนย์ต้นทุนในขอบเขต / No cost centre in your scope")
+        return
+    styled = summary.style.map(lambda v: f"background-color: {STATE_COLOURS.get(v, 'white')}")
+    st.dataframe(styled, width="stretch")
+    st.caption("approved อนุมัติ · submitted รอตรวจ · returned ส่งกลับ · refused ไม่ผ่าน · missing ยังไม่ส่ง · "
+               "late ยังไม่ส่งและเลยกำหนด")
+
+
+def reconciliation_section(user: User, year: int, as_of: dt.date) -> None:
+    st.subheader("เปรียบเทียบ GFMIS กับ SMS / GFMIS vs SMS reconciliation")
+    months = list(FISCAL_MONTH_ORDER)
+    month = st.selectbox("เดือน / Month", months, index=months.index(as_of.month) if as_of.month in months else 0,
+                         format_func=month_label)
+    frame = queries.reconciliation(state.engine(), state.reference(), fiscal_year=year, month=month,
+                                   cost_centers=user.cost_centers(state.reference()))
+    if frame.empty:
+        st.info("ไม่มีข้อมูล / No data")
+        return
+    money = list(queries.RECONCILIATION_HEADERS)
+    frame.attrs = {}  # the cut-off date rides in attrs; the table does not need it
+    shown = frame.copy()
+    for column in money:
+        shown[column] = shown[column].where(shown["recorded"] | ~column.endswith("_sms"), other=pd.NA)
+    flagged = ~frame["recorded"] | (frame[["diff_installment", "diff_disbursed"]].abs() >= LARGE_DIFFERENCE).any(axis=1)
+    styled = (shown.drop(columns=["recorded"]).rename(columns=queries.RECONCILIATION_HEADERS).style
+              .format({queries.RECONCILIATION_HEADERS[c]: "{:,.2f}" for c in money}, na_rep="-")
+              .apply(lambda row: ["background-color: #ffe0e0" if flagged.loc[row.name] else "" for _ in row], axis=1))
+    st.dataframe(styled, hide_index=True, width="stretch")
+    st.caption(f"แถวสีแดง: ไม่ได้บันทึกใน SMS หรือส่วนต่างตั้งแต่ {LARGE_DIFFERENCE:,} บาท / "
+               f"red rows: nothing recorded in SMS, or a difference of {LARGE_DIFFERENCE:,} baht or more")
+
+
+def page(user: User) -> None:
+    st.header("ติดตามการบันทึกข้อมูล / Completeness board")
+    year, as_of = fiscal_controls("board")
+    completeness_section(user, year, as_of)
+    reconciliation_section(user, year, as_of)
