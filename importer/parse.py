@@ -61,6 +61,17 @@ class ParsedWorkbook:
         return sum(len(s.values) for s in self.sheets.values())
 
 
+def has_formula(archive: zipfile.ZipFile, part: str, chunk: int = 1 << 20) -> bool:
+    """Whether a sheet holds any formula, streamed so a large sheet is never held in memory for it."""
+    tail = b""
+    with archive.open(part) as stream:
+        while block := stream.read(chunk):
+            if b"<f" in tail + block[:1] or b"<f" in block:
+                return True
+            tail = block[-1:]
+    return False
+
+
 def formulas_without_value(path: Path, checked: Checked, data: WorkbookData) -> list[Finding]:
     """Cells holding a formula but no cached value: the file was saved by a program that never calculated it."""
     findings = []
@@ -69,9 +80,9 @@ def formulas_without_value(path: Path, checked: Checked, data: WorkbookData) -> 
             part = checked.sheet_parts.get(sd.name)
             if part is None:
                 continue
-            xml = archive.read(part)
-            if b"<f" not in xml:
+            if not has_formula(archive, part):
                 continue
+            xml = archive.read(part)
             by_letter = {letter: key for key, letter in sd.letters.items()}
             for letter, row in FORMULA_WITHOUT_VALUE.findall(xml):
                 key = by_letter.get(letter.decode())

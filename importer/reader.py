@@ -8,11 +8,13 @@ Each raw table is indexed by Excel row number, so every later finding knows its 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import python_calamine as calamine
 from xlsxwriter.utility import xl_col_to_name
@@ -53,6 +55,7 @@ class WorkbookData:
     findings: list[Finding] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=65536)  # a column repeats its values: fold each once
 def fold(text: object) -> str:
     """A header or sheet name reduced to what identifies it: no case, spaces, breaks or invisible marks."""
     text = unicodedata.normalize("NFC", str(text or "")).lower()
@@ -174,9 +177,21 @@ def locate_header(rows: list[list], sheet: Sheet, renames: dict[str, str]) -> tu
     return best
 
 
-def is_total_row(values: list) -> bool:
-    first = next((v for v in values if v != "" and v is not None), None)
-    return isinstance(first, str) and fold(first).startswith(tuple(fold(w) for w in TOTAL_WORDS))
+FOLDED_TOTAL_WORDS = tuple(fold(w) for w in TOTAL_WORDS)
+
+
+def kept_rows(body: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
+    """Rows with something in a template column, less a total row (its first non-blank cell says รวม)."""
+    if body.empty:
+        return np.zeros(0, dtype=bool)
+    values = frame.to_numpy()
+    filled = ((values != "") & pd.notna(values)).any(axis=1)
+    cells = body.to_numpy()
+    present = (cells != "") & pd.notna(cells)
+    first = cells[np.arange(len(cells)), present.argmax(axis=1)]
+    total = np.fromiter((isinstance(v, str) and fold(v).startswith(FOLDED_TOTAL_WORDS) for v in first),
+                        dtype=bool, count=len(first))
+    return filled & ~total
 
 
 def read_sheet(book: calamine.CalamineWorkbook, name: str, sheet: Sheet, renames: dict[str, str],
@@ -196,16 +211,11 @@ def read_sheet(book: calamine.CalamineWorkbook, name: str, sheet: Sheet, renames
                                 f"Column '{head}' is not in the template and is ignored.",
                                 file=file, sheet=sheet.key, header=head))
     positions = sorted(found)
-    body = rows[header_at + 1:]
-    records, index = [], []
-    for offset, row in enumerate(body):
-        values = [row[i] if i < len(row) else "" for i in positions]
-        if all(v == "" or v is None for v in values) or is_total_row(row):
-            continue
-        records.append(values)
-        index.append(header_at + 2 + offset)  # Excel rows are 1-based and the header takes one
-    frame = pd.DataFrame(records, columns=[found[i] for i in positions], index=pd.Index(index, name="row"),
-                         dtype=object)
+    body = pd.DataFrame(rows[header_at + 1:], dtype=object)
+    body.index = pd.RangeIndex(header_at + 2, header_at + 2 + len(body), name="row")  # Excel rows, 1-based
+    body = body.reindex(columns=range(max(body.shape[1], max(positions, default=-1) + 1)))  # short rows
+    frame = body[positions].set_axis([found[i] for i in positions], axis=1)
+    frame = frame[kept_rows(body, frame)]
     letters = {found[i]: xl_col_to_name(i) for i in positions}
     return SheetData(sheet, name, frame, letters, header_at + 1), findings
 

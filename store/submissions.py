@@ -211,8 +211,10 @@ def store_report(engine: sa.Engine, fr: FileReport, actor: str, as_of: dt.date |
         for key, frame in typed.items():
             if len(frame):
                 conn.execute(DATA_TABLES[key].insert(), records(frame, sid))
-        before = submission_rows(conn, parsed.template, current["id"]) if current is not None else {}
-        result.counts = diff_counts(parsed.template, before, typed)
+        if current is None:  # a first version: everything is added
+            result.counts = {"added": parsed.rows, "changed": 0, "removed": 0, "unchanged": 0}
+        else:
+            result.counts = diff_counts(parsed.template, submission_rows(conn, parsed.template, current["id"]), typed)
         record_audit(conn, actor, "import", sid, f"v{latest + 1}: {result.counts}")
         record_edits(conn, actor, sid, edits)
         result.status, result.submission_id, result.version = "stored", sid, latest + 1

@@ -1,0 +1,329 @@
+"""Benchmark reading, `sms validate` and `sms import` of a big disbursements workbook.
+
+    python bench/run.py --rows 100000 [--rows 1000000] [--repeat 3] [--profile]
+
+For each size, on the same file (made by bench/make_workbook.py when missing), each step
+runs in a fresh subprocess, so its peak RSS (VmHWM) is its own; wall and CPU time are the
+best of --repeat runs of the step's work (imports excluded), peak RSS the highest. CPU time
+is printed beside wall time because other processes share this 2-CPU machine. Steps:
+
+- read-calamine: python-calamine ``to_python`` of the payments sheet (what importer/reader.py does);
+- read-fastexcel: fastexcel, every column as text (its type sampling nulls late values otherwise);
+- validate: ``validators.validate.validate`` with the stored context of the benchmark's own
+  SQLite database, into which the allocations and projects workbooks were imported first;
+- import: ``store.submissions.import_files`` into a fresh copy of that database;
+- frictionless: ``Resource.validate`` of our descriptor's ``disbursements-payments`` resource
+  (foreign keys dropped: the peer has no other resources), once; above 100,000 rows on a
+  20,000-row file made the same way, extrapolated per row.
+
+The faster reader is the baseline of the time and memory ratios. Tables are printed and
+written, with the machine, to bench/results/report_<sizes>.md (BENCHMARKS.md quotes them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA, RESULTS = HERE / "data", HERE / "results"
+SHEET = "เบิกจ่าย-ยืม"  # the payments sheet's name (templates.catalog: Sheet.name)
+AS_OF = dt.date(2026, 9, 30)  # bench/make_workbook.py AS_OF
+PEER_SAMPLE = 20_000
+GOALS = {"validate": 1.5, "import": 2.5}  # × the raw read; peak memory × the reader's peak: 1.5
+PEAK_GOAL, PEER_GOAL = 1.5, 15
+LIFTED = dict(max_file_bytes=10**11, max_uncompressed_bytes=10**12, max_ratio=10**6, max_cells=10**10)
+
+
+# -- the steps, each run in its own process --------------------------------------------------
+def lift_gate() -> None:
+    """Raise the safety gate's size limits (for files bigger than they allow; reported as such)."""
+    import functools
+
+    import importer.parse as parse
+    parse.check_workbook = functools.partial(parse.check_workbook, **LIFTED)
+
+
+def high_water_mb() -> float:
+    """Peak RSS of this process since its exec (VmHWM). getrusage's ru_maxrss would also count the
+    parent's RSS at fork time, which Linux carries over exec."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+
+def child(step: str, file: Path, db: Path | None, lifted: bool) -> dict:
+    if step == "read-calamine":
+        import python_calamine as calamine
+
+        def work():
+            rows = calamine.CalamineWorkbook.from_path(str(file)).get_sheet_by_name(SHEET).to_python(
+                skip_empty_area=False)
+            return {"rows": len(rows) - 1}
+    elif step == "read-fastexcel":
+        import fastexcel
+
+        def work():
+            table = fastexcel.read_excel(file).load_sheet(SHEET, dtypes="string").to_arrow()
+            return {"rows": table.num_rows}
+    elif step in ("validate", "import"):
+        from reference.reference_set import load_default
+        from store.db import connect
+        from store.submissions import import_files, stored_context
+        from validators.validate import validate
+        if lifted:
+            lift_gate()
+
+        def work():
+            engine, reference = connect(f"sqlite:///{db}"), load_default()
+            if step == "validate":
+                fr = validate([file], reference, as_of=AS_OF, stored=stored_context(engine)).files[0]
+                status = "unreadable" if fr.unreadable else "read"
+            else:
+                result = import_files(engine, [file], reference, actor="bench", as_of=AS_OF)[0]
+                fr, status = result.report, result.status
+            return {"rows": fr.parsed.rows if fr.parsed else 0, "errors": fr.errors, "warnings": fr.warnings,
+                    "status": status}
+    elif step == "frictionless":
+        import copy
+
+        from frictionless import Resource
+
+        from templates import TEMPLATES
+        from templates.datapackage import datapackage
+        descriptor = next(r for r in datapackage([TEMPLATES["disbursements"]])["resources"]
+                          if r["name"] == "disbursements-payments")
+        descriptor = copy.deepcopy(descriptor)
+        descriptor["schema"].pop("foreignKeys")
+        descriptor["path"] = file.name
+        Resource(descriptor, basepath=str(file.parent)).validate(limit_rows=10)  # warm-up: plugins, schema checks
+
+        def work():
+            task = Resource(descriptor, basepath=str(file.parent)).validate(limit_errors=10**9).tasks[0]
+            return {"rows": task.stats["rows"], "errors": task.stats["errors"]}
+    else:
+        raise ValueError(step)
+    before = high_water_mb()
+    start, cpu = time.perf_counter(), time.process_time()
+    out = work()
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    peak = high_water_mb()
+    return {**out, "seconds": seconds, "cpu": cpu, "before_mb": before, "peak_mb": peak}
+
+
+def run_child(step: str, file: Path, db: Path | None = None, lifted: bool = False) -> dict:
+    cmd = [sys.executable, __file__, "--child", step, "--file", str(file)]
+    cmd += ["--db", str(db)] if db else []
+    cmd += ["--lifted"] if lifted else []
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent)
+    if done.returncode:
+        raise RuntimeError(f"{step} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the harness -------------------------------------------------------------------------------
+def workbooks(rows: int) -> dict[str, Path]:
+    """The benchmark's files for ``rows``, generated when missing."""
+    from make_workbook import make
+    paths = {"disbursements": DATA / f"disbursements_{rows}.xlsx",
+             "allocations": DATA / f"context_{rows}" / "allocations.xlsx",
+             "projects": DATA / f"context_{rows}" / "projects.xlsx"}
+    if not all(p.exists() for p in paths.values()):
+        start = time.perf_counter()
+        paths = make(rows, DATA)
+        print(f"generated {rows:,} rows in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    return paths
+
+
+def context_db(paths: dict[str, Path], rows: int) -> Path:
+    """A SQLite database holding the allocations and projects the disbursements refer to."""
+    from reference.reference_set import load_default
+    from store.db import connect
+    from store.submissions import import_files
+    db = DATA / f"context_{rows}.sqlite"
+    for leftover in DATA.glob(f"context_{rows}.sqlite*"):
+        leftover.unlink()
+    engine = connect(f"sqlite:///{db}")
+    for key in ("allocations", "projects"):
+        result = import_files(engine, [paths[key]], load_default(), actor="bench", as_of=AS_OF)[0]
+        assert result.status == "stored", f"{key}: {result.status} {result.report.findings[:3]}"
+    engine.dispose()
+    return db
+
+
+def gate_refusal(file: Path) -> str:
+    """Why the safety gate refuses the file with its default limits, or ''."""
+    from importer.safety import WorkbookRefused, check_workbook
+    try:
+        check_workbook(file)
+        return ""
+    except WorkbookRefused as refused:
+        return f"{refused.reason}: {refused.message_en}"
+
+
+def best(step: str, repeat: int, file: Path, db: Path | None = None, lifted: bool = False) -> dict:
+    runs = []
+    for _ in range(repeat):
+        if step == "import":  # each import into a fresh copy of the context database
+            fresh = DATA / "import.sqlite"
+            for leftover in DATA.glob("import.sqlite*"):
+                leftover.unlink()
+            shutil.copy(db, fresh)
+            runs.append(run_child(step, file, fresh, lifted))
+        else:
+            runs.append(run_child(step, file, db, lifted))
+        print(f"  {step}: {runs[-1]['seconds']:.2f} s, CPU {runs[-1]['cpu']:.2f} s, {runs[-1]['peak_mb']:.0f} MB",
+              file=sys.stderr)
+    top = min(runs, key=lambda r: r["seconds"])
+    return {**top, "cpu": min(r["cpu"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs),
+            "runs": [r["seconds"] for r in runs]}
+
+
+def measure(rows: int, repeat: int) -> dict:
+    from templates import TEMPLATES
+    assert TEMPLATES["disbursements"].sheet("payments").name == SHEET
+    paths = workbooks(rows)
+    file = paths["disbursements"]
+    db = context_db(paths, rows)
+    refusal = gate_refusal(file)
+    steps = {s: best(s, repeat, file) for s in ("read-calamine", "read-fastexcel")}
+    for step in ("validate", "import"):
+        steps[step] = best(step, repeat, file, db, lifted=bool(refusal))
+        assert steps[step]["errors"] == 0 and steps[step]["rows"] >= rows, steps[step]
+    if rows > 5 * PEER_SAMPLE:
+        sample = workbooks(PEER_SAMPLE)["disbursements"]
+        peer = best("frictionless", 1, sample)
+        peer.update(sample_rows=PEER_SAMPLE, sample_seconds=peer["seconds"],
+                    seconds=peer["seconds"] * rows / PEER_SAMPLE, cpu=peer["cpu"] * rows / PEER_SAMPLE)
+    else:
+        peer = best("frictionless", 1, file)
+    steps["frictionless"] = peer
+    return {"rows": rows, "file": str(file.relative_to(HERE.parent)), "mb": file.stat().st_size / 1e6,
+            "gate_refusal": refusal, "steps": steps}
+
+
+def table(result: dict) -> str:
+    steps = result["steps"]
+    base = min(("read-calamine", "read-fastexcel"), key=lambda s: steps[s]["seconds"])
+    t0, c0, m0 = steps[base]["seconds"], steps[base]["cpu"], steps[base]["peak_mb"]
+    lines = [f"{result['rows']:,} rows, `{result['file']}` ({result['mb']:.1f} MB); baseline: {base}\n",
+             "| step | seconds | × raw read | CPU s | × (CPU) | peak MB | × reader peak | MB before work | notes |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for name, s in steps.items():
+        notes = []
+        if name in GOALS:
+            notes.append(f"{s['status']}, {s['errors']} errors, {s['warnings']} warnings")
+            if result["gate_refusal"]:
+                notes.append("gate limits raised")
+        if name == "frictionless":
+            notes.append(f"{s['errors']} errors (header labels, text-typed cells); one run")
+            if "sample_rows" in s:
+                scale = result["rows"] // s["sample_rows"]
+                notes.append(f"{s['sample_seconds']:.1f} s on {s['sample_rows']:,} rows × {scale}; "
+                             "memory is the sample's")
+        if name == base:
+            notes.append("baseline")
+        lines.append(f"| {name} | {s['seconds']:.2f} | {s['seconds'] / t0:.2f} | {s['cpu']:.2f} | "
+                     f"{s['cpu'] / c0:.2f} | {s['peak_mb']:.0f} | {s['peak_mb'] / m0:.2f} | {s['before_mb']:.0f} | "
+                     f"{'; '.join(notes)} |")
+    goals = [f"- validate ≤ {GOALS['validate']}× raw read: {steps['validate']['seconds'] / t0:.2f}× "
+             f"(CPU {steps['validate']['cpu'] / c0:.2f}×)",
+             f"- import ≤ {GOALS['import']}× raw read: {steps['import']['seconds'] / t0:.2f}× "
+             f"(CPU {steps['import']['cpu'] / c0:.2f}×)",
+             f"- peak memory ≤ {PEAK_GOAL}× the reader's: validate {steps['validate']['peak_mb'] / m0:.2f}×, "
+             f"import {steps['import']['peak_mb'] / m0:.2f}×",
+             f"- frictionless ≥ {PEER_GOAL}× slower than validate: "
+             f"{steps['frictionless']['seconds'] / steps['validate']['seconds']:.1f}× "
+             f"({steps['frictionless']['seconds'] / result['rows'] * 1e6:.0f} µs per row)"]
+    out = "\n".join(lines) + "\n\n" + "\n".join(goals)
+    if result["gate_refusal"]:
+        out += f"\n\nWith its default limits the safety gate refuses this file ({result['gate_refusal']})."
+    return out
+
+
+def profile(rows: int, step: str, top: int = 12) -> str:
+    """cProfile of one validate or import run: the project's functions by cumulative time."""
+    import cProfile
+    import pstats
+
+    from reference.reference_set import load_default
+    from store.db import connect
+    from store.submissions import import_files, stored_context
+    from validators.validate import validate
+    file, db = DATA / f"disbursements_{rows}.xlsx", DATA / f"context_{rows}.sqlite"
+    if step == "import":  # into a fresh copy of the context database
+        for leftover in DATA.glob("profile.sqlite*"):
+            leftover.unlink()
+        db = shutil.copy(db, DATA / "profile.sqlite")
+    engine, reference = connect(f"sqlite:///{db}"), load_default()
+    profiler = cProfile.Profile()
+    if step == "validate":
+        profiler.runcall(validate, [file], reference, as_of=AS_OF, stored=stored_context(engine))
+    else:
+        profiler.runcall(import_files, engine, [file], reference, actor="bench", as_of=AS_OF)
+    profiler.dump_stats(RESULTS / f"{step}_{rows}.prof")
+    stats = pstats.Stats(profiler).stats
+    root = str(HERE.parent)
+    ours = [(cum, tot, calls, f"{Path(f).relative_to(root)}:{line} {name}")
+            for (f, line, name), (calls, _, tot, cum, _) in stats.items()
+            if f.startswith(root) and "/.venv/" not in f and "/bench/" not in f]
+    total = max(cum for cum, *_ in ours)
+    lines = [f"{step}, {rows:,} rows, under cProfile: {total:.2f} s (profiling slows it down; "
+             f"`python -m pstats bench/results/{step}_{rows}.prof` for more)\n",
+             "| function | cumulative s | own s | calls |", "|---|---:|---:|---:|"]
+    lines += [f"| `{where}` | {cum:.2f} | {tot:.2f} | {calls:,} |"
+              for cum, tot, calls, where in sorted(ours, reverse=True)[:top]]
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in (
+        "python-calamine", "fastexcel", "pandas", "pandera", "pyarrow", "numpy", "sqlalchemy", "frictionless",
+        "openpyxl", "xlsxwriter"))
+    return (f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
+            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM, "
+            f"Python {platform.python_version()} on {platform.system()} {platform.release()}; {versions}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, action="append", help="rows of the workbook (repeatable)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="also profile validate and import, first size")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--lifted", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.file, args.db, args.lifted)))
+        return
+    sys.path.insert(0, str(HERE))
+    DATA.mkdir(exist_ok=True)
+    RESULTS.mkdir(exist_ok=True)
+    command = "python bench/run.py " + " ".join(sys.argv[1:])
+    parts = [f"Command: `{command}`\n", f"Machine: {machine()}\n"]
+    for rows in args.rows or [100_000]:
+        start = time.perf_counter()
+        result = measure(rows, args.repeat)
+        (RESULTS / f"run_{rows}.json").write_text(json.dumps(result, indent=1) + "\n")
+        parts.append(table(result) + f"\n\n(this size took {time.perf_counter() - start:.0f} s in all)\n")
+        print(parts[-1], flush=True)
+    if args.profile:
+        for step in ("validate", "import"):
+            parts.append(profile((args.rows or [100_000])[0], step) + "\n")
+            print(parts[-1])
+    sizes = "_".join(str(rows) for rows in args.rows or [100_000])
+    (RESULTS / f"report_{sizes}.md").write_text("\n".join(parts) + "\n")
+
+
+if __name__ == "__main__":
+    main()
