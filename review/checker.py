@@ -64,9 +64,9 @@ def decision(user: User, row: dict) -> None:
                            placeholder="จำเป็นเมื่อส่งกลับ / required to return")
     a, b, c = st.columns(3)
     for column, action, label, allowed in (
-        (a, "approve", "✅ อนุมัติ / Approve", row["status"] == "submitted"),
+        (a, "approve", "✓ อนุมัติ / Approve", row["status"] == "submitted"),
         (b, "return", "↩ ส่งกลับแก้ไข / Return", row["status"] in ("submitted", "approved")),
-        (c, "reopen", "🔓 เปิดให้แก้ไข / Reopen", row["status"] == "approved"),
+        (c, "reopen", "เปิดให้แก้ไข / Reopen", row["status"] == "approved"),
     ):
         if column.button(label, key=f"{action}-{row['id']}", disabled=not allowed):
             try:

@@ -107,15 +107,19 @@ def sheet_editor(report: FileReport, draft: Draft, user: User) -> None:
                          key=f"sheet-{report.file}")
     shown = editor_frame(parsed.sheets[sheet.key], report.findings)
     config = {c.key: column_config(c, state.reference(), user.cost_center) for c in sheet.columns}
+    config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
+    config[FINDINGS] = st.column_config.TextColumn(FINDINGS, width="large")
     key = f"editor-{report.file}-{sheet.key}-{len(draft.edits)}"
     st.data_editor(shown, key=key, hide_index=True, column_config=config, disabled=[ROW, FINDINGS],
-                   width="stretch")
+                   column_order=[ROW, *sheet.keys, FINDINGS], width="stretch")
     pending = edits_from_state(st.session_state.get(key), shown, sheet.key)
     if st.button("ตรวจอีกครั้ง / Check again", key=f"recheck-{report.file}", disabled=not pending):
         draft.edits.extend(pending)
-        path = write_draft(draft, state.reference(), draft.path.with_name(f"edited-{len(draft.edits)}.xlsx"))
+        # Each check writes a new file under the unit's own file name, so keys, the base of the
+        # stale-edit check and the stored file name all stay the file the unit uploaded.
+        edited = draft.path.parent / f"edit-{len(draft.edits)}" / report.file
+        path = write_draft(draft, state.reference(), edited)
         [again] = check([path])
-        again.path, again.parsed.workbook.path = path, path
         st.session_state[DRAFTS][report.file] = Draft(path, again.parsed, draft.edits)
         st.session_state["reports"][report.file] = again
         st.rerun()

@@ -84,10 +84,11 @@ def test_maker_uploads_fixes_a_flagged_cell_and_submits(db, tmp_path, reference)
     assert "Stored as version 1" in texts(at)
 
     with db.connect() as conn:
-        stored = conn.execute(sa.select(submissions.c.status, submissions.c.submitted_by)).all()
+        stored = conn.execute(sa.select(submissions.c.status, submissions.c.submitted_by,
+                                        submissions.c.file_name)).all()
         edits = conn.execute(sa.select(audit.c.actor, audit.c.sheet, audit.c.row_number, audit.c.column,
                                        audit.c.old_value, audit.c.new_value).where(audit.c.action == "edit")).all()
-    assert stored == [("submitted", "maker1")]
+    assert stored == [("submitted", "maker1", path.name)]  # the unit's file name, not a temporary one
     assert edits == [("maker1", "allocations", 3, "amount", "50000", "40000")]
 
 
