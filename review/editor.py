@@ -44,14 +44,18 @@ def column_config(col: Column, reference: ReferenceSet, cost_center: str | None)
         fmt = "%d" if col.type == "integer" else "localized"
         return st.column_config.NumberColumn(min_value=col.lower_bound, max_value=col.upper_bound, step=step,
                                              format=fmt, **common)
-    if col.type == "date":
-        return st.column_config.DateColumn(format="D/M/YYYY", **common)
+    if col.type == "date":  # typed as staff type them, in the Buddhist Era; the normaliser reads it back
+        return st.column_config.TextColumn(**{**common, "help": "วัน/เดือน/ปี พ.ศ. เช่น 15/11/2568 / "
+                                                              "day/month/BE year, e.g. 15/11/2568"})
     return st.column_config.TextColumn(**common)
 
 
 def editor_frame(parsed: ParsedSheet, findings: list[Finding]) -> pd.DataFrame:
     """The sheet's typed values with the Excel row and its findings, flagged rows first."""
     frame = parsed.values.copy()
+    for col in parsed.sheet.columns:
+        if col.type == "date":
+            frame[col.key] = frame[col.key].map(display).astype(object)
     notes = {}
     for f in findings:
         if f.row is not None and f.sheet == parsed.sheet.key:
