@@ -8,7 +8,7 @@ from mini_year import AS_OF, mini_year
 from test_rules import over_allocate, write_year
 
 from importer.parse import parse_workbook
-from review.editor import FINDINGS, ROW, Draft, edits_from_state, editor_frame, write_draft
+from review.editor import FINDINGS, ROW, Draft, editor_frame, edits_from_state, write_draft
 from validators.validate import validate
 
 
