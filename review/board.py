@@ -39,6 +39,15 @@ def completeness_section(user: User, year: int, as_of: dt.date) -> None:
     st.dataframe(styled, width="stretch")
     st.caption("approved อนุมัติ · submitted รอตรวจ · returned ส่งกลับ · refused ไม่ผ่าน · missing ยังไม่ส่ง · "
                "late ยังไม่ส่งและเลยกำหนด")
+    with st.expander("รายเดือน / By month"):
+        months = queries.completeness(state.engine(), state.reference(), fiscal_year=year, as_of=as_of,
+                                      cost_centers=user.cost_centers(state.reference()))
+        if months.empty:
+            st.caption("ยังไม่ถึงสิ้นเดือนแรกของปีงบประมาณ / No month of the fiscal year has ended yet")
+            return
+        grid = months.assign(month=months["month"].map(month_label)).pivot_table(
+            index=["cost_center", "name", "template"], columns="month", values="state", aggfunc="first", sort=False)
+        st.dataframe(grid.style.map(lambda v: f"background-color: {STATE_COLOURS.get(v, 'white')}"), width="stretch")
 
 
 def reconciliation_section(user: User, year: int, as_of: dt.date) -> None:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from test_rules import over_allocate, write_year
 
 from store.db import connect
+from store.queries import RECONCILIATION_HEADERS
 from store.schema import audit, submissions
 from store.submissions import import_files
 from store.users import add_user
@@ -131,6 +132,18 @@ def test_other_regions_and_cost_centres_see_nothing(db, tmp_path, reference):
     assert "Nothing submitted yet" in texts(maker)
 
 
+def table_with(at: AppTest, column: str):
+    """The first table on the page that has a column (or index level) of that name."""
+    for frame in (d.value for d in at.dataframe):
+        if column in frame.columns or column in (frame.index.names or []):
+            return frame
+    raise AssertionError(f"no table with {column!r}")
+
+
+def reconciliation_table(at: AppTest):
+    return table_with(at, RECONCILIATION_HEADERS["installment_gfmis"])
+
+
 def section(at: AppTest, name: str) -> AppTest:
     radio = at.sidebar.radio[0]
     radio.set_value(next(o for o in radio.options if name in o)).run()
@@ -141,13 +154,13 @@ def section(at: AppTest, name: str) -> AppTest:
 def test_completeness_board_shows_the_scope_and_the_reconciliation(db, tmp_path, reference):
     stored_year(db, tmp_path, reference)
     at = section(signed_in("checker8", "checker-pass"), "Completeness")
-    board = at.dataframe[0].value
-    assert CC in board.index or CC in board.astype(str).to_numpy().ravel().tolist()
-    reconciliation = at.dataframe[1].value
-    centres = set(reconciliation.iloc[:, 1].astype(str))
+    board = table_with(at, "allocations")
+    assert CC in board["cost_center"].tolist()
+    reconciliation = reconciliation_table(at)
+    centres = set(reconciliation["cost_center"].astype(str))
     assert CC in centres and "2100200233" not in centres  # region 12 is not checker8's
     maker = section(signed_in("maker1", "maker-pass"), "Completeness")
-    assert set(maker.dataframe[1].value.iloc[:, 1].astype(str)) == {CC}
+    assert set(reconciliation_table(maker)["cost_center"].astype(str)) == {CC}
 
 
 def test_dashboard_totals_match_the_stored_projects(db, tmp_path, reference):
@@ -158,3 +171,40 @@ def test_dashboard_totals_match_the_stored_projects(db, tmp_path, reference):
     assert labels["โครงการ / projects"] == "2"
     assert labels["งบประมาณ / budget"] == f"{90000 + 40000:,.2f}"
     assert labels["เบิกจ่าย / disbursed"] == f"{20000 + 10000 - 2000:,.2f}"
+
+
+def test_board_by_month_shows_each_month_of_the_year(db, tmp_path, reference):
+    stored_year(db, tmp_path, reference)
+    at = section(signed_in("maker1", "maker-pass"), "Completeness")
+    at.date_input[0].set_value(AS_OF).run()
+    grid = table_with(at, "template")
+    assert list(grid.columns) == ["ต.ค.", "พ.ย.", "ธ.ค.", "ม.ค.", "ก.พ.", "มี.ค."]
+    states = grid.reset_index().set_index("template")
+    assert set(states.loc["allocations", ["ต.ค.", "มี.ค."]]) == {"submitted"}
+    assert set(states.loc["projects", ["ต.ค."]]) <= {"missing", "late"}
+
+
+def test_inspector_sees_every_region_and_decides_nothing(db, tmp_path, reference):
+    sid = stored_year(db, tmp_path, reference)
+    add_user(db, reference, "inspector", "inspector", "inspector-pass")
+    at = signed_in("inspector", "inspector-pass")
+    assert at.sidebar.radio[0].options[0].startswith("ติดตามการบันทึก")
+    reconciliation = reconciliation_table(at)
+    assert {CC, "2100200233"} <= set(reconciliation["cost_center"].astype(str))  # regions 8 and 12
+    section(at, "Submissions")
+    at.radio[0].set_value(next(o for o in at.radio[0].options if "all" in o)).run()
+    next(b for b in at.button if "Approve" in b.label).click().run()
+    assert "Only a checker" in texts(at)
+    with db.connect() as conn:
+        assert conn.execute(sa.select(submissions.c.status).where(submissions.c.id == sid)).scalar() == "submitted"
+
+
+def test_admin_reviews_and_submits(db, tmp_path, reference):
+    sid = stored_year(db, tmp_path, reference)
+    add_user(db, reference, "admin", "admin", "admin-pass")
+    at = signed_in("admin", "admin-pass")
+    assert [o.split(" / ")[1] for o in at.sidebar.radio[0].options] == ["Review", "Submit", "Completeness",
+                                                                        "Dashboard"]
+    next(b for b in at.button if "Approve" in b.label).click().run()
+    with db.connect() as conn:
+        assert conn.execute(sa.select(submissions.c.status).where(submissions.c.id == sid)).scalar() == "approved"
