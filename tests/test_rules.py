@@ -248,3 +248,13 @@ def test_rules_hold_across_workbooks_given_together(tmp_path, reference):
     assert not found(alone, "B03")  # without allocations there is nothing to check against (B11 says so)
     together = validate(paths[:2], reference, as_of=AS_OF)
     assert found(together, "B03") == {("funding", "C4")}
+
+
+@pytest.mark.parametrize("amount,ok", [(143_458_123.45, True), (9_876_543_210.99, True), (0.1 + 0.2, True),
+                                        (1_000_000.005, False), (12.345, False)])
+def test_s09_holds_for_large_amounts_of_two_decimals(amount, ok):
+    import pandas as pd
+
+    from validators.columns import _has_at_most_2_decimals
+
+    assert bool(_has_at_most_2_decimals(pd.Series([amount]))[0]) is ok

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -20,7 +21,9 @@ from templates.spec import Column, Sheet
 
 def _has_at_most_2_decimals(values: pd.Series) -> pd.Series:
     cents = values * 100
-    return (cents - cents.round()).abs() < 1e-6
+    # A float's own error grows with its size: 143,458,123.45 × 100 is off by ~3e-6.
+    tolerance = np.maximum(1e-6, cents.abs() * 8 * np.finfo(float).eps)
+    return (cents - cents.round()).abs() <= tolerance
 
 
 @cache
