@@ -4,7 +4,9 @@
 each cost centre's transfers and their lump-sum allocations to units (step 1), the
 units' projects with funding sources, activities and promised outputs (step 2),
 payments, cash advances and their clearing (step 3), activity, output and KPI results
-per elapsed quarter (step 4), and finance's GFMIS workbook. Everything honours the
+per elapsed quarter (step 4), finance's GFMIS workbook, and each hospital's monthly
+finance (balance sheet, income year to date, Planfin plan, IP revenue and quarterly unit
+cost: seed 003's inputs, some hospitals healthy and some in financial risk). Everything honours the
 column rules of the spec and the budget rules B01–B14 of DOMAIN.md, except what real
 data also shows: a few projects that leave money unplanned (B07), a couple of advances
 left uncleared for more than 30 days (B10), cost centres whose GFMIS figures differ
@@ -43,6 +45,7 @@ DEMO_SEED = 2569
 
 SMS_TEMPLATES = ("allocations", "projects", "disbursements", "outputs")
 GFMIS_KEY = ("", "gfmis")
+FINANCE_TEMPLATE = "hospital_finance"
 MISTAKES_DIR = "mistakes"
 MANIFEST = "manifest.json"
 
@@ -912,6 +915,122 @@ def _sms_monthly(year: _Year, rows: dict[str, list[dict]]) -> tuple[np.ndarray, 
     return transfers, paid - returned
 
 
+# -- hospital finance (seed 003's inputs) ---------------------------------------------------------
+@dataclass(frozen=True)
+class _Health:
+    """How a hospital's finances run, as ranges its figures are drawn from."""
+
+    expense_ratio: tuple[float, float]  # expense ÷ revenue
+    cash_ratio: tuple[float, float]  # cash ÷ current liabilities at the start of the year
+    payment_days: tuple[float, float]  # drug and supply payables, in days of purchases
+    other_liabilities: tuple[float, float]  # current liabilities besides drug payables, share of annual expense
+
+
+HEALTH = {
+    "healthy": _Health((0.82, 0.94), (1.1, 2.6), (45, 100), (0.03, 0.07)),
+    "watch": _Health((0.93, 1.0), (0.75, 1.1), (80, 200), (0.05, 0.09)),
+    "risk": _Health((1.0, 1.07), (0.35, 0.75), (150, 300), (0.06, 0.1)),
+    "crisis": _Health((1.06, 1.12), (0.1, 0.3), (220, 360), (0.12, 0.2)),
+}
+HEALTH_WEIGHTS = {"healthy": 0.55, "watch": 0.25, "risk": 0.15, "crisis": 0.05}
+# Trang's hospitals as seed 003 groups them: รพ.ย่านตาขาว, สิเกา, ห้วยยอด and นาโยง are watched closely.
+HEALTH_OF = {"11408": "risk", "11410": "watch", "11411": "watch", "11413": "watch", "10683": "healthy"}
+BIG_LEVELS = ("A", "S", "M1")  # regional, general and large community hospitals: fewer visits per bed
+QUARTER_ENDS = (12, 3, 6, 9)  # unit cost (Quick Method) arrives per quarter
+
+
+def _health_of(unit: str, rng: np.random.Generator) -> str:
+    drawn = str(rng.choice(list(HEALTH_WEIGHTS), p=list(HEALTH_WEIGHTS.values())))
+    return HEALTH_OF.get(unit, drawn)
+
+
+def _hospital_months(unit: dict, year: _Year, rng: np.random.Generator) -> list[dict]:
+    """One hospital's rows, one per elapsed month: balance sheet at month end, income year to date.
+
+    Figures follow seed 003's Trang hospitals: about 2.2–3.4 million baht of revenue a bed a year,
+    OPD cost 520–1,000 baht a visit, IPD cost 9,000–17,500 baht an AdjRW. Month to month the
+    year-to-date flows only grow and the balance sheet drifts, so each month follows from the last.
+    """
+    health = HEALTH[_health_of(unit["unit_code"], rng)]
+    beds = int(unit["beds"]) if pd.notna(unit["beds"]) else 30
+    big = unit["service_level"] in BIG_LEVELS
+    u = rng.uniform
+    annual = beds * u(2.2e6, 3.4e6)
+    expense_ratio = u(*health.expense_ratio)
+    plan_revenue = round(annual * u(0.92, 1.06), -3)
+    plan_expense = round(plan_revenue * u(0.9, 0.985), -3)
+    ip_plan = round(annual * u(0.08, 0.16), 2)
+    sheets = 6 if rng.random() < 0.08 else 7
+    medical, schemes = u(0.6, 0.75), {"uc": u(0.5, 0.65), "csmbs": u(0.15, 0.25), "sss": u(0.04, 0.12)}
+    days_target = {"uc": u(20, 80), "csmbs": u(35, 110), "sss": u(50, 140)}
+    drug_share, buy_factor = u(0.14, 0.2), u(0.97, 1.06)
+    inventory_days, payment_days = u(25, 90), u(*health.payment_days)
+    other_liabilities = annual * expense_ratio * u(*health.other_liabilities)
+    other_assets, fixed_assets = annual * u(0.005, 0.02), annual * u(0.35, 0.8)
+    cash_start = u(*health.cash_ratio)
+    cash_end = cash_start * u(0.85, 1.15)
+    visits_a_bed = u(1000, 1500) if big else u(2500, 4500)
+    cost_a_visit, adjrw_a_bed, cost_an_adjrw = u(750, 1000) if big else u(520, 900), u(60, 120), u(9000, 17500)
+
+    def satang(baht: float) -> int:  # whole baht: the S09 decimals check misreads satang above ~90 million baht
+        return int(round(baht)) * SATANG
+
+    rows, ytd = [], defaultdict(int)
+    for k in range(year.now + 1):
+        month = year.calendar_month(k)
+        days = (year.month_bounds(k)[1] - year.start).days + 1
+        revenue = satang(annual / 12 * u(0.9, 1.12))
+        expense = satang(revenue / SATANG * expense_ratio * u(0.97, 1.03))
+        drug_cost = satang(expense / SATANG * drug_share * u(0.95, 1.05))
+        flows = {"revenue": revenue, "expense": expense, "depreciation": satang(annual / 12 * u(0.03, 0.06)),
+                 "medical_revenue": satang(revenue / SATANG * medical * u(0.97, 1.03)), "drug_cost": drug_cost,
+                 "drug_purchases": satang(drug_cost / SATANG * buy_factor * u(0.95, 1.05)),
+                 "ip_revenue_received": satang(ip_plan / 12 * u(0.7, 1.35))}
+        for key, value in flows.items():
+            ytd[key] += value
+        for scheme, share in schemes.items():
+            ytd[f"{scheme}_revenue"] += satang(flows["medical_revenue"] / SATANG * share)
+        receivables = {f"{s}_receivable": satang(ytd[f"{s}_revenue"] / SATANG / days * days_target[s] * u(0.9, 1.1))
+                       for s in schemes}
+        payables = satang(ytd["drug_purchases"] / SATANG / days * payment_days * u(0.92, 1.08))
+        inventory = satang(ytd["drug_cost"] / SATANG / days * inventory_days * u(0.9, 1.1))
+        liabilities = payables + satang(other_liabilities * u(0.95, 1.05))
+        cash = satang(liabilities / SATANG * (cash_start + (cash_end - cash_start) * k / 11) * u(0.97, 1.03))
+        current = cash + sum(receivables.values()) + inventory + satang(other_assets)
+        net = ytd["revenue"] - ytd["expense"]
+        row = {"unit_code": unit["unit_code"], "month": month, "current_assets": current,
+               "current_liabilities": liabilities, "cash": cash, "inventory": inventory,
+               "total_assets": current + satang(fixed_assets), "revenue": ytd["revenue"], "expense": ytd["expense"],
+               "net_income": net / SATANG, "ebitda": (net + ytd["depreciation"]) / SATANG,
+               "medical_revenue": ytd["medical_revenue"], **receivables,
+               **{f"{s}_revenue": ytd[f"{s}_revenue"] for s in schemes},
+               "drug_payables": payables, "drug_purchases": ytd["drug_purchases"], "drug_cost": ytd["drug_cost"],
+               "planfin_revenue": satang(plan_revenue), "planfin_expense": satang(plan_expense),
+               "planfin_sheets": sheets, "ip_revenue_plan": satang(ip_plan),
+               "ip_revenue_received": ytd["ip_revenue_received"], "note": None}
+        if month in QUARTER_ENDS:  # the Quick Method's year-to-date figures, each quarter end
+            share = days / 365
+            visits = int(beds * visits_a_bed * share * u(0.95, 1.05))
+            adjrw = round(beds * adjrw_a_bed * share * u(0.95, 1.05), 2)
+            row.update(opd_visits=visits, opd_cost=satang(visits * cost_a_visit * u(0.97, 1.03)),
+                       adjrw=adjrw, ipd_cost=satang(adjrw * cost_an_adjrw * u(0.97, 1.03)))
+        rows.append(row)
+    return rows
+
+
+def hospital_units(reference: ReferenceSet, cost_center: str) -> pd.DataFrame:
+    """The hospitals among a cost centre's units: they submit the hospital finance workbook."""
+    units = reference.units_of(cost_center)
+    return units[units["unit_type"].isin(HOSPITAL_TYPES)]
+
+
+def _hospital_finance(reference: ReferenceSet, year: _Year, seed: int, cc: str) -> pd.DataFrame | None:
+    """A cost centre's hospital finance rows (every hospital unit, every elapsed month), or None."""
+    rows = [row for unit in hospital_units(reference, cc).sort_values("unit_code").to_dict("records")
+            for row in _hospital_months(unit, year, _rng(seed, int(unit["unit_code"]), 4))]
+    return _frame(TEMPLATES[FINANCE_TEMPLATE].sheet(FINANCE_TEMPLATE), rows) if rows else None
+
+
 # -- mistakes --------------------------------------------------------------------------------------
 def _copy(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {k: f.copy() for k, f in frames.items()}
@@ -1049,6 +1168,10 @@ def generate(reference: ReferenceSet, fiscal_year: int = DEMO_FISCAL_YEAR, as_of
     for cc, rows in ledgers.items():
         books.update(_workbooks(cc, rows))
     books[GFMIS_KEY] = {"gfmis": _gfmis(reference, ledgers, year, seed)}
+    for cc in centres:
+        finance = _hospital_finance(reference, year, seed, cc)
+        if finance is not None:
+            books[(cc, FINANCE_TEMPLATE)] = {FINANCE_TEMPLATE: finance}
     mistakes, mistake_books = _mistakes(books, centres, _rng(seed, 3))
     return DemoYear(fiscal_year, as_of, books, mistakes, mistake_books, silent_cost_centers(reference))
 

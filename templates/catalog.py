@@ -232,6 +232,62 @@ GFMIS = Template(
     help_en="From the finance division: installment money and GFMIS disbursement, cumulative to month end",
 )
 
+# -- hospital finance: the inspection report's financial-health section (seed 003) ------------------
+def amount(key: str, th: str, en: str, required: bool = True, **kw) -> C:
+    """An amount in baht, never negative."""
+    return C(key, th, en, "money", required, **kw)
+
+
+def signed(key: str, th: str, en: str, **kw) -> C:
+    """An amount in baht that may be negative: ``number``, since ``money`` is never negative."""
+    return C(key, th, en, "number", True, help_th="ติดลบได้ เช่น (1,234.00)", help_en="May be negative", **kw)
+
+
+HOSPITAL_FINANCE = Template(
+    "hospital_finance", "ฐานะการเงินโรงพยาบาล", "Hospital financial health", 1,
+    (
+        Sheet("hospital_finance", "ฐานะการเงินรายเดือน", "Hospital finance monthly", (
+            unit(),
+            C("month", "เดือน", "Month", "month", True, help_th="ข้อมูล ณ สิ้นเดือน", help_en="Figures at month end"),
+            amount("current_assets", "สินทรัพย์หมุนเวียน (บาท)", "Current assets (THB)"),
+            amount("current_liabilities", "หนี้สินหมุนเวียน (บาท)", "Current liabilities (THB)"),
+            amount("cash", "เงินสดและรายการเทียบเท่าเงินสด (บาท)", "Cash and cash equivalents (THB)"),
+            amount("inventory", "สินค้าและวัสดุคงเหลือ (บาท)", "Inventories (THB)"),
+            amount("total_assets", "สินทรัพย์รวม (บาท)", "Total assets (THB)"),
+            amount("revenue", "รวมรายได้ สะสม (บาท)", "Total revenue, YTD (THB)"),
+            amount("expense", "รวมค่าใช้จ่าย สะสม (บาท)", "Total expense, YTD (THB)"),
+            signed("net_income", "รายได้สูง(ต่ำ)กว่าค่าใช้จ่าย สะสม (บาท)", "Net income (NI), YTD (THB)"),
+            signed("ebitda", "EBITDA สะสม (บาท)", "EBITDA, YTD (THB)"),
+            amount("medical_revenue", "รายได้ค่ารักษาพยาบาล สะสม (บาท)", "Medical revenue, YTD (THB)", False),
+            amount("uc_receivable", "ลูกหนี้ค่ารักษาพยาบาล UC (บาท)", "UC receivables (THB)"),
+            amount("uc_revenue", "รายได้ค่ารักษาพยาบาล UC สะสม (บาท)", "UC medical revenue, YTD (THB)"),
+            amount("csmbs_receivable", "ลูกหนี้ค่ารักษาพยาบาล ข้าราชการ (บาท)", "CSMBS receivables (THB)"),
+            amount("csmbs_revenue", "รายได้ค่ารักษาพยาบาล ข้าราชการ สะสม (บาท)", "CSMBS medical revenue, YTD (THB)"),
+            amount("sss_receivable", "ลูกหนี้ค่ารักษาพยาบาล ประกันสังคม (บาท)", "SSS receivables (THB)"),
+            amount("sss_revenue", "รายได้ค่ารักษาพยาบาล ประกันสังคม สะสม (บาท)", "SSS medical revenue, YTD (THB)"),
+            amount("drug_payables", "เจ้าหนี้การค้ายาและเวชภัณฑ์มิใช่ยา (บาท)", "Drug and supply payables (THB)"),
+            amount("drug_purchases", "ซื้อยาและเวชภัณฑ์มิใช่ยา สะสม (บาท)", "Drug and supply purchases, YTD (THB)"),
+            amount("drug_cost", "ต้นทุนยาและเวชภัณฑ์มิใช่ยาที่ใช้ไป สะสม (บาท)", "Drugs and supplies used, YTD (THB)"),
+            amount("planfin_revenue", "แผนรายได้ทั้งปี Planfin (บาท)", "Planfin revenue plan, annual (THB)"),
+            amount("planfin_expense", "แผนค่าใช้จ่ายทั้งปี Planfin (บาท)", "Planfin expense plan, annual (THB)"),
+            C("planfin_sheets", "แผน Planfin ครบถ้วน", "Planfin sheets complete", "integer", True, minimum=0, maximum=7),
+            amount("ip_revenue_plan", "ประมาณการรายรับ IP หลังปรับลดค่าแรง (บาท)", "IP revenue plan net of wages (THB)"),
+            amount("ip_revenue_received", "รายรับ IP ที่ได้รับ สะสม (บาท)", "IP revenue received, YTD (THB)"),
+            amount("opd_cost", "ต้นทุนบริการผู้ป่วยนอก สะสม (บาท)", "OPD service cost, YTD (THB)", False),
+            C("opd_visits", "จำนวนครั้งผู้ป่วยนอก สะสม (ครั้ง)", "OPD visits, YTD", "integer", minimum=0),
+            amount("ipd_cost", "ต้นทุนบริการผู้ป่วยใน สะสม (บาท)", "IPD service cost, YTD (THB)", False),
+            C("adjrw", "Sum AdjRW สะสม", "Sum of AdjRW, YTD", "number", minimum=0),
+            note(),
+        ), primary_key=("unit_code", "month"),
+            help_th="หนึ่งแถวต่อโรงพยาบาลต่อเดือน: งบดุล ณ สิ้นเดือน รายได้ค่าใช้จ่ายสะสมตั้งแต่ ต.ค. แผน Planfin ทั้งปี "
+                    "และต้นทุนต่อหน่วย (กรอกเมื่อมีข้อมูล เช่น ทุกสิ้นไตรมาส)",
+            help_en="One row per hospital and month: balance sheet at month end, income year to date (YTD) from "
+                    "October, the annual Planfin plan, and unit-cost inputs (when known, e.g. each quarter end)"),
+    ),
+    help_th="ข้อมูลการเงินของโรงพยาบาลสำหรับ Risk Score, 7 Plus, Planfin, รายรับ IP และต้นทุนต่อหน่วย (การตรวจราชการ)",
+    help_en="Hospital finance for the inspection report: Risk Score, 7 Plus, Planfin, IP revenue and unit cost",
+)
+
 # -- reference: the admin's code lists; every `codes=` above names one of these sheets ------------
 REFERENCE = Template(
     "reference", "ข้อมูลอ้างอิง", "Reference data", 1,
@@ -310,8 +366,8 @@ REFERENCE = Template(
     help_en="The admin's reference data: organisation, budget codes, plans and KPIs",
 )
 
-# The unit-facing templates, in the order of the four steps, then finance's.
-UNIT_TEMPLATES: tuple[Template, ...] = (ALLOCATIONS, PROJECTS, DISBURSEMENTS, OUTPUTS, GFMIS)
+# The unit-facing templates, in the order of the four steps, then finance's, then the hospitals' own.
+UNIT_TEMPLATES: tuple[Template, ...] = (ALLOCATIONS, PROJECTS, DISBURSEMENTS, OUTPUTS, GFMIS, HOSPITAL_FINANCE)
 TEMPLATES: dict[str, Template] = {t.key: t for t in (*UNIT_TEMPLATES, REFERENCE)}
 
 

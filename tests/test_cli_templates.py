@@ -14,7 +14,7 @@ def test_build_writes_one_workbook_per_template(tmp_path):
     result = runner.invoke(app, ["templates", "build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        f"{k}.xlsx" for k in ("allocations", "projects", "disbursements", "outputs", "gfmis"))
+        f"{k}.xlsx" for k in ("allocations", "projects", "disbursements", "outputs", "gfmis", "hospital_finance"))
 
 
 def test_build_personalised_for_one_cost_centre(tmp_path):

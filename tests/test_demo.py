@@ -14,12 +14,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from finance.health import hospital_health
 from sms.demo import DEMO_AS_OF, DEMO_FISCAL_YEAR, generate, write_demo
 from templates import TEMPLATES
+from validators.validate import validate
 
 FY_START, FY_END = date(2025, 10, 1), date(2026, 9, 30)
 AS_OF = DEMO_AS_OF
 SMS_TEMPLATES = ("allocations", "projects", "disbursements", "outputs")
+HOSPITAL_TYPES = ("รพศ.", "รพท.", "รพช.")
 FISCAL_ORDER = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
 ELAPSED_MONTHS = FISCAL_ORDER[:6]  # Oct..Mar for data as of 31 March
 THAI = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -63,13 +66,16 @@ def as_date(value) -> date:
 
 # -- who is in the demo ----------------------------------------------------------------------------
 def test_every_cost_centre_with_units_has_its_four_workbooks_but_the_silent_ones(demo, reference):
-    with_units = set(reference["units"]["cost_center"])
+    units = reference["units"]
+    with_units = set(units["cost_center"])
+    with_hospitals = set(units.loc[units["unit_type"].isin(HOSPITAL_TYPES), "cost_center"])
     silent = set(demo.silent_cost_centers)
     assert 2 <= len(silent) <= 3
     region_of = reference["provinces"].set_index("province_code")["region"]
     province_of = reference["cost_centers"].set_index("cost_center")["province_code"]
     assert all(region_of[province_of[cc]] == 8 for cc in silent)
     expected = {(cc, t) for cc in with_units - silent for t in SMS_TEMPLATES} | {("", "gfmis")}
+    expected |= {(cc, "hospital_finance") for cc in with_hospitals - silent}
     assert set(demo.workbooks) == expected
     gfmis = demo.workbooks[("", "gfmis")]["gfmis"]
     assert set(gfmis["cost_center"]) == set(reference["cost_centers"]["cost_center"])
@@ -357,6 +363,48 @@ def test_gfmis_is_cumulative_monthly_for_every_cost_centre(demo, reference):
     sms = payments.groupby("_cc")["amount"].sum().sub(clearings.groupby("_cc")["returned"].sum(), fill_value=0)
     assert (last.loc[sms.index, "disbursed"] / sms).between(0.85, 1.2).all()
     assert (last.loc[sms.index, "disbursed"] != sms).all(), "finance and SMS never agree to the satang"
+
+
+# -- hospital finance ------------------------------------------------------------------------------
+def test_hospital_finance_has_every_hospital_every_elapsed_month(demo, reference):
+    finance = table(demo, "hospital_finance", "hospital_finance")
+    units = reference["units"].set_index("unit_code")
+    assert set(finance["unit_code"].map(units["unit_type"])) <= set(HOSPITAL_TYPES)
+    assert (finance["unit_code"].map(units["cost_center"]) == finance["_cc"]).all()
+    hospitals = units[units["unit_type"].isin(HOSPITAL_TYPES) & ~units["cost_center"].isin(demo.silent_cost_centers)]
+    assert set(finance["unit_code"]) == set(hospitals.index)
+    for unit, rows in finance.groupby("unit_code"):
+        assert list(rows["month"]) == list(ELAPSED_MONTHS), unit
+        for column in ("revenue", "expense", "drug_cost", "ip_revenue_received", "uc_revenue"):
+            assert rows[column].is_monotonic_increasing, (unit, column)  # year to date
+        assert rows[["planfin_revenue", "planfin_expense", "ip_revenue_plan"]].nunique().eq(1).all(), unit
+        filled = rows.loc[rows["opd_cost"].notna(), "month"].tolist()
+        assert filled == [12, 3], unit  # unit cost at the quarter ends
+    assert (satang(finance["revenue"]) - satang(finance["expense"]) == satang(finance["net_income"])).all()
+    assert (finance["ebitda"] >= finance["net_income"]).all()
+    assert (finance["current_assets"] >= finance["cash"] + finance["inventory"]).all()
+
+
+def test_hospital_finance_shows_healthy_hospitals_and_hospitals_in_risk(demo, reference):
+    finance = table(demo, "hospital_finance", "hospital_finance").drop(columns="_cc")
+    health = hospital_health(finance, reference["units"], fiscal_year=DEMO_FISCAL_YEAR, month=3)
+    assert health["risk_score"].notna().all() and health["grade"].notna().all()
+    assert (health["risk_score"] == 0).mean() > 0.5 and (health["risk_score"] >= 2).sum() >= 3
+    assert health["grade"].nunique() >= 4
+    assert health["planfin_pass"].any() and not health["planfin_pass"].all()
+    assert health["ip_pass"].any() and not health["ip_pass"].all()
+    assert health["opd_cost_per_visit"].between(400, 1200).all()
+    assert health["ipd_cost_per_adjrw"].between(8000, 20000).all()
+    trang = health.set_index("unit_code")
+    assert trang.loc["11408", "risk_score"] >= 2  # รพ.ย่านตาขาว, watched closely in seed 003
+
+
+def test_written_hospital_finance_workbooks_pass_validation(written, reference):
+    _, paths, _ = written
+    files = [p for p in paths if p.name == "hospital_finance.xlsx"]
+    assert files
+    report = validate(files, reference, as_of=AS_OF)
+    assert report.errors == 0 and report.warnings == 0, [f.findings[:3] for f in report.files if f.findings]
 
 
 # -- determinism -----------------------------------------------------------------------------------

@@ -143,5 +143,6 @@ def test_filled_workbook_writes_values_by_type(tmp_path, reference):
     assert ws["A2"].data_type == "s"  # codes stay text, leading zeros and all
 
 
-def test_unit_templates_are_the_five_of_the_issue():
-    assert [t.key for t in UNIT_TEMPLATES] == ["allocations", "projects", "disbursements", "outputs", "gfmis"]
+def test_unit_templates_are_the_five_of_the_issue_and_hospital_finance():
+    assert [t.key for t in UNIT_TEMPLATES] == ["allocations", "projects", "disbursements", "outputs", "gfmis",
+                                               "hospital_finance"]
