@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import Progress, TextColumn
@@ -16,10 +17,13 @@ from rich.table import Table
 
 from importer.normalise import NormaliseError, parse_date
 from importer.parse import Unreadable
+from reports.config import REPORTS_DIR, TARGETS_ENV, TargetsError, disbursement_targets
+from reports.params import ReportError, check_params
 from sms.demo import DEMO_AS_OF, DEMO_FISCAL_YEAR, MISTAKES_DIR, write_demo
 from sms.rules import RULES
 from store.db import connect, database_url
 from store.reference import current_reference, save_reference
+from store.schema import submissions
 from store.submissions import ImportResult, import_files, known_keys, stored_context
 from store.users import UserError, add_user, get_user
 from templates import TEMPLATES, UNIT_TEMPLATES
@@ -213,6 +217,11 @@ def demo_command(
     typer.echo(f"{len(paths)} files in {out / str(DEMO_FISCAL_YEAR)}")
     if not load:
         return
+    if demo_loaded(engine):
+        typer.echo("ข้อมูลตัวอย่างโหลดไว้แล้ว / the demo is already loaded "
+                   f"({database_url()}; delete it to load again)")
+        add_demo_accounts(engine, reference)
+        return
     workbooks = [p for p in paths if p.suffix == ".xlsx"]
     good = [p for p in workbooks if MISTAKES_DIR not in p.parts]
     results = import_files(engine, good, reference, actor="demo", as_of=DEMO_AS_OF)
@@ -233,6 +242,13 @@ DEMO_ACCOUNTS = (  # name, role, cost centre, region
     ("inspector", "inspector", None, None),
     ("admin", "admin", None, None),
 )
+
+
+def demo_loaded(engine) -> bool:
+    """Whether `sms demo` already loaded its year: running it again must not stack new versions."""
+    with engine.connect() as conn:
+        return bool(conn.execute(sa.select(submissions.c.id).where(submissions.c.submitted_by == "demo")
+                                 .limit(1)).first())
 
 
 def add_demo_accounts(engine, reference) -> None:
@@ -300,6 +316,68 @@ def users_add(
     except UserError as exc:
         raise fail(exc.message_th, exc.message_en) from None
     typer.echo(f"{user.label}: {user.cost_center or ''}{f'region {user.region}' if user.region else ''}")
+
+
+@app.command("report")
+def report_command(
+    fiscal_year: Annotated[int, typer.Option(help="Fiscal year in BE, e.g. 2569.")],
+    quarter: Annotated[int, typer.Option(help="Quarter of the fiscal year, 1-4 (Q1 = Oct-Dec).")],
+    province: Annotated[str | None, typer.Option(help="2-digit province code or Thai/English name.")] = None,
+    all_provinces: Annotated[bool, typer.Option("--all", help="Every province with data, in parallel.")] = False,
+    round: Annotated[int | None, typer.Option(help="Inspection round (1 = Q1-Q2, 2 = Q3-Q4); from the quarter "
+                                                   "when not given.")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Data as of (default: the quarter's end, or today if "
+                                                   "earlier): 2026-03-31 or 31/3/2569.")] = None,
+    out: Annotated[Path, typer.Option(help="Base folder; reports go to <out>/<fy>/Q<q>/<province>/.")] = REPORTS_DIR,
+    include_unapproved: Annotated[bool, typer.Option(
+        "--include-unapproved/--approved-only", help="Count submissions a checker has not approved yet "
+                                                     "(every table says how many).")] = True,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print each report to PDF (needs Chromium).")] = True,
+    workers: Annotated[int, typer.Option(help="Worker processes (one kernel each).")] = 2,
+    targets: Annotated[Path | None, typer.Option(help="A disbursement-targets TOML file instead of "
+                                                      "reports/targets.toml.")] = None,
+) -> None:
+    """รายงานประกอบการตรวจราชการ / Inspection-round reports: the financial and the KPI notebook per province.
+
+    Writes the executed notebook, an HTML page and a PDF of each. Exit 0 when every report was made,
+    1 when one failed (the others are still made), 2 for a wrong parameter.
+    """
+    from reports.run import absolute_url, jobs_for, provinces_with_data, run_with_progress
+
+    if all_provinces == (province is not None):
+        raise fail("ระบุ --province หรือ --all อย่างใดอย่างหนึ่ง", "Give either --province or --all.")
+    if targets is not None:
+        os.environ[TARGETS_ENV] = str(targets.resolve())  # the kernels inherit it
+    try:
+        disbursement_targets(fiscal_year)
+    except TargetsError as exc:
+        raise fail(f"อ่านเป้าหมายการเบิกจ่ายไม่ได้: {exc}", f"Cannot read the disbursement targets: {exc}") from None
+    engine = connect()
+    reference = current_reference(engine)
+    codes = provinces_with_data(engine, reference, fiscal_year) if all_provinces else [province]
+    if not codes:
+        raise fail(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year}", f"There is no data for fiscal year {fiscal_year}.", 1)
+    url = absolute_url(database_url())
+    jobs = []
+    try:
+        for code in codes:
+            params, where = check_params(reference, fiscal_year=fiscal_year, province=code, quarter=quarter,
+                                         round=round, as_of=parse_as_of(as_of), database_url=url,
+                                         include_unapproved=include_unapproved)
+            jobs += jobs_for(params, where, out, pdf=pdf)
+    except ReportError as exc:
+        raise fail(exc.message_th, exc.message_en) from None
+    console = Console()
+    outcomes = run_with_progress(jobs, workers=workers, console=console)
+    failed = [o for o in outcomes if not o.ok]
+    folders = sorted({str(j.out_dir) for j in jobs})
+    console.print(f"รายงาน / reports: {len(outcomes) - len(failed)} of {len(outcomes)} made, "
+                  f"{len({o.province for o in outcomes})} province(s) → {folders[0] if len(folders) == 1 else out}")
+    if pdf and outcomes and not any(f.suffix == ".pdf" for o in outcomes for f in o.files) and not failed:
+        console.print("[yellow]ไม่พบ Chromium จึงไม่ได้สร้าง PDF / Chromium not found: no PDF written[/]")
+    for o in failed:
+        console.print(f"[red]✗ {o.province} {o.province_name}: {o.error}[/]")
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command("rules")

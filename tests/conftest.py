@@ -8,6 +8,17 @@ import pytest
 from reference.reference_set import ReferenceSet, load_default
 
 
+@pytest.fixture(autouse=True)
+def keep_main_module():
+    """Streamlit's AppTest leaves the app script as sys.modules["__main__"]; a spawned worker
+    process (the report runner's) would then run the app on start. Put the real one back."""
+    import sys
+
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
+
+
 @pytest.fixture(scope="session")
 def reference() -> ReferenceSet:
     return load_default()

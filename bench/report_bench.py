@@ -1,0 +1,225 @@
+"""Benchmark the inspection-round reports: one province, every province with data, and a whole country.
+
+    python bench/report_bench.py [--repeat 3] [--all] [--country] [--province 39]
+
+On the demo fiscal year (``sms demo``, loaded into bench/data/reports_demo.sqlite when missing), FY 2569 Q2:
+
+- **kernel**: start and stop a bare ``python3`` kernel (jupyter_client), the floor under every notebook;
+- **province**: ``reports.run.run_jobs`` of one province's two notebooks in 2 worker processes, each
+  writing the executed notebook, the HTML page and the PDF: what ``sms report --province`` does
+  (best and median of --repeat). Per notebook: kernel start/stop (execution wall time − the cells'
+  own time), the imports cell, the other cells, HTML export and PDF print;
+- **all** (--all): every province with data in one pool of 2 workers, as ``sms report --all``;
+- **fresh** (--fresh-kernels): --all again with a fresh kernel per notebook (papermill's default), to
+  show what keeping one kernel per worker saves;
+- **country** (--country): 77 provinces' reports (the provinces with data, cycled, each into its own
+  folder): the whole country's quarter, measured rather than extrapolated.
+
+Wall and CPU time (of this process and its children) are printed, since other processes may share
+the 2-CPU machine; the load average before each step says how busy it was. Results go to
+bench/results/reports.md and reports.json (BENCHMARKS.md quotes them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA, RESULTS = HERE / "data", HERE / "results"
+DB = DATA / "reports_demo.sqlite"
+FY, QUARTER, AS_OF = 2569, 2, dt.date(2026, 3, 31)
+PROVINCES_IN_THAILAND = 77
+GOALS = {"province": 10.0, "country": 600.0}  # seconds: the issue's goals
+
+
+def cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def ensure_demo(url: str) -> None:
+    if DB.exists():
+        return
+    DATA.mkdir(parents=True, exist_ok=True)
+    print(f"loading the demo year into {DB} (sms demo) ...", flush=True)
+    env = {**os.environ, "SMS_DATABASE_URL": url}
+    subprocess.run([str(ROOT / ".venv" / "bin" / "sms"), "demo", "--out", str(DATA / "reports_demo_files")],
+                   check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
+def kernel_start_stop(repeat: int) -> list[float]:
+    """A bare python3 kernel (over IPC, as the reports use): start, wait until it answers, stop."""
+    from jupyter_client.manager import KernelManager
+
+    from reports.render import ipc_path
+
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=ipc_path())
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=60)
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def timed(label: str, fn):
+    before_load, cpu, start = load(), cpu_seconds(), time.perf_counter()
+    result = fn()
+    wall, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    print(f"{label}: {wall:.2f} s wall, {cpu:.2f} s CPU (load before {before_load:.2f})", flush=True)
+    return result, {"wall": wall, "cpu": cpu, "load": before_load}
+
+
+def breakdown(outcomes) -> dict[str, dict[str, float]]:
+    """Median seconds per step and notebook."""
+    steps = ("kernel", "kernel_start", "imports", "cells", "html", "pdf", "total")
+    out = {}
+    for name in sorted({o.notebook for o in outcomes}):
+        mine = [o for o in outcomes if o.notebook == name and o.ok]
+        out[name] = {s: statistics.median(o.seconds.get(s, 0.0) for o in mine) for s in steps} if mine else {}
+        if mine:
+            out[name]["other cells"] = out[name]["cells"] - out[name]["imports"]
+            starts = [o.seconds["kernel_start"] for o in mine if o.seconds.get("kernel_start")]
+            out[name]["kernel starts"] = len(starts)
+            out[name]["kernel_start"] = statistics.median(starts) if starts else 0.0
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--province", default="39")
+    parser.add_argument("--all", action="store_true", help="also every province with data")
+    parser.add_argument("--country", action="store_true", help="also 77 provinces' reports")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--fresh-kernels", action="store_true",
+                        help="also --all with a fresh kernel per notebook (papermill's default), for comparison")
+    args = parser.parse_args()
+
+    url = f"sqlite:///{DB}"
+    ensure_demo(url)
+    from reports.params import check_params
+    from reports.run import jobs_for, provinces_with_data, run_jobs
+    from store.db import connect
+    from store.reference import current_reference
+
+    engine = connect(url)
+    reference = current_reference(engine)
+    out = DATA / "reports_out"
+    shutil.rmtree(out, ignore_errors=True)
+
+    def province_jobs(code: str, base: Path, kept_kernel: bool = True):
+        params, where = check_params(reference, fiscal_year=FY, province=code, quarter=QUARTER, as_of=AS_OF,
+                                     database_url=url)
+        return jobs_for(params, where, base, pdf=not args.no_pdf, kept_kernel=kept_kernel)
+
+    results: dict = {"machine": f"{platform.node()} · {os.cpu_count()} CPUs · Python {platform.python_version()}",
+                     "date": dt.datetime.now().isoformat(timespec="seconds"), "workers": args.workers}
+    kernel = kernel_start_stop(max(3, args.repeat))
+    results["kernel_start_stop"] = {"best": min(kernel), "median": statistics.median(kernel)}
+    print(f"bare kernel start + stop: best {min(kernel):.2f} s, median {statistics.median(kernel):.2f} s")
+
+    runs, outcomes = [], []
+    for i in range(args.repeat):
+        done, t = timed(f"province {args.province} run {i + 1}",
+                        lambda: run_jobs(province_jobs(args.province, out / "province"), args.workers))
+        assert all(o.ok for o in done), [o.error for o in done]
+        runs.append(t)
+        outcomes += done
+    walls = [r["wall"] for r in runs]
+    results["province"] = {"best": min(walls), "median": statistics.median(walls),
+                           "cpu_median": statistics.median(r["cpu"] for r in runs), "runs": runs,
+                           "notebooks": breakdown(outcomes)}
+    sizes = {f.name: f.stat().st_size for f in (out / "province").rglob("*.*")}
+    results["sizes"] = sizes
+
+    codes = provinces_with_data(engine, reference, FY)
+    if args.all:
+        jobs = [j for c in codes for j in province_jobs(c, out / "all")]
+        done, t = timed(f"--all: {len(codes)} provinces", lambda: run_jobs(jobs, args.workers))
+        results["all"] = {**t, "provinces": len(codes), "failed": [o.error for o in done if not o.ok],
+                          "per_province": t["wall"] / len(codes), "notebooks": breakdown(done)}
+    if args.fresh_kernels:
+        jobs = [j for c in codes for j in province_jobs(c, out / "fresh", kept_kernel=False)]
+        done, t = timed(f"--all, fresh kernels: {len(codes)} provinces", lambda: run_jobs(jobs, args.workers))
+        results["fresh"] = {**t, "provinces": len(codes), "failed": [o.error for o in done if not o.ok],
+                            "per_province": t["wall"] / len(codes), "notebooks": breakdown(done)}
+    if args.country:
+        jobs = []
+        for i in range(PROVINCES_IN_THAILAND):
+            for job in province_jobs(codes[i % len(codes)], out / "country"):
+                jobs.append(replace(job, out_dir=job.out_dir.parent / f"{i + 1:02d}-{job.province.code}"))
+        done, t = timed(f"country: {PROVINCES_IN_THAILAND} provinces", lambda: run_jobs(jobs, args.workers))
+        results["country"] = {**t, "provinces": PROVINCES_IN_THAILAND,
+                              "failed": [o.error for o in done if not o.ok],
+                              "per_province": t["wall"] / PROVINCES_IN_THAILAND, "notebooks": breakdown(done)}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "reports.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
+    report = markdown(results)
+    (RESULTS / "reports.md").write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+def markdown(r: dict) -> str:
+    lines = [f"Machine: {r['machine']}; {r['date']}; {r['workers']} worker processes.", "",
+             "| what | wall (s) | CPU (s) | goal | load before |", "|---|---:|---:|---:|---:|"]
+    p = r["province"]
+    lines.append(f"| one province, 2 notebooks → .ipynb + .html + .pdf (best / median of {len(p['runs'])}) | "
+                 f"{p['best']:.1f} / {p['median']:.1f} | {p['cpu_median']:.1f} | < {GOALS['province']:.0f} | "
+                 f"{statistics.median(x['load'] for x in p['runs']):.1f} |")
+    for key, label in (("all", "--all"), ("fresh", "--all, a fresh kernel per notebook"),
+                       ("country", "whole country")):
+        if key in r:
+            a = r[key]
+            goal = f"< {GOALS['country']:.0f}" if key == "country" else ""
+            lines.append(f"| {label}: {a['provinces']} provinces ({a['per_province']:.1f} s per province)"
+                         f"{', FAILED: ' + str(len(a['failed'])) if a['failed'] else ''} | {a['wall']:.1f} | "
+                         f"{a['cpu']:.1f} | {goal} | {a['load']:.1f} |")
+    k = r["kernel_start_stop"]
+    lines += ["", f"Bare `python3` kernel start + stop: best {k['best']:.2f} s, median {k['median']:.2f} s.", "",
+              "Per notebook, median seconds. *kernel* = execution wall time − the cells' own time: starting and "
+              "warming up the worker's kernel (when it was not yet running: *kernel start*, median of those "
+              "starts), else wiping its namespace, plus papermill's own work. *imports* = the setup cell.", "",
+              "| run | notebook | kernel | kernel start (n) | imports | other cells | HTML | PDF | total "
+              "| kernel + imports share |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for run in ("province", "all", "fresh", "country"):
+        for name, s in r.get(run, {}).get("notebooks", {}).items():
+            if not s:
+                continue
+            share = (s["kernel"] + s["imports"]) / s["total"] if s.get("total") else float("nan")
+            lines.append(f"| {run} | {name} | {s['kernel']:.2f} | {s['kernel_start']:.2f} ({s['kernel starts']}) | "
+                         f"{s['imports']:.2f} | {s['other cells']:.2f} | {s['html']:.2f} | {s.get('pdf', 0):.2f} | "
+                         f"{s['total']:.2f} | {share:.0%} |")
+    sizes = r.get("sizes", {})
+    if sizes:
+        lines += ["", "Sizes: " + ", ".join(f"{k} {v / 1024:,.0f} kB" for k, v in sorted(sizes.items()))]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

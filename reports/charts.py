@@ -1,0 +1,145 @@
+"""The reports' charts: static matplotlib PNGs embedded in the page, so they work offline and in the PDF.
+
+Static images keep each HTML file small (tens of kB a chart instead of plotly.js's 4-5 MB) and print
+exactly as they show. Thai needs a Thai font: :func:`setup` picks the first installed family of
+:data:`reports.config.FONT_FAMILY` (Loma from fonts-thai-tlwg here) and keeps DejaVu Sans after it
+for Latin and digits.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import cache
+
+import matplotlib
+
+matplotlib.use("agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+
+from reports.config import FONT_FAMILY  # noqa: E402
+from reports.fmt import esc  # noqa: E402
+
+GREEN, RED, BLUE, ORANGE, GREY = "#2f855a", "#c53030", "#2b6cb0", "#dd6b20", "#718096"
+DPI = 144
+
+
+@cache
+def setup() -> list[str]:
+    """Point matplotlib at the installed Thai fonts; returns the family list used."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    families = [f for f in FONT_FAMILY if f in installed] or ["DejaVu Sans"]
+    plt.rcParams.update({
+        "font.family": families, "font.size": 9, "axes.titlesize": 11, "axes.titleweight": "bold",
+        "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.color": "#e2e8f0",
+        "grid.linewidth": 0.6, "axes.axisbelow": True, "figure.dpi": DPI, "savefig.dpi": DPI,
+        "legend.frameon": False,
+    })
+    return families
+
+
+def png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.tight_layout(pad=0.5)  # one layout pass: half the time of savefig(bbox_inches="tight")
+    fig.savefig(buffer, format="png", facecolor="white")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def figure_html(data: bytes, caption: str, alt: str) -> str:
+    """The chart as an embedded image at its natural size (so its 9 pt text prints as 9 pt), with a caption."""
+    encoded = base64.b64encode(data).decode("ascii")
+    width = int.from_bytes(data[16:20], "big") / DPI  # the PNG header's width in pixels, at DPI
+    return (f'<figure class="chart"><img alt="{esc(alt)}" style="width: {width:.2f}in" '
+            f'src="data:image/png;base64,{encoded}"/><figcaption>{esc(caption)}</figcaption></figure>')
+
+
+def rates_by_unit(finance: pd.DataFrame, target: float) -> bytes:
+    """Horizontal bars: each unit's disbursement rate, green on or above the target, red below; the target line."""
+    setup()
+    units = finance[(finance["level"] == "unit") & finance["rate"].notna()].copy()
+    units = units.sort_values("rate")
+    height = max(2.0, 0.24 * len(units) + 1.1)
+    fig, ax = plt.subplots(figsize=(7.4, height))
+    if units.empty:
+        ax.text(0.5, 0.5, "ยังไม่มีหน่วยงานที่ได้รับจัดสรรงบประมาณ", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return png(fig)
+    rates = units["rate"].to_numpy() * 100
+    colours = [GREEN if r >= target * 100 - 1e-9 else RED for r in rates]
+    ax.barh(units["name"], rates, color=colours, height=0.65)
+    ax.axvline(target * 100, color=ORANGE, linestyle="--", linewidth=1.4, label=f"เป้าหมายสะสม {target * 100:g}%")
+    top = max(100.0, float(np.nanmax(rates)) * 1.12)
+    ax.set_xlim(0, top)
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9, frameon=True)
+    for y, r in enumerate(rates):
+        ax.text(r + top * 0.008, y, f"{r:,.2f}%", va="center", fontsize=7.5, color="#2d3748")
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.set_xlabel("ร้อยละการเบิกจ่ายสะสม (เบิกจ่าย ÷ เงินที่ได้รับจัดสรร)")
+    ax.grid(axis="y", visible=False)
+    ax.set_title("อัตราการเบิกจ่ายรายหน่วยงาน เทียบเป้าหมายสะสม")
+    return png(fig)
+
+
+def monthly_trend(months: pd.DataFrame) -> bytes:
+    """Lines of cumulative money per month (million baht): SMS received and disbursed, GFMIS installment and
+    disbursed, with the cumulative disbursement target at each quarter's end."""
+    setup()
+    fig, ax = plt.subplots(figsize=(7.4, 3.0))
+    if months.empty:
+        ax.text(0.5, 0.5, "ยังไม่มีข้อมูลรายเดือน", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return png(fig)
+    x = np.arange(len(months))
+    m = 1_000_000
+    series = [("received_sms", "รับโอน (SMS)", BLUE, "-", "o"), ("disbursed_sms", "เบิกจ่าย (SMS)", GREEN, "-", "o"),
+              ("installment_gfmis", "เงินประจำงวด (GFMIS)", BLUE, ":", "s"),
+              ("disbursed_gfmis", "เบิกจ่าย (GFMIS)", GREEN, ":", "s")]
+    for key, label, colour, style, marker in series:
+        values = months[key].to_numpy(dtype=float) / m
+        if np.isnan(values).all():
+            continue
+        ax.plot(x, values, linestyle=style, marker=marker, markersize=3.5, color=colour, label=label, linewidth=1.6)
+    target = months["target"].to_numpy(dtype=float) / m
+    if not np.isnan(target).all():
+        ax.scatter(x, target, marker="D", s=36, color=ORANGE, zorder=5, label="เป้าหมายเบิกจ่ายสะสม (สิ้นไตรมาส)")
+    ax.set_xticks(x, months["label"])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.1f}"))
+    ax.set_ylabel("ล้านบาท (สะสม)")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, ncols=3)
+    ax.set_title("แนวโน้มการรับโอนและเบิกจ่ายสะสมรายเดือน")
+    return png(fig)
+
+
+def pass_rates(summary: pd.DataFrame) -> bytes:
+    """Bars of each KPI's province pass rate with its criterion marked."""
+    setup()
+    rows = summary[summary["pass_rate"].notna()].sort_values("kpi_code", ascending=False)
+    fig, ax = plt.subplots(figsize=(7.4, max(2.0, 0.22 * len(rows) + 1.1)))
+    if rows.empty:
+        ax.text(0.5, 0.5, "ยังไม่มีผลตัวชี้วัดของไตรมาสนี้", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return png(fig)
+    rates = rows["pass_rate"].to_numpy() * 100
+    criteria = rows["criterion"].to_numpy(dtype=float) * 100
+    colours = [GREY if np.isnan(c) else (GREEN if r >= c - 1e-9 else RED) for r, c in zip(rates, criteria,
+                                                                                          strict=True)]
+    y = np.arange(len(rows))
+    ax.barh(y, rates, color=colours, height=0.6)
+    ax.scatter(criteria, y, marker="|", s=220, color=ORANGE, linewidths=2.2, zorder=5, label="เกณฑ์จังหวัด")
+    ax.set_yticks(y, rows["kpi_code"])
+    for yy, r in zip(y, rates, strict=True):
+        ax.text(r + 1, yy, f"{r:,.1f}%", va="center", fontsize=7.5)
+    ax.set_xlim(0, 112)
+    ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+    ax.set_xlabel("ร้อยละของหน่วยงานที่ผ่านเกณฑ์ (สีเทา = ไม่กำหนดเกณฑ์จังหวัด)")
+    ax.grid(axis="y", visible=False)
+    if not np.isnan(criteria).all():
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8)
+    ax.set_title("ร้อยละหน่วยงานที่ผ่านเกณฑ์ รายตัวชี้วัด")
+    return png(fig)

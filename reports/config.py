@@ -1,0 +1,64 @@
+"""Settings of the inspection-round reports: disbursement targets, fonts, where reports go.
+
+The quarterly disbursement targets live in ``reports/targets.toml`` (cumulative per cent of
+the money received, per fiscal year, with a ``[default]`` for years it does not list). Point
+``SMS_REPORT_TARGETS`` at another file of the same shape to override them; a notebook kernel
+inherits the variable, so ``sms report --targets FILE`` reaches both notebooks.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cache
+from pathlib import Path
+
+TARGETS_FILE = Path(__file__).with_name("targets.toml")
+TARGETS_ENV = "SMS_REPORT_TARGETS"
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = ("financial_report", "kpi_report")  # run in this order; each writes <name>.ipynb/.html/.pdf
+REPORTS_DIR = Path("outputs") / "reports"
+
+# Chart and page fonts, first that is installed wins: Debian's fonts-thai-tlwg (Loma, Garuda),
+# fonts-noto-core (Noto Sans Thai, which has no Latin), then DejaVu for Latin and digits.
+FONT_FAMILY = ("Loma", "Garuda", "Noto Sans Thai", "DejaVu Sans")
+
+ADVANCE_OVERDUE_DAYS = 30  # rule B10: an advance not cleared 30 days after it was paid
+
+
+class TargetsError(ValueError):
+    pass
+
+
+def targets_path() -> Path:
+    return Path(os.environ.get(TARGETS_ENV) or TARGETS_FILE)
+
+
+@cache
+def _load(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TargetsError(f"cannot read the disbursement targets {path}: {exc}") from exc
+
+
+def disbursement_targets(fiscal_year: int, path: Path | None = None) -> dict[int, float]:
+    """Cumulative disbursement target per quarter of a fiscal year, as fractions: {1: 0.30, ..., 4: 1.0}."""
+    path = path or targets_path()
+    data = _load(path)
+    table = data.get("fy", {}).get(str(fiscal_year)) or data.get("default")
+    if not table:
+        raise TargetsError(f"{path} has no [fy.{fiscal_year}] and no [default] table")
+    try:
+        out = {q: float(table[f"q{q}"]) / 100 for q in (1, 2, 3, 4)}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TargetsError(f"{path}: the targets of {fiscal_year} need q1..q4 in per cent ({exc})") from exc
+    if any(not 0 <= v <= 1 for v in out.values()) or list(out.values()) != sorted(out.values()):
+        raise TargetsError(f"{path}: the targets of {fiscal_year} must be cumulative per cent, 0-100, not falling")
+    return out
+
+
+def disbursement_target(fiscal_year: int, quarter: int) -> float:
+    """The cumulative disbursement target (a fraction) at the end of ``quarter``."""
+    return disbursement_targets(fiscal_year)[quarter]

@@ -1,0 +1,166 @@
+"""How figures read in a Thai inspection report: 1,234,567.89 baht, 45.67%, verdicts in colour.
+
+A :class:`ReportTable` carries its raw figures (a DataFrame, which the tests read back) with
+the way to show them; :func:`table_html` turns it into the HTML of one table with its caption:
+the data-as-of date and how many submissions behind it are still unapproved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sms.fiscal import format_thai_date
+
+# Verdicts and statuses, and the colour class each gets.
+PASS, FAIL, NA = "ผ่านเกณฑ์", "ไม่ผ่านเกณฑ์", "NA"
+ON_TARGET, BELOW_TARGET = "ถึงเป้าหมาย", "ต่ำกว่าเป้าหมาย"
+ACHIEVED, NOT_ACHIEVED = "บรรลุ", "ยังไม่บรรลุ"
+NOT_RECORDED = "ไม่ได้บันทึกใน SMS"
+NO_CRITERION = "ไม่กำหนดเกณฑ์"
+VERDICT_CLASS = {PASS: "pass", ON_TARGET: "pass", ACHIEVED: "pass",
+                 FAIL: "fail", BELOW_TARGET: "fail", NOT_ACHIEVED: "fail", NOT_RECORDED: "fail",
+                 NA: "na", NO_CRITERION: "na", "": "na"}
+
+SHORT_ROWS = 18  # a table this short is kept on one page
+KINDS = ("text", "code", "money", "pct", "int", "number", "verdict", "date")
+
+
+def money(x) -> str:
+    """1234567.891 → '1,234,567.89'; missing → '-' (seed 000 writes '-' for nothing recorded)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return "-"
+    return f"{float(x):,.2f}"
+
+
+def pct(x, digits: int = 2) -> str:
+    """A fraction as per cent: 0.4567 → '45.67%'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return "-"
+    return f"{float(x) * 100:,.{digits}f}%"
+
+
+def integer(x) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return "-"
+    return f"{int(x):,}"
+
+
+def number(x) -> str:
+    """A result as typed: 85 → '85', 83.456 → '83.46', 1234.5 → '1,234.5'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return "-"
+    text = f"{float(x):,.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def thai_date(d: dt.date) -> str:
+    return format_thai_date(d, abbr=False)
+
+
+def esc(text) -> str:
+    if text is None or (isinstance(text, float) and math.isnan(text)) or text is pd.NA:
+        return ""
+    return html.escape(str(text))
+
+
+@dataclass
+class Col:
+    key: str
+    th: str
+    en: str = ""
+    kind: str = "text"
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
+
+
+@dataclass
+class ReportTable:
+    """One table of a report: the figures and how to show them.
+
+    ``level`` names a column whose value styles the row (``total``, ``group``, ``sub`` …);
+    ``blank`` maps a column to the row levels where it does not apply (shown empty).
+    """
+
+    key: str
+    title: str
+    frame: pd.DataFrame
+    columns: list[Col]
+    as_of: dt.date
+    unapproved: int
+    include_unapproved: bool
+    notes: list[str] = field(default_factory=list)
+    level: str | None = None
+    blank: dict[str, set[str]] = field(default_factory=dict)
+    period: str = ""  # e.g. "สะสมถึงสิ้นเดือน มกราคม 2569" when the figures stop before the as-of date
+
+    def caption(self) -> str:
+        parts = [f"ข้อมูล ณ วันที่ {thai_date(self.as_of)}"]
+        if self.period:
+            parts.append(self.period)
+        if self.unapproved:
+            how = "รวมอยู่ในตาราง" if self.include_unapproved else "ไม่รวมในตาราง"
+            parts.append(f"ข้อมูลที่ยังไม่ได้อนุมัติ {self.unapproved:,} ฉบับ ({how})")
+        else:
+            parts.append("ข้อมูลทุกฉบับได้รับการอนุมัติแล้ว")
+        return " · ".join(parts)
+
+    def records(self) -> list[dict]:
+        """The figures as JSON-ready rows (dates ISO, missing values None)."""
+        import json
+
+        return json.loads(self.frame.to_json(orient="records", date_format="iso", force_ascii=False))
+
+
+def cell(value, kind: str) -> tuple[str, str]:
+    """(text, css class) of one cell."""
+    if kind == "money":
+        cls = "num neg" if isinstance(value, int | float) and not math.isnan(value) and value < 0 else "num"
+        return money(value), cls
+    if kind == "pct":
+        return pct(value), "num"
+    if kind == "int":
+        return integer(value), "num"
+    if kind == "number":
+        return number(value), "num"
+    if kind == "verdict":
+        text = esc(value)
+        return (f'<span class="badge {VERDICT_CLASS.get(str(value), "na")}">{text}</span>' if text else ""), "verdict"
+    if kind == "date":
+        return (thai_date(value) if isinstance(value, dt.date) else esc(value)), "date"
+    if kind == "code":
+        return esc(value), "code"
+    return esc(value), "text"
+
+
+def table_html(t: ReportTable) -> str:
+    """The HTML of a table with its heading, caption (as-of date, unapproved) and notes."""
+    size = "report-table short" if len(t.frame) <= SHORT_ROWS else "report-table"
+    out = [f'<section class="{size}" id="{esc(t.key)}">', f"<h3>{esc(t.title)}</h3>",
+           '<div class="table-wrap"><table>', f'<caption>{esc(t.caption())}</caption>', "<thead><tr>"]
+    for c in t.columns:
+        en = f'<span class="en">{esc(c.en)}</span>' if c.en else ""
+        out.append(f'<th class="{c.kind}">{esc(c.th)}{en}</th>')
+    out.append("</tr></thead><tbody>")
+    if t.frame.empty:
+        out.append(f'<tr><td class="empty" colspan="{len(t.columns)}">ไม่มีข้อมูล / no data</td></tr>')
+    for row in t.frame.to_dict("records"):
+        level = str(row.get(t.level, "")) if t.level else ""
+        out.append(f'<tr class="{esc(level)}">' if level else "<tr>")
+        for c in t.columns:
+            if level and level in t.blank.get(c.key, ()):
+                out.append('<td class="blank"></td>')
+                continue
+            text, cls = cell(row.get(c.key), c.kind)
+            out.append(f'<td class="{cls}">{text}</td>')
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    out.extend(f'<p class="note">{esc(n)}</p>' for n in t.notes)
+    out.append("</section>")
+    return "".join(out)

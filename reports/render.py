@@ -1,0 +1,239 @@
+"""Execute a report notebook with papermill, then write it as a report page (HTML).
+
+- **Execute**: papermill injects the parameters after the cell tagged ``parameters`` and runs the
+  notebook in a fresh ``python3`` kernel or in the worker's kept one (:class:`KernelKeeper`), talking
+  to it over IPC sockets with a fresh name (under the temporary folder): no TCP ports, so parallel
+  kernels cannot collide on one (and ipykernel does not warn about unencrypted TCP). A start that
+  still fails ("Address already in use", a kernel that died before answering) is retried; a failing
+  cell raises :class:`NotebookFailed`, naming the cell, after papermill has written the notebook.
+- **HTML**: nbconvert's ``basic`` template without input cells, prompts, stderr, the ``remove`` and
+  ``figures`` cells, inside a page of our own (``report.css``). Charts are PNGs embedded in the page:
+  no script, nothing fetched from the internet.
+- **PDF**: :mod:`reports.pdf`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+import html
+import os
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+KERNEL = "python3"
+START_RETRIES = 4
+START_TIMEOUT = 60  # s for a kernel to answer
+HIDDEN_TAGS = {"remove", "figures", "parameters", "injected-parameters"}
+CSS_FILE = Path(__file__).with_name("report.css")
+KERNEL_START_ERRORS = ("Address already in use", "Kernel died before replying", "Kernel didn't respond",
+                       "Kernel died", "kernel_info")
+
+
+@dataclass
+class NotebookFailed(Exception):
+    """A cell raised: which notebook, which cell (0-based index and execution count), what."""
+
+    notebook: str
+    cell_index: int | None
+    execution_count: int | None
+    ename: str
+    evalue: str
+    source: str = ""
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell_index}" if self.cell_index is not None else "kernel"
+        if self.execution_count:
+            where += f" [{self.execution_count}]"
+        first = self.source.strip().splitlines()[0][:80] if self.source.strip() else ""
+        return f"{self.notebook} {where}: {self.ename}: {self.evalue}" + (f"  ← {first}" if first else "")
+
+
+def is_kernel_start_error(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}"
+    return any(s in text for s in KERNEL_START_ERRORS) or type(exc).__name__ in ("DeadKernelError", "ZMQError")
+
+
+def execute(notebook: Path, output: Path, parameters: dict, *, keeper: KernelKeeper | None = None,
+            cwd: Path | None = None) -> nbformat.NotebookNode:
+    """Run ``notebook`` with ``parameters`` into ``output``: in a fresh kernel, or in ``keeper``'s (namespace
+    reset first). A kernel that fails to start is retried; a failing cell raises :class:`NotebookFailed`."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+    from traitlets.config import Config
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    options = dict(kernel_name=KERNEL, progress_bar=False, log_output=False, start_timeout=START_TIMEOUT,
+                   cwd=str(cwd) if cwd else None, request_save_on_cell_execute=False)  # saved once, at the end
+    for attempt in range(START_RETRIES):
+        try:
+            if keeper is not None:
+                return papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
+                                                  engine_name=KEPT_ENGINE, km=keeper.ready(), **options)
+            return papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, shutdown_kernel="immediate",
+                config=Config({"KernelManager": {"transport": "ipc", "ip": ipc_path()}}), **options)
+        except PapermillExecutionError as exc:
+            if keeper is not None:
+                keeper.spoilt()
+            raise NotebookFailed(notebook.name, exc.cell_index, exc.exec_count, exc.ename, exc.evalue,
+                                 exc.source) from None
+        except Exception as exc:
+            if keeper is not None:
+                keeper.spoilt()
+            if not is_kernel_start_error(exc) or attempt == START_RETRIES - 1:
+                raise
+            time.sleep(0.3 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+# -- a kernel kept across the notebooks of one worker process ------------------------------------------------
+KEPT_ENGINE = "sms-kept-kernel"
+WARM_UP = "from reports import charts, show, tables  # noqa: F401\ncharts.setup()"
+RESET = "%reset -f\nimport gc\ngc.collect()"
+
+
+class KernelKeeper:
+    """One kernel that runs notebook after notebook in a worker process (``sms report --all``).
+
+    Started and warmed up once (the reports' imports, 2-3 s of every notebook in a fresh kernel), its
+    user namespace is wiped (``%reset -f``) before each notebook, so a notebook sees only its own
+    parameters and what it computes; modules stay imported. It is replaced after a notebook fails
+    and after ``max_uses`` notebooks.
+    """
+
+    def __init__(self, max_uses: int = 40, warm_up: str = WARM_UP):
+        register_kept_engine()
+        self.max_uses, self.warm_up = max_uses, warm_up
+        self.km = self._kc = None
+        self.uses = 0
+        self.started = 0.0  # seconds the last ready() spent starting and warming up a kernel (0: reused)
+
+    def _start(self) -> None:
+        from jupyter_client.blocking import BlockingKernelClient
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=ipc_path())
+        run_sync(self.km.start_kernel)()
+        self._kc = BlockingKernelClient()
+        self._kc.load_connection_info(self.km.get_connection_info())
+        self._kc.start_channels()
+        self._kc.wait_for_ready(timeout=START_TIMEOUT)
+        self._run(self.warm_up)
+        self.uses = 0
+
+    def _run(self, code: str) -> None:
+        reply = self._kc.execute_interactive(code, timeout=START_TIMEOUT, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel warm-up failed: {reply['content'].get('ename')}: "
+                               f"{reply['content'].get('evalue')}")
+
+    def ready(self):
+        """The kernel manager, with a clean namespace, for papermill's ``km``."""
+        if self.km is not None and (self.uses >= self.max_uses or not self._alive()):
+            self.close()
+        self.started = 0.0
+        if self.km is None:
+            begin = time.perf_counter()
+            self._start()
+            self.started = time.perf_counter() - begin
+        elif self.uses:
+            self._run(RESET)
+        self.uses += 1
+        return self.km
+
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return bool(run_sync(self.km.is_alive)())
+
+    def spoilt(self) -> None:
+        """After a failure: the next notebook gets a new kernel."""
+        self.uses = self.max_uses
+
+    def close(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self._kc is not None:
+            self._kc.stop_channels()
+        if self.km is not None:
+            with contextlib.suppress(Exception):  # already gone
+                run_sync(self.km.shutdown_kernel)(now=True)
+        self.km = self._kc = None
+
+
+def register_kept_engine() -> None:
+    """papermill's nbclient engine for a kernel it does not own: it leaves the kernel running (papermill does so
+    for any ``km`` given) and closes the client it opened on it (papermill would leave that open)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class KeptKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout", "startup_timeout")}
+            client = PapermillNotebookClient(nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
+                                             kernel_name=kernel_name, log=logger, log_output=log_output,
+                                             stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(KEPT_ENGINE, KeptKernelEngine)
+
+
+def ipc_path() -> str:
+    """A fresh prefix for one kernel's IPC sockets (<prefix>-<n>); jupyter_client's default, "kernel-ipc" in
+    the working folder, is shared by every kernel started there."""
+    return str(Path(tempfile.gettempdir()) / f"sms-report-{os.getpid()}-{uuid.uuid4().hex[:12]}")
+
+
+def cell_seconds(nb: nbformat.NotebookNode) -> list[float]:
+    """Each cell's execution time as papermill recorded it."""
+    return [float((c.metadata.get("papermill") or {}).get("duration") or 0.0) for c in nb.cells]
+
+
+# -- HTML --------------------------------------------------------------------------------------------------
+def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without the hidden cells, stderr (warnings) and text-only results."""
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if not HIDDEN_TAGS & set(c.metadata.get("tags", []))]
+    for c in nb.cells:
+        if c.cell_type == "code":
+            c.outputs = [o for o in c.outputs if not (o.output_type == "stream" and o.get("name") == "stderr")
+                         and o.output_type != "execute_result"]
+    return nb
+
+
+def page(body: str, title: str, footer: str) -> str:
+    css = CSS_FILE.read_text(encoding="utf-8").replace("{{footer}}", footer.replace('"', "'"))
+    return (f'<!DOCTYPE html>\n<html lang="th">\n<head>\n<meta charset="utf-8"/>\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
+            f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n"
+            f'<body>\n<main class="report">\n{body}\n</main>\n</body>\n</html>\n')
+
+
+@functools.cache
+def exporter():
+    """nbconvert's HTML exporter, made once per process (loading its templates is most of its cost)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True, anchor_link_text="")
+
+
+def to_html(nb: nbformat.NotebookNode, title: str, footer: str = "") -> str:
+    """The executed notebook as a self-contained report page: outputs only, no code, no script."""
+    body, _ = exporter().from_notebook_node(report_cells(nb))
+    return page(body, title, footer or title)

@@ -1,0 +1,117 @@
+"""What the notebooks display: the report's heading, summary cards, tables, charts and the hidden figures.
+
+Everything is HTML built here (the notebooks stay thin), styled by ``reports/report.css`` when
+:mod:`reports.render` turns the executed notebook into the report page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from IPython.display import HTML, display
+
+from reports import charts
+from reports.fmt import (
+    BELOW_TARGET,
+    NA,
+    ON_TARGET,
+    PASS,
+    VERDICT_CLASS,
+    ReportTable,
+    esc,
+    money,
+    pct,
+    table_html,
+    thai_date,
+)
+from reports.tables import Context
+from sms.fiscal import format_thai_date, quarter_bounds
+
+FIGURES_MIME = "application/vnd.sms-report.figures+json"
+KINDS = {"financial": ("รายงานผลการดำเนินงานด้านการเงินและการเบิกจ่ายงบประมาณ",
+                       "Financial report: transfers, allocations, disbursement and GFMIS reconciliation"),
+         "kpi": ("รายงานผลการดำเนินงานตามตัวชี้วัดและผลผลิตโครงการ",
+                 "KPI report: indicators, Small Success of project outputs, problems and suggestions")}
+
+
+def html(text: str) -> None:
+    display(HTML(text))
+
+
+def header(ctx: Context, kind: str) -> None:
+    """The report's title block: who, which province, period, data-as-of date and what is unapproved."""
+    th, en = KINDS[kind]
+    regions = ctx.reference["regions"]
+    region = regions.loc[regions["region"] == ctx.province.region, "name_th"]
+    region = str(region.iloc[0]) if len(region) else f"เขตสุขภาพที่ {ctx.province.region}"
+    start, end = quarter_bounds(ctx.fiscal_year, ctx.quarter)
+    templates = ("allocations", "projects", "disbursements", "outputs")
+    unapproved = ctx.unapproved(templates)
+    state = ("รวมอยู่ในรายงาน / included" if ctx.include_unapproved else "ไม่รวมในรายงาน / left out")
+    cutoff = "" if ctx.cutoff == ctx.as_of else f" · ตัวเลขสะสมถึง {thai_date(ctx.cutoff)}"
+    html(f"""<header class="report-head">
+<div class="org">กระทรวงสาธารณสุข · {esc(region)} · ระบบบริหารยุทธศาสตร์ด้านสุขภาพ (SMS)</div>
+<h1>{esc(th)}<br/>จังหวัด{esc(ctx.province.name_th)}</h1>
+<div class="en-title">{esc(en)} — {esc(ctx.province.name_en)} province</div>
+<div class="period">ประกอบการตรวจราชการและนิเทศงาน รอบที่ {ctx.round} ปีงบประมาณ {ctx.fiscal_year}
+ · ไตรมาสที่ {ctx.quarter} ({esc(format_thai_date(start))} – {esc(format_thai_date(end))})</div>
+<div class="asof">ข้อมูล ณ วันที่ {esc(thai_date(ctx.as_of))}{esc(cutoff)} · ข้อมูลที่ยังไม่ได้อนุมัติ {unapproved:,} ฉบับ
+ ({esc(state)})</div>
+</header>""")
+
+
+def cards(items: list[tuple[str, str, str]]) -> None:
+    """A row of headline figures: (label, value, css class)."""
+    html('<div class="cards">' + "".join(
+        f'<div class="card {esc(cls)}"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div></div>'
+        for label, value, cls in items) + "</div>")
+
+
+def finance_cards(ctx: Context, finance: ReportTable, reconciliation: ReportTable) -> None:
+    total = finance.frame[finance.frame["level"] == "total"].iloc[0]
+    status = total["status"]
+    silent = int((reconciliation.frame["level"] == "silent").sum())
+    cards([("รับโอนสะสม (SMS)", money(total["received"]) + " บาท", ""),
+           ("เบิกจ่ายสะสม (SMS)", money(total["disbursed"]) + " บาท", ""),
+           (f"ร้อยละเบิกจ่าย (เป้า {ctx.target * 100:g}%)", pct(total["rate"]),
+            VERDICT_CLASS.get(status, "na") if status in (ON_TARGET, BELOW_TARGET) else "na"),
+           ("เงินยืมเกิน 30 วัน", money(total["advances_overdue"]) + " บาท",
+            "fail" if total["advances_overdue"] > 0 else "pass"),
+           ("ศูนย์ต้นทุนที่ยังไม่บันทึก SMS", f"{silent:,} แห่ง", "fail" if silent else "pass")])
+
+
+def kpi_cards(ctx: Context, summary: ReportTable, outputs: ReportTable) -> None:
+    s = summary.frame
+    judged = s[s["verdict"].isin([PASS, "ไม่ผ่านเกณฑ์"])]
+    status = outputs.frame["status"]
+    reached, measured = int((status == "บรรลุ").sum()), int((status != NA).sum())
+    units = s["reporting"].sum()
+    passing = s["passing"].sum()
+    cards([("ตัวชี้วัดที่มีผลงาน", f"{int((s['reporting'] > 0).sum()):,} / {len(s):,}", ""),
+           ("ผ่านเกณฑ์ระดับจังหวัด", f"{int((judged['verdict'] == PASS).sum()):,} / {len(judged):,}", ""),
+           ("ผลรายหน่วยงานที่ผ่านเกณฑ์", pct(passing / units if units else float("nan")), ""),
+           (f"ผลผลิตบรรลุ Small Success ไตรมาส {ctx.quarter}", f"{reached:,} / {measured:,}", "")])
+
+
+def section(title: str, intro: str = "") -> None:
+    html(f'<h2 class="section">{esc(title)}</h2>' + (f'<p class="intro">{esc(intro)}</p>' if intro else ""))
+
+
+def table(t: ReportTable) -> None:
+    html(table_html(t))
+
+
+def chart(data: bytes, caption: str, alt: str = "") -> None:
+    html(charts.figure_html(data, caption, alt or caption))
+
+
+def footer(ctx: Context) -> None:
+    made = dt.datetime.now().astimezone()
+    html(f'<footer class="report-foot">จัดทำโดย SMS Workbench จากข้อมูลในระบบ ณ วันที่ {esc(thai_date(ctx.as_of))} · '
+         f'สร้างรายงานเมื่อ {esc(format_thai_date(made.date()))} {made:%H:%M} น. · '
+         "ตัวเลขทุกตัวคำนวณจากฐานข้อมูลโดยตรง</footer>")
+
+
+def figures(ctx: Context) -> None:
+    """Every table's figures as JSON, for tests and other programs (the HTML leaves this cell out)."""
+    display({FIGURES_MIME: ctx.figures(), "text/plain": f"{len(ctx.tables)} tables"}, raw=True)
