@@ -204,14 +204,6 @@ def advances(ctx: Context) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def disbursed(payments: pd.DataFrame, clearings: pd.DataFrame, keys, end: dt.date) -> pd.Series:
-    """:func:`store.queries.disbursed_by` up to ``end``, also when no clearing is dated by then (it cannot
-    subtract an empty, unnamed series from sums by several keys)."""
-    if up_to(clearings, "clearing_date", end).empty:
-        return sum_by(up_to(payments, "document_date", end), keys, "amount").round(2)
-    return disbursed_by(payments, clearings, keys, end)
-
-
 def target_status(rate: pd.Series, target: float) -> pd.Series:
     """ถึงเป้าหมาย / ต่ำกว่าเป้าหมาย against a cumulative target; NA where there is no rate."""
     status = np.where(rate >= target - 1e-9, ON_TARGET, BELOW_TARGET)
@@ -242,7 +234,7 @@ def finance(ctx: Context) -> ReportTable:
 
     rows["allocated"] = by_unit(sum_by(allocations, keys, "amount"))
     rows["planned"] = by_unit(sum_by(projects, keys, "budget"))
-    rows["disbursed"] = by_unit(disbursed(payments, clearings, keys, end))
+    rows["disbursed"] = by_unit(disbursed_by(payments, clearings, keys, end))
     rows["advances_outstanding"] = by_unit(sum_by(adv, keys, "outstanding"))
     rows["advances_overdue"] = by_unit(sum_by(adv[adv["overdue"]], keys, "outstanding"))
     rows["advances_overdue_count"] = by_unit(adv[adv["overdue"]].groupby(keys).size().astype(float)
@@ -409,7 +401,7 @@ def strategies(ctx: Context) -> ReportTable:
 def project_money(ctx: Context) -> pd.DataFrame:
     """Every current project of the province with its disbursement up to the cut-off."""
     projects = ctx.rows("projects")
-    spent = disbursed(ctx.rows("payments"), ctx.rows("clearings"), ["cost_center", "project_code"], ctx.cutoff)
+    spent = disbursed_by(ctx.rows("payments"), ctx.rows("clearings"), ["cost_center", "project_code"], ctx.cutoff)
     key = pd.MultiIndex.from_frame(projects[["cost_center", "project_code"]])
     out = projects[["cost_center", "unit_code", "project_code", "project_name", "plan_code", "kpi_code",
                     "budget"]].copy()
@@ -450,7 +442,7 @@ def monthly(ctx: Context) -> pd.DataFrame:
             break
         g = gfmis[gfmis["month"] == month]
         received = float(transfers.loc[on_or_before(transfers["transfer_date"], end), "amount"].sum())
-        paid = float(disbursed(payments, clearings, "cost_center", end).sum()) if len(payments) else 0.0
+        paid = float(disbursed_by(payments, clearings, "cost_center", end).sum()) if len(payments) else 0.0
         quarter_end = (i + 1) % 3 == 0 and end == month_end(ctx.fiscal_year, month)
         rows.append({"month": month, "label": month_label(month), "month_end": end,
                      "received_sms": round(received, 2), "disbursed_sms": round(paid, 2),

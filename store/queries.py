@@ -236,8 +236,10 @@ def disbursed_by(payments: pd.DataFrame, clearings: pd.DataFrame, keys: str | li
     extra = [k for k in keys if k not in ("cost_center", "unit_code")]
     cleared = clearings.merge(advances[["cost_center", "unit_code", "advance_document_no", *extra]],
                               on=["cost_center", "unit_code", "advance_document_no"], how="inner")
-    paid, returned = sum_by(payments, keys, "amount"), sum_by(cleared, keys, "returned")
-    return paid.sub(returned, fill_value=0.0).round(2)
+    paid = sum_by(payments, keys, "amount")
+    if cleared.empty:  # nothing returned yet: an empty sum by several keys has no index names to align on
+        return paid.round(2)
+    return paid.sub(sum_by(cleared, keys, "returned"), fill_value=0.0).round(2)
 
 
 # -- dashboard totals ---------------------------------------------------------------------------------

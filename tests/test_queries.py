@@ -293,3 +293,19 @@ def test_submission_diff_against_the_previous_version(engine, tmp_path, referenc
         submission_diff(engine, second.submission_id, cost_centers={CC2})
     with pytest.raises(LookupError):
         submission_diff(engine, 10**6)
+
+
+def test_disbursed_by_several_keys_before_any_clearing():
+    import datetime as dt
+
+    import pandas as pd
+
+    from store.queries import disbursed_by
+
+    payments = pd.DataFrame({"cost_center": ["C", "C"], "unit_code": ["U", "U"], "document_no": ["D1", "A1"],
+                             "document_date": [dt.date(2026, 1, 5)] * 2, "amount": [20000.0, 10000.0]})
+    clearings = pd.DataFrame({"cost_center": ["C"], "unit_code": ["U"], "advance_document_no": ["A1"],
+                              "clearing_date": [dt.date(2026, 2, 1)], "returned": [2000.0]})
+    keys = ["cost_center", "unit_code"]
+    assert disbursed_by(payments, clearings, keys, dt.date(2026, 1, 31)).tolist() == [20000 + 10000]
+    assert disbursed_by(payments, clearings, keys, dt.date(2026, 2, 28)).tolist() == [20000 + 10000 - 2000]
