@@ -16,18 +16,15 @@ import pandas as pd
 from importer.normalise import clean_text, normalise_column
 from importer.reader import SheetData, TemplateNotRecognised, WorkbookData, read_workbook
 from importer.safety import Checked, WorkbookRefused, check_workbook
+from sms.errors import BilingualError
 from sms.findings import Finding
 
 FORMULA_WITHOUT_VALUE = re.compile(  # <c r="F12"><f>SUM(..)</f></c>, with no <v> value or an empty one
     rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>\s*|<v\s*/>\s*)?</c>')
 
 
-class Unreadable(Exception):
+class Unreadable(BilingualError):
     """The file cannot be read as a workbook at all; the messages say why and what to do."""
-
-    def __init__(self, message_th: str, message_en: str, reason: str):
-        super().__init__(f"{message_th} / {message_en}")
-        self.message_th, self.message_en, self.reason = message_th, message_en, reason
 
 
 @dataclass

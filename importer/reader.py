@@ -19,6 +19,7 @@ import pandas as pd
 import python_calamine as calamine
 from xlsxwriter.utility import xl_col_to_name
 
+from sms.errors import BilingualError
 from sms.findings import Finding
 from templates import TEMPLATES, Sheet, Template
 from templates.workbook import META
@@ -27,10 +28,11 @@ HEADER_SEARCH_ROWS = 5  # a unit may add a title row or two above the header
 TOTAL_WORDS = ("รวม", "total", "grand total", "รวมทั้งสิ้น")
 
 
-class TemplateNotRecognised(Exception):
+class TemplateNotRecognised(BilingualError):
+    """The workbook is not one of ours, or of a template version that cannot be read."""
+
     def __init__(self, message_th: str, message_en: str, reason: str = "unknown_template"):
-        super().__init__(f"{message_th} / {message_en}")
-        self.message_th, self.message_en, self.reason = message_th, message_en, reason
+        super().__init__(message_th, message_en, reason)
 
 
 @dataclass

@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from sms.errors import BilingualError
 from sms.fiscal import THAI_DIGITS, fiscal_year_bounds, inspection_round, quarter_bounds
 
 if TYPE_CHECKING:  # a worker process unpickles these dataclasses: it need not import pandas for that
@@ -21,12 +22,8 @@ _FROM_THAI_DIGITS = str.maketrans(THAI_DIGITS, "0123456789")
 _PREFIXES = ("จังหวัด", "จ.")
 
 
-class ReportError(ValueError):
+class ReportError(BilingualError, ValueError):
     """A parameter that cannot make a report; both messages are for the person who typed it."""
-
-    def __init__(self, message_th: str, message_en: str):
-        super().__init__(f"{message_th} / {message_en}")
-        self.message_th, self.message_en = message_th, message_en
 
 
 @dataclass(frozen=True)

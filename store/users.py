@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from reference.reference_set import ReferenceSet
+from sms.errors import BilingualError
 from store.schema import users
 
 ROLES = ("maker", "checker", "inspector", "admin")
@@ -24,10 +25,8 @@ ROLE_LABELS = {"maker": "ผู้บันทึกข้อมูล / maker",
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # OWASP's minimum for scrypt
 
 
-class UserError(ValueError):
-    def __init__(self, message_th: str, message_en: str):
-        super().__init__(f"{message_th} / {message_en}")
-        self.message_th, self.message_en = message_th, message_en
+class UserError(BilingualError, ValueError):
+    """An account that cannot be created as asked."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from reference.reference_set import ReferenceSet
+from sms.errors import BilingualError
 from store.schema import submissions
 from store.submissions import record_audit
 from store.users import User
@@ -18,10 +19,8 @@ TRANSITIONS = {
 LABELS = {"approve": ("อนุมัติ", "approve"), "return": ("ส่งกลับแก้ไข", "return"), "reopen": ("เปิดให้แก้ไข", "reopen")}
 
 
-class WorkflowError(Exception):
-    def __init__(self, message_th: str, message_en: str):
-        super().__init__(f"{message_th} / {message_en}")
-        self.message_th, self.message_en = message_th, message_en
+class WorkflowError(BilingualError):
+    """A decision that cannot be taken on this submission now."""
 
 
 def decide(engine: sa.Engine, reference: ReferenceSet, user: User, submission_id: int, revision: int,
