@@ -143,3 +143,46 @@ def pass_rates(summary: pd.DataFrame) -> bytes:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8)
     ax.set_title("ร้อยละหน่วยงานที่ผ่านเกณฑ์ รายตัวชี้วัด")
     return png(fig)
+
+
+def risk_matrix(matrix: pd.DataFrame) -> bytes:
+    """Seed 003's Risk × 7 Plus grid: grades A…F down, Risk Score 0–7 across, each cell coloured by how
+    bad the pair is (green: high grade and low risk; red: low grade and high risk) and listing its
+    hospitals (their count when more than fit)."""
+    setup()
+    grades, scores = list(matrix.index), list(matrix.columns)
+    n_g, n_s = len(grades), len(scores)
+    badness = np.array([[g + s for s in range(n_s)] for g in range(n_g)], dtype=float) / (n_g + n_s - 2)
+    from matplotlib.colors import LinearSegmentedColormap
+
+    cmap = LinearSegmentedColormap.from_list("risk", ["#c6f6d5", "#fefcbf", "#fed7d7", "#feb2b2"])
+    fig, ax = plt.subplots(figsize=(7.4, 4.6))
+    filled = np.array([[bool(matrix.iat[g, s]) for s in range(n_s)] for g in range(n_g)])
+    ax.imshow(badness, cmap=cmap, aspect="auto", alpha=0.45, vmin=0, vmax=1)
+    ax.imshow(np.where(filled, badness, np.nan), cmap=cmap, aspect="auto", vmin=0, vmax=1)
+    for g in range(n_g):
+        for s in range(n_s):
+            names = [n for n in str(matrix.iat[g, s]).split(", ") if n]
+            if not names:
+                continue
+            shown = [n.removeprefix("รพ.") for n in names]
+            text = "\n".join(shown) if len(shown) <= 4 else f"{len(shown)} แห่ง"
+            ax.text(s, g, text, ha="center", va="center", fontsize=6.8 if len(shown) > 2 else 7.5,
+                    color="#1a202c", fontweight="bold")
+            if len(shown) > 1:
+                ax.text(s + 0.45, g - 0.42, str(len(shown)), ha="right", va="top", fontsize=6, color="#4a5568")
+    ax.set_xticks(range(n_s), [str(s) for s in scores])
+    ax.set_yticks(range(n_g), grades)
+    ax.set_xticks(np.arange(-0.5, n_s), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_g), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="minor", length=0)
+    ax.xaxis.set_ticks_position("top")
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("Risk Score (0 = ไม่มีความเสี่ยง … 7 = วิกฤติระดับ 7)")
+    ax.set_ylabel("เกรด 7 Plus Efficiency")
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title("Matrix Grading: Risk Scoring × 7 Plus Efficiency", pad=28)
+    return png(fig)

@@ -27,7 +27,7 @@ VERDICT_CLASS = {PASS: "pass", ON_TARGET: "pass", ACHIEVED: "pass",
                  NA: "na", NO_CRITERION: "na", "": "na"}
 
 SHORT_ROWS = 18  # a table this short is kept on one page
-KINDS = ("text", "code", "money", "pct", "int", "number", "verdict", "date")
+KINDS = ("text", "code", "money", "pct", "int", "number", "verdict", "date", "ratio", "percent")
 
 
 def money(x) -> str:
@@ -42,6 +42,15 @@ def pct(x, digits: int = 2) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
         return "-"
     return f"{float(x) * 100:,.{digits}f}%"
+
+
+def ratio(x) -> str:
+    """A ratio to 2 decimals, as seed 003 prints CR, QR and days: 1.5 → '1.50'; ±∞ → '∞'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return "-"
+    if math.isinf(float(x)):
+        return "∞" if x > 0 else "-∞"
+    return f"{float(x):,.2f}"
 
 
 def integer(x) -> str:
@@ -74,6 +83,7 @@ class Col:
     th: str
     en: str = ""
     kind: str = "text"
+    flag: str | None = None  # a boolean column of the frame that colours this cell (pass green, fail red)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -127,6 +137,11 @@ def cell(value, kind: str) -> tuple[str, str]:
         return pct(value), "num"
     if kind == "int":
         return integer(value), "num"
+    if kind == "ratio":
+        return ratio(value), "num"
+    if kind == "percent":  # already in per cent (finance.health): 7.35 → '7.35%'
+        text = ratio(value)
+        return (text if text == "-" else text + "%"), "num"
     if kind == "number":
         return number(value), "num"
     if kind == "verdict":
@@ -158,6 +173,10 @@ def table_html(t: ReportTable) -> str:
                 out.append('<td class="blank"></td>')
                 continue
             text, cls = cell(row.get(c.key), c.kind)
+            if c.flag:
+                ok = row.get(c.flag)
+                if ok is not None and ok is not pd.NA and not (isinstance(ok, float) and math.isnan(ok)):
+                    cls += " ok" if bool(ok) else " bad"
             out.append(f'<td class="{cls}">{text}</td>')
         out.append("</tr>")
     out.append("</tbody></table></div>")

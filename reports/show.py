@@ -115,3 +115,42 @@ def footer(ctx: Context) -> None:
 def figures(ctx: Context) -> None:
     """Every table's figures as JSON, for tests and other programs (the HTML leaves this cell out)."""
     display({FIGURES_MIME: ctx.figures(), "text/plain": f"{len(ctx.tables)} tables"}, raw=True)
+
+
+HOSPITAL_SECTION = "สถานะการเงินการคลังหน่วยบริการ / Hospital financial health"
+
+
+def hospitals(ctx: Context, health: dict[str, ReportTable], number: int, figure: int) -> None:
+    """The hospital financial-health section: seed 003's tables and the Risk × 7 Plus matrix chart,
+    or one line when the province has no hospital finance up to the cut-off."""
+    section(f"ส่วนที่ {number} {HOSPITAL_SECTION}",
+            "ฐานะการเงินของโรงพยาบาลในจังหวัด (Risk Score, 7 Plus, Planfin, รายรับ IP และต้นทุนต่อหน่วย) "
+            "จากข้อมูลเดือนล่าสุดที่มีถึงวันตัดยอด")
+    if not health:
+        html(f'<p class="intro empty-section">ไม่มีข้อมูลฐานะการเงินโรงพยาบาลของจังหวัด{esc(ctx.province.name_th)} '
+             f"ถึงวันที่ {esc(thai_date(ctx.cutoff))} / No hospital finance recorded for "
+             f"{esc(ctx.province.name_en)} up to the cut-off.</p>")
+        return
+    risk = health["hospital_risk"].frame
+    grades = health["hospital_seven_plus"].frame["grade"]
+    plan = health["hospital_planfin"].frame
+    plan = plan[plan["level"] == "unit"]
+    n = len(risk)
+    crisis = int((risk["risk_score"].fillna(0) >= 4).sum())
+    good = int(grades.isin(["A", "A-", "B"]).sum())
+    within = int(plan["planfin_pass"].fillna(False).astype(bool).sum())
+    cards([("โรงพยาบาล", f"{n:,} แห่ง", ""),
+           ("Risk Score 4–7 (วิกฤติ)", f"{crisis:,} แห่ง", "fail" if crisis else "pass"),
+           ("7 Plus เกรด B ขึ้นไป", f"{good:,} / {n:,}", ""),
+           ("Planfin ผลต่างไม่เกิน ±5%", f"{within:,} / {n:,}", "")])
+    table(health["hospital_risk"])
+    table(health["hospital_seven_plus"])
+    matrix = health["hospital_matrix"].frame.set_index("grade")
+    matrix = matrix[[c for c in matrix.columns if str(c).startswith("risk_")]]
+    matrix.columns = [int(str(c).removeprefix("risk_")) for c in matrix.columns]
+    chart(charts.risk_matrix(matrix), f"ภาพที่ {figure} Matrix Grading: Risk Scoring × 7 Plus Efficiency "
+                                      f"จังหวัด{ctx.province.name_th}")
+    table(health["hospital_matrix"])
+    table(health["hospital_planfin"])
+    table(health["hospital_ip"])
+    table(health["hospital_unit_cost"])

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from finance import health as fh
 from reference.reference_set import ReferenceSet
 from reports.config import ADVANCE_OVERDUE_DAYS, disbursement_targets
 from reports.fmt import (
@@ -620,3 +621,170 @@ def remarks(ctx: Context, column: str) -> ReportTable:
          Col("times", "จำนวนครั้ง", "Times", "int"), Col("quarters", "ไตรมาส", "Quarters"),
          Col("units", "หน่วยงานที่รายงาน", "Written by")],
         ("outputs",), period=f"ไตรมาส {', '.join(str(q) for q in quarters)} ของรอบที่ {ctx.round}")
+
+
+# -- hospital financial health (seed 003) ----------------------------------------------------------------
+HOSPITAL_TEMPLATES = ("hospital_finance",)
+
+
+def _verdict(flag: pd.Series) -> pd.Series:
+    """ผ่านเกณฑ์ / ไม่ผ่านเกณฑ์ / NA of a nullable boolean."""
+    return pd.Series([NA if pd.isna(f) else (PASS if bool(f) else FAIL) for f in flag], index=flag.index, dtype=object)
+
+
+def hospital_month(ctx: Context) -> int | None:
+    """The latest month that ended by the cut-off and has a hospital_finance row in the province (None: none)."""
+    rows = ctx.rows("hospital_finance")
+    have = set(pd.to_numeric(rows["month"], errors="coerce").dropna().astype(int)) if len(rows) else set()
+    found = [m for m, _ in due_months(ctx.fiscal_year, ctx.cutoff) if m in have]
+    return found[-1] if found else None
+
+
+def hospital_health(ctx: Context) -> dict[str, ReportTable]:
+    """Seed 003's financial-health tables for the province's hospitals, for :func:`hospital_month`.
+
+    Every figure is :func:`finance.health.hospital_health` of the province's current ``hospital_finance``
+    rows (thresholds of the fiscal year; 7 Plus medians and unit-cost limits from the peers in the
+    province, as no national figures are stored). Planfin and IP get seed 003's province row, computed
+    from the summed items (:func:`finance.health.totals`). Empty when the province has no hospital
+    finance up to the cut-off. Keys: hospital_risk, hospital_seven_plus, hospital_matrix,
+    hospital_planfin, hospital_ip, hospital_unit_cost.
+    """
+    month = hospital_month(ctx)
+    if month is None:
+        return {}
+    t = fh.thresholds_for(ctx.fiscal_year)
+    rows = ctx.rows("hospital_finance")
+    rows = rows.assign(month=pd.to_numeric(rows["month"]).astype(int))
+    units = ctx.reference["units"]
+    frame = fh.hospital_health(rows, units, fiscal_year=ctx.fiscal_year, month=month, thresholds=t)
+    frame["name"] = frame["name"].fillna(frame["unit_code"])
+    frame = frame.sort_values(["cost_center", "unit_code"]).reset_index(drop=True)
+    frame["level"] = "unit"
+    total = fh.totals(fh.rows_of_month(rows, month), f"ภาพรวมจังหวัด{ctx.province.name_th}")
+    total = fh.ip_revenue_share(fh.planfin_variance(total, t), t).assign(level="total", cost_center="")
+    when = f"ข้อมูล ณ สิ้นเดือน{THAI_MONTHS[month]} {be_year(month_end(ctx.fiscal_year, month).year)}"
+    head = ["level", "cost_center", "unit_code", "name", "month"]
+    peer = Col("service_level", "ระดับ", "Level", "code")
+    hosp = Col("name", "โรงพยาบาล", "Hospital")
+    out: dict[str, ReportTable] = {}
+
+    risk = frame.copy()
+    for col, point in (("cr_ok", "cr_point"), ("qr_ok", "qr_point"), ("cash_ok", "cash_point"),
+                       ("nwc_ok", "nwc_point"), ("ni_ok", "ni_point")):
+        risk[col] = risk[point].map(lambda p: pd.NA if pd.isna(p) else p == 0).astype("boolean")
+    risk["risk_ok"] = risk["risk_score"].map(lambda r: pd.NA if pd.isna(r) else r <= 1).astype("boolean")
+    out["hospital_risk"] = ctx.table(
+        "hospital_risk", "4.1 ผลการประเมินภาวะวิกฤติทางการเงิน (Risk Scoring) / Risk Score",
+        risk[[*head, "service_level", "current_ratio", "quick_ratio", "cash_ratio", "nwc", "net_income",
+              "cr_point", "qr_point", "cash_point", "liquidity", "nwc_point", "ni_point", "status",
+              "survival_ratio", "survival", "risk_score", "cr_ok", "qr_ok", "cash_ok", "nwc_ok", "ni_ok", "risk_ok"]],
+        [hosp, peer, Col("current_ratio", "CR", "Current ratio", "ratio", "cr_ok"),
+         Col("quick_ratio", "QR", "Quick ratio", "ratio", "qr_ok"),
+         Col("cash_ratio", "Cash", "Cash ratio", "ratio", "cash_ok"),
+         Col("nwc", "NWC (บาท)", "Net working capital", "money", "nwc_ok"),
+         Col("net_income", "NI สะสม (บาท)", "Net income YTD", "money", "ni_ok"),
+         Col("liquidity", "สภาพคล่อง (0–3)", "Liquidity", "int"), Col("status", "สถานะ (0–2)", "Status", "int"),
+         Col("survival", "ความอยู่รอด (0–2)", "Survival", "int"),
+         Col("risk_score", "Risk Score (0–7)", "Risk Score", "int", "risk_ok")],
+        HOSPITAL_TEMPLATES, level="level", period=when,
+        notes=[f"คะแนนสภาพคล่อง: CR < {t.current_ratio:g}, QR < {t.quick_ratio:g}, Cash < {t.cash_ratio:g} "
+               "ได้ข้อละ 1 คะแนน · สถานะ: NWC < 0 และ NI < 0 ได้ข้อละ 1 คะแนน · ความอยู่รอด 0–2 ตามจำนวนเดือนที่ทุนหมุนเวียน"
+               "รองรับการขาดทุน (หรือที่ต้องใช้กำไรปิดทุนหมุนเวียนที่ติดลบ) · ช่องสีแดง = ได้คะแนนความเสี่ยง / "
+               "a red cell scores a risk point; Risk Score = liquidity + status + survival (0 best, 7 worst)."])
+
+    seven = frame.copy()
+    indicators = [("operating_margin", "Operating Margin", "%", "om_pass"), ("roa", "ROA", "%", "roa_pass"),
+                  ("payment_period", "ระยะเวลาชำระหนี้", "Payment period (days)", "payment_pass"),
+                  ("uc_collection_period", "เก็บหนี้ UC", "UC collection (days)", "uc_pass"),
+                  ("csmbs_collection_period", "เก็บหนี้ข้าราชการ", "CSMBS collection (days)", "csmbs_pass"),
+                  ("sss_collection_period", "เก็บหนี้ประกันสังคม", "SSS collection (days)", "sss_pass"),
+                  ("inventory_period", "สินค้าคงคลัง", "Inventory (days)", "inventory_pass")]
+    for key, *_ in indicators:
+        seven[key] = fh.round_half_up(seven[key].astype("float64"), t.decimals)
+    seven["grade_verdict"] = seven["grade"].fillna(NA)
+    out["hospital_seven_plus"] = ctx.table(
+        "hospital_seven_plus", "4.2 ผลการประเมินประสิทธิภาพทางการเงิน (7 Plus Efficiency) / 7 Plus",
+        seven[[*head, "service_level", *[k for k, *_ in indicators], "om_median", "roa_median", "payment_limit",
+               *fh.PASSES, "passed", "grade"]],
+        [hosp, peer, *[Col(k, th, en, "ratio", flag) for k, th, en, flag in indicators],
+         Col("passed", "ผ่าน (ข้อ)", "Passed of 7", "int"), Col("grade", "เกรด", "Grade", "code")],
+        HOSPITAL_TEMPLATES, level="level", period=when,
+        notes=["ช่องสีเขียว = ผ่าน, สีแดง = ไม่ผ่าน / green passes, red fails. Operating Margin และ ROA ผ่านเมื่อไม่ต่ำกว่า"
+               "ค่ามัธยฐานของกลุ่มระดับบริการเดียวกันในจังหวัด (ไม่มีค่ามัธยฐานระดับประเทศในระบบ) · ระยะเวลาชำระหนี้ "
+               f"≤ {t.payment_days:g} วัน (≤ {t.payment_days_low_cash:g} วันเมื่อ Cash < {t.cash_ratio:g}) · "
+               f"เก็บหนี้ UC, ข้าราชการ, ประกันสังคม ≤ {t.uc_collection_days:g} วัน · สินค้าคงคลัง ≤ "
+               f"{t.inventory_days:g} วัน · เกรดตามจำนวนข้อที่ผ่าน: A 7, A- 6, B 5, B- 4, C 3, C- 2, D 1, F 0."])
+
+    matrix = fh.risk_matrix(frame, thresholds=t)
+    grid = matrix.reset_index().rename(columns={s: f"risk_{s}" for s in matrix.columns})
+    grid["hospitals"] = [sum(bool(c) for c in r) for r in matrix.itertuples(index=False)]
+    grid["level"] = "unit"
+    out["hospital_matrix"] = ctx.table(
+        "hospital_matrix", "4.3 Matrix Grading: Risk Scoring × 7 Plus Efficiency / Risk × 7 Plus matrix",
+        grid, [Col("grade", "เกรด 7 Plus", "Grade", "code"),
+               *[Col(f"risk_{s}", f"Risk {s}", "", "text") for s in matrix.columns],
+               Col("hospitals", "จำนวน รพ.", "Hospitals", "int")],
+        HOSPITAL_TEMPLATES, period=when,
+        notes=["แถว = เกรด 7 Plus (A ดีที่สุด), คอลัมน์ = Risk Score (0 ดีที่สุด) / rows: 7 Plus grade; columns: Risk Score."])
+
+    plan = pd.concat([frame, total], ignore_index=True)
+    plan["revenue_verdict"] = _verdict(plan["revenue_pass"])
+    plan["expense_verdict"] = _verdict(plan["expense_pass"])
+    plan["planfin_verdict"] = _verdict(plan["planfin_pass"])
+    plan["surplus_verdict"] = _verdict(plan["surplus_pass"])
+    out["hospital_planfin"] = ctx.table(
+        "hospital_planfin", "4.4 แผนทางการเงิน (Planfin) เปรียบเทียบผลการดำเนินงาน / Planfin plan against actual",
+        plan[[*head, "quarter", "planfin_revenue", "revenue_plan_to_date", "revenue", "revenue_variance",
+              "revenue_variance_pct", "revenue_pass", "planfin_expense", "expense_plan_to_date", "expense",
+              "expense_variance", "expense_variance_pct", "expense_pass", "planfin_pass", "surplus_pass",
+              "revenue_verdict", "expense_verdict", "planfin_verdict", "surplus_verdict"]],
+        [hosp, Col("revenue_plan_to_date", "แผนรายได้ถึงไตรมาส", "Revenue plan to date", "money"),
+         Col("revenue", "รายได้จริง", "Actual revenue", "money"),
+         Col("revenue_variance_pct", "ผลต่างรายได้", "Revenue variance", "percent", "revenue_pass"),
+         Col("expense_plan_to_date", "แผนค่าใช้จ่ายถึงไตรมาส", "Expense plan to date", "money"),
+         Col("expense", "ค่าใช้จ่ายจริง", "Actual expense", "money"),
+         Col("expense_variance_pct", "ผลต่างค่าใช้จ่าย", "Expense variance", "percent", "expense_pass"),
+         Col("planfin_verdict", f"ผลต่างไม่เกิน ±{t.planfin_tolerance_pct:g}% ทั้งสองด้าน", "Both within tolerance",
+             "verdict"),
+         Col("surplus_verdict", "รายได้ ≥ ค่าใช้จ่าย เทียบแผน", "Surplus vs plan", "verdict")],
+        HOSPITAL_TEMPLATES, level="level", period=when,
+        notes=["แผนถึงไตรมาส = แผนทั้งปี × ไตรมาส ÷ 4; ผลต่าง % = (ผล − แผน) ÷ แผน × 100 / plan to date = annual plan × "
+               "quarter ÷ 4; variance % = (actual − plan) ÷ plan × 100. แถวภาพรวมจังหวัดคำนวณจากยอดรวม."])
+
+    ip = pd.concat([frame, total], ignore_index=True)
+    ip["ip_verdict"] = _verdict(ip["ip_pass"])
+    out["hospital_ip"] = ctx.table(
+        "hospital_ip", "4.5 รายรับงบ IP ตามผลงานการให้บริการ / IP revenue against the elapsed share of the year",
+        ip[[*head, "ip_revenue_plan", "ip_revenue_received", "ip_share_pct", "ip_expected_pct", "ip_pass",
+            "ip_verdict"]],
+        [hosp, Col("ip_revenue_plan", "ประมาณการรายรับ IP (หลังปรับลดค่าแรง)", "IP estimate net of wages", "money"),
+         Col("ip_revenue_received", "ได้รับสะสม", "Received YTD", "money"),
+         Col("ip_share_pct", "ร้อยละที่ได้รับ", "Share received", "percent", "ip_pass"),
+         Col("ip_expected_pct", "ร้อยละตามเวลาที่ผ่านไป", "Elapsed share", "percent"),
+         Col("ip_verdict", "ผลการประเมิน", "Verdict", "verdict")],
+        HOSPITAL_TEMPLATES, level="level", period=when,
+        notes=[f"ผ่านเมื่อร้อยละที่ได้รับไม่ต่ำกว่าร้อยละตามเดือนที่ผ่านไป ({fh.month_position(pd.Series([month])).iloc[0]} "
+               "เดือน ÷ 12) / passes when the share received is at least the elapsed share of the year."])
+
+    cost = frame.copy()
+    cost["opd_verdict"], cost["ipd_verdict"] = _verdict(cost["opd_pass"]), _verdict(cost["ipd_pass"])
+    cost["unit_cost_label"] = [
+        "-" if pd.isna(m) else f"{THAI_MONTHS[int(m)]}" for m in cost["unit_cost_month"]]
+    out["hospital_unit_cost"] = ctx.table(
+        "hospital_unit_cost", "4.6 ต้นทุนบริการต่อหน่วย (Unit Cost แบบ Quick Method) / Unit cost",
+        cost[[*head, "service_level", "unit_cost_month", "unit_cost_label", "opd_cost", "opd_visits",
+              "opd_cost_per_visit", "opd_limit", "opd_pass", "ipd_cost", "adjrw", "ipd_cost_per_adjrw", "ipd_limit",
+              "ipd_pass", "unit_cost_pass", "opd_verdict", "ipd_verdict"]],
+        [hosp, peer, Col("unit_cost_label", "ข้อมูลเดือน", "Month"),
+         Col("opd_cost_per_visit", "ต้นทุนต่อครั้ง OPD", "OPD cost per visit", "money"),
+         Col("opd_limit", "Mean + 1SD (OPD)", "Peer limit", "money"),
+         Col("opd_verdict", "OPD", "OPD verdict", "verdict"),
+         Col("ipd_cost_per_adjrw", "ต้นทุนต่อ AdjRW", "IPD cost per AdjRW", "money"),
+         Col("ipd_limit", "Mean + 1SD (IPD)", "Peer limit", "money"),
+         Col("ipd_verdict", "IPD", "IPD verdict", "verdict")],
+        HOSPITAL_TEMPLATES, level="level", period=when,
+        notes=["ผ่านเมื่อต้นทุนไม่เกิน Mean + 1 SD ของโรงพยาบาลระดับบริการเดียวกันในจังหวัด (SD ตัวอย่าง; กลุ่มที่มี "
+               "โรงพยาบาลเดียวใช้ค่าของตนเอง) · ข้อมูลเดือน = เดือนล่าสุดที่มีข้อมูลต้นทุน / passes at or below the "
+               "peer group's Mean + 1 SD; NA = no unit-cost data yet."])
+    return out
