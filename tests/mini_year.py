@@ -16,6 +16,7 @@ import datetime as dt
 import pandas as pd
 
 CC, U1, U2 = "2100200131", "93901", "93902"
+CC2, V1, V2 = "2100200136", "94101", "94106"  # สสจ.อุดรธานี and two of its units: a second cost centre
 FY, AS_OF = 2569, dt.date(2026, 3, 31)
 OUTPUT, ACTIVITY = "2100235001000000", "N4504"
 
@@ -93,3 +94,16 @@ def mini_year() -> dict[str, dict[str, pd.DataFrame]]:
             ]),
         },
     }
+
+
+def mini_year_of_cc2() -> dict[str, dict[str, pd.DataFrame]]:
+    """The same year recorded by CC2's units, with payment D1 of 5,000 instead of 20,000."""
+    year = mini_year()
+    swap = {CC: CC2, U1: V1, U2: V2}
+    for sheets in year.values():
+        for frame in sheets.values():
+            for column in ("cost_center", "unit_code"):
+                if column in frame:
+                    frame[column] = frame[column].map(lambda v: swap.get(v, v))
+    year["disbursements"]["payments"].loc[0, "amount"] = 5000
+    return year

@@ -16,7 +16,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from mini_year import AS_OF, CC, FY, U1, U2, mini_year
+from mini_year import AS_OF, CC, CC2, FY, U1, U2, mini_year, mini_year_of_cc2
 
 from store.queries import (
     RECONCILIATION_HEADERS,
@@ -34,7 +34,6 @@ from store.workflow import decide
 from templates import TEMPLATES
 from templates.workbook import build_workbook
 
-CC2, V1, V2 = "2100200136", "94101", "94106"
 SILENT = "2100200132"
 TRANG = "2100200232"  # region 12: never in the store
 CC2_AS_OF = dt.date(2026, 1, 31)
@@ -50,16 +49,9 @@ GFMIS = [  # cost centre, month, installment money (cumulative), disbursed in GF
 
 def variant() -> dict[str, dict[str, pd.DataFrame]]:
     """The mini year of CC2: its own units, D1 = 5,000, and P1 under plan P06 (Service Excellence)."""
-    year = mini_year()
-    swap = {CC: CC2, U1: V1, U2: V2}
-    for sheets in year.values():
-        for frame in sheets.values():
-            for column in ("cost_center", "unit_code"):
-                if column in frame:
-                    frame[column] = frame[column].map(lambda v: swap.get(v, v))
+    year = mini_year_of_cc2()
     projects = year["projects"]["projects"]
     projects.loc[0, ["plan_code", "strategic_project_code", "kpi_code"]] = ["P06", "P06-01", None]
-    year["disbursements"]["payments"].loc[0, "amount"] = 5000
     return year
 
 

@@ -25,7 +25,7 @@ import nbformat
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from mini_year import AS_OF, CC, FY, U1, U2, mini_year
+from mini_year import AS_OF, CC, CC2, FY, U1, U2, mini_year, mini_year_of_cc2
 from typer.testing import CliRunner
 
 from reports import tables
@@ -40,7 +40,6 @@ from store.submissions import import_files
 from templates import TEMPLATES
 from templates.workbook import build_workbook
 
-CC2, V1, V2 = "2100200136", "94101", "94106"
 SILENT = "2100200132"
 PROVINCE = "39"
 Q2_END = dt.date(2026, 3, 31)
@@ -75,18 +74,6 @@ def year_of_cc() -> dict[str, dict[str, pd.DataFrame]]:
     return year
 
 
-def year_of_cc2() -> dict[str, dict[str, pd.DataFrame]]:
-    year = mini_year()
-    swap = {CC: CC2, U1: V1, U2: V2}
-    for sheets in year.values():
-        for frame in sheets.values():
-            for column in ("cost_center", "unit_code"):
-                if column in frame:
-                    frame[column] = frame[column].map(lambda v: swap.get(v, v))
-    year["disbursements"]["payments"].loc[0, "amount"] = 5000
-    return year
-
-
 def write(folder, reference, cost_center, year) -> list:
     return [build_workbook(TEMPLATES[key], folder / f"{key}.xlsx", reference, fiscal_year=FY,
                            cost_center=cost_center, data=sheets) for key, sheets in year.items()]
@@ -97,7 +84,8 @@ def store_url(tmp_path_factory, reference):
     folder = tmp_path_factory.mktemp("report-store")
     url = f"sqlite:///{folder / 'sms.sqlite'}"
     engine = connect(url)
-    files = write(folder / "cc", reference, CC, year_of_cc()) + write(folder / "cc2", reference, CC2, year_of_cc2())
+    files = write(folder / "cc", reference, CC, year_of_cc())
+    files += write(folder / "cc2", reference, CC2, mini_year_of_cc2())
     gfmis = build_workbook(TEMPLATES["gfmis"], folder / "gfmis.xlsx", reference, fiscal_year=FY, data={
         "gfmis": pd.DataFrame(GFMIS, columns=["cost_center", "month", "installment_money", "disbursed"])})
     results = import_files(engine, [*files, gfmis], reference, actor="test", as_of=AS_OF)
