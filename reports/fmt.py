@@ -30,23 +30,28 @@ SHORT_ROWS = 18  # a table this short is kept on one page
 KINDS = ("text", "code", "money", "pct", "int", "number", "verdict", "date", "ratio", "percent")
 
 
+def blank(x) -> bool:
+    """None, NaN or NA: shown as '-'."""
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+
+
 def money(x) -> str:
     """1234567.891 → '1,234,567.89'; missing → '-' (seed 000 writes '-' for nothing recorded)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+    if blank(x):
         return "-"
     return f"{float(x):,.2f}"
 
 
 def pct(x, digits: int = 2) -> str:
     """A fraction as per cent: 0.4567 → '45.67%'."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+    if blank(x):
         return "-"
     return f"{float(x) * 100:,.{digits}f}%"
 
 
 def ratio(x) -> str:
     """A ratio to 2 decimals, as seed 003 prints CR, QR and days: 1.5 → '1.50'; ±∞ → '∞'."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+    if blank(x):
         return "-"
     if math.isinf(float(x)):
         return "∞" if x > 0 else "-∞"
@@ -54,14 +59,14 @@ def ratio(x) -> str:
 
 
 def integer(x) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+    if blank(x):
         return "-"
     return f"{int(x):,}"
 
 
 def number(x) -> str:
     """A result as typed: 85 → '85', 83.456 → '83.46', 1234.5 → '1,234.5'."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+    if blank(x):
         return "-"
     text = f"{float(x):,.2f}".rstrip("0").rstrip(".")
     return text or "0"

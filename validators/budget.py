@@ -110,13 +110,21 @@ def b02_unit_outside_cost_center(t: Tables) -> list[Finding]:
                         n=rows["transfer_no"]))
 
 
+def _pairs(frame: pd.DataFrame, a: str, b: str) -> pd.MultiIndex:
+    return pd.MultiIndex.from_frame(frame[[a, b]].astype(object))
+
+
+def _per_row(totals: pd.Series, frame: pd.DataFrame, a: str, b: str) -> pd.Series:
+    """``totals`` (indexed by a key pair) looked up for each row of ``frame`` by its columns a, b; NaN if absent."""
+    return pd.Series(totals.reindex(_pairs(frame, a, b)).to_numpy(), index=frame.index)
+
+
 def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
     funding = t["funding"].assign(unit_code=t["funding"]["project_code"].map(
         t["projects"].drop_duplicates("project_code").set_index("project_code")["unit_code"]))
     allocated = t["allocations"].groupby(["transfer_no", "unit_code"])["amount"].sum()
-    keys = pd.MultiIndex.from_frame(funding[["transfer_no", "unit_code"]])
     drawn = funding.groupby(["transfer_no", "unit_code"])["amount"].transform("sum")
-    limit = pd.Series(allocated.reindex(keys).to_numpy(), index=funding.index)
+    limit = _per_row(allocated, funding, "transfer_no", "unit_code")
     known = funding["unit_code"].notna() & funding["transfer_no"].isin(t["allocations"]["transfer_no"])
     missing = funding[known & limit.isna()]
     over = funding[known & (drawn - limit > CENT)]
@@ -145,10 +153,6 @@ def b04_funding_matches_budget(t: Tables) -> list[Finding]:
                         "make them equal.", p=rows["project_code"], f=f, b=b))
 
 
-def _pairs(frame: pd.DataFrame, a: str, b: str) -> pd.MultiIndex:
-    return pd.MultiIndex.from_frame(frame[[a, b]].astype(object))
-
-
 def b05_activity_source(t: Tables) -> list[Finding]:
     acts, funding = t["activities"], t["funding"]
     known = acts["source_transfer_no"].notna() & acts["project_code"].isin(t["projects"]["project_code"])
@@ -166,7 +170,7 @@ def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
     acts, funding = t["activities"], t["funding"]
     planned = acts.groupby(["project_code", "source_transfer_no"])["budget"].transform("sum")
     funded = funding.groupby(["project_code", "transfer_no"])["amount"].sum()
-    limit = pd.Series(funded.reindex(_pairs(acts, "project_code", "source_transfer_no")).to_numpy(), index=acts.index)
+    limit = _per_row(funded, acts, "project_code", "source_transfer_no")
     rows = acts[planned - limit > CENT]
     p, f = planned[rows.index].map(baht), limit[rows.index].map(baht)
     return t.emit("B06", rows, "activities", "budget",
@@ -195,13 +199,11 @@ def _returned_per_payment(t: Tables) -> pd.Series:
 
 def b08_activity_overspent(t: Tables) -> list[Finding]:
     pay = t["payments"]
-    returned = pd.Series(_returned_per_payment(t).reindex(_pairs(pay, "unit_code", "document_no")).to_numpy(),
-                         index=pay.index).fillna(0.0)
+    returned = _per_row(_returned_per_payment(t), pay, "unit_code", "document_no").fillna(0.0)
     net = pay["amount"] - returned.where(pay["kind"] == ADVANCE, 0.0)
     disbursed = net.groupby([pay["project_code"], pay["activity_no"]]).transform("sum")
     budgets = t["activities"].groupby(["project_code", "activity_no"])["budget"].sum()
-    keys = pd.MultiIndex.from_frame(pay[["project_code", "activity_no"]].astype(object))
-    budget = pd.Series(budgets.reindex(keys).to_numpy(), index=pay.index)
+    budget = _per_row(budgets, pay, "project_code", "activity_no")
     rows = pay[disbursed - budget > CENT]
     d, b = disbursed[rows.index].map(baht), budget[rows.index].map(baht)
     return t.emit("B08", rows, "payments", "amount",
@@ -214,9 +216,8 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
 def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
     clr, pay = t["clearings"], t["payments"]
     docs = pay.drop_duplicates(["unit_code", "document_no"]).set_index(["unit_code", "document_no"])
-    keys = _pairs(clr, "unit_code", "advance_document_no")
-    kind = pd.Series(docs["kind"].reindex(keys).to_numpy(), index=clr.index)
-    advance = pd.Series(docs["amount"].reindex(keys).to_numpy(), index=clr.index)
+    kind = _per_row(docs["kind"], clr, "unit_code", "advance_document_no")
+    advance = _per_row(docs["amount"], clr, "unit_code", "advance_document_no")
     cleared = (clr["spent"] + clr["returned"]).groupby([clr["unit_code"], clr["advance_document_no"]]).transform("sum")
     not_advance = clr[kind == PAYMENT]
     over = clr[(kind == ADVANCE) & (cleared - advance > CENT)]
@@ -237,7 +238,7 @@ def b10_advance_not_cleared(t: Tables) -> list[Finding]:
     pay = t["payments"]
     clr = t["clearings"]
     cleared = (clr["spent"] + clr["returned"]).groupby([clr["unit_code"], clr["advance_document_no"]]).sum()
-    done = pd.Series(cleared.reindex(_pairs(pay, "unit_code", "document_no")).to_numpy(), index=pay.index).fillna(0)
+    done = _per_row(cleared, pay, "unit_code", "document_no").fillna(0)
     due = pd.to_datetime(pay["document_date"], errors="coerce") + pd.Timedelta(days=ADVANCE_DAYS)
     rows = pay[(pay["kind"] == ADVANCE) & (due < pd.Timestamp(t.as_of)) & (pay["amount"] - done > CENT)]
     days = (pd.Timestamp(t.as_of) - pd.to_datetime(rows["document_date"])).dt.days.astype(str)
