@@ -7,8 +7,8 @@ runs in a fresh subprocess, so its peak RSS (VmHWM) is its own; wall and CPU tim
 best of --repeat runs of the step's work (imports excluded), peak RSS the highest. CPU time
 is printed beside wall time because other processes share this 2-CPU machine. Steps:
 
-- read-calamine: python-calamine ``to_python`` of the payments sheet (what importer/reader.py does);
-- read-fastexcel: fastexcel, every column as text (its type sampling nulls late values otherwise);
+- read-fastexcel: fastexcel, every cell of the payments sheet as text into Arrow, as importer/reader.py
+  reads it (its type sampling nulls late values otherwise);
 - validate: ``validators.validate.validate`` with the stored context of the benchmark's own
   SQLite database, into which the allocations and projects workbooks were imported first;
 - import: ``store.submissions.import_files`` into a fresh copy of that database;
@@ -16,7 +16,7 @@ is printed beside wall time because other processes share this 2-CPU machine. St
   (foreign keys dropped: the peer has no other resources), once; above 100,000 rows on a
   20,000-row file made the same way, extrapolated per row.
 
-The faster reader is the baseline of the time and memory ratios. Tables are printed and
+The fastexcel read is the baseline of the time and memory ratios. Tables are printed and
 written, with the machine, to bench/results/report_<sizes>.md (BENCHMARKS.md quotes them).
 """
 
@@ -61,18 +61,12 @@ def high_water_mb() -> float:
 
 
 def child(step: str, file: Path, db: Path | None, lifted: bool) -> dict:
-    if step == "read-calamine":
-        import python_calamine as calamine
-
-        def work():
-            rows = calamine.CalamineWorkbook.from_path(str(file)).get_sheet_by_name(SHEET).to_python(
-                skip_empty_area=False)
-            return {"rows": len(rows) - 1}
-    elif step == "read-fastexcel":
+    if step == "read-fastexcel":
         import fastexcel
 
         def work():
-            table = fastexcel.read_excel(file).load_sheet(SHEET, dtypes="string").to_arrow()
+            table = fastexcel.read_excel(file).load_sheet(SHEET, header_row=None, skip_rows=0,
+                                                          dtypes="string").to_arrow()
             return {"rows": table.num_rows}
     elif step in ("validate", "import"):
         from reference.reference_set import load_default
@@ -194,7 +188,7 @@ def measure(rows: int, repeat: int) -> dict:
     file = paths["disbursements"]
     db = context_db(paths, rows)
     refusal = gate_refusal(file)
-    steps = {s: best(s, repeat, file) for s in ("read-calamine", "read-fastexcel")}
+    steps = {"read-fastexcel": best("read-fastexcel", repeat, file)}
     for step in ("validate", "import"):
         steps[step] = best(step, repeat, file, db, lifted=bool(refusal))
         assert steps[step]["errors"] == 0 and steps[step]["rows"] >= rows, steps[step]
@@ -212,7 +206,7 @@ def measure(rows: int, repeat: int) -> dict:
 
 def table(result: dict) -> str:
     steps = result["steps"]
-    base = min(("read-calamine", "read-fastexcel"), key=lambda s: steps[s]["seconds"])
+    base = "read-fastexcel"
     t0, c0, m0 = steps[base]["seconds"], steps[base]["cpu"], steps[base]["peak_mb"]
     lines = [f"{result['rows']:,} rows, `{result['file']}` ({result['mb']:.1f} MB); baseline: {base}\n",
              "| step | seconds | × raw read | CPU s | × (CPU) | peak MB | × reader peak | MB before work | notes |",
@@ -286,7 +280,7 @@ def profile(rows: int, step: str, top: int = 12) -> str:
 
 def machine() -> str:
     versions = ", ".join(f"{p} {metadata.version(p)}" for p in (
-        "python-calamine", "fastexcel", "pandas", "pandera", "pyarrow", "numpy", "sqlalchemy", "frictionless",
+        "fastexcel", "pandas", "pandera", "pyarrow", "numpy", "sqlalchemy", "frictionless",
         "openpyxl", "xlsxwriter"))
     return (f"{os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
             f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB RAM, "

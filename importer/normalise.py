@@ -1,10 +1,12 @@
 """Turning what staff type into Excel cells into clean values.
 
-Cells arrive from the xlsx readers as Python objects: float, int, str, bool,
-datetime, date, time, None, NaN or '' (blank). Each ``parse_*`` function takes one
-cell and returns its clean value, None for a blank cell, or raises
-:class:`NormaliseError` saying in Thai and English what is wrong and what to type
-instead. :func:`normalise_column` does the same for a whole column at once.
+The reader hands over every cell as text, as fastexcel renders it (a number cell as
+``1234.5``, with at most 9 decimals; a date cell as ``2026-01-15 00:00:00``; TRUE as
+``true``); other callers may pass Python values (float, int, bool, datetime, date,
+time, None, NaN). Each ``parse_*`` function takes one cell and returns its clean value,
+None for a blank cell, or raises :class:`NormaliseError` saying in Thai and English
+what is wrong and what to type instead. :func:`normalise_column` does the same for a
+whole column at once.
 
 Accepted as normal input (DOMAIN.md, "Calendar"): Thai digits, thousands
 separators, a lone ``-`` for zero, ``(1,234.00)`` and ``- 1,234.00`` for negatives,
@@ -96,6 +98,9 @@ _NUMBER_RULES = (
     ("^([-+]) +", "\\1"),  # "- 1,234.00"
     ("^-$", "0"),  # a lone dash is zero
 )
+_MIDNIGHT = ("^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$", "\\1")  # a date cell in a text column reads as its date
+_CLOCK = ("^1899-12-3[01] ([0-9]{2}:[0-9]{2}:[0-9]{2})$", "\\1")  # and a time cell as its time
+_TIME_TEXT = "1899-12-3[01][ T][0-9:.]+"  # a time-of-day cell: Excel's day 0 or 1 and a time
 _ISO_DATE = ("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T][0-9:.]+)?$", "\\3/\\2/\\1")  # time of day dropped
 _DMY_DATE = "^(?:วันที่ ?)?(?P<d>[0-9]{1,2})[/.-](?P<m>[0-9]{1,2})[/.-](?P<y>[0-9]{4}|[0-9]{2})$"
 _NAMED_DATE = "^(?:วันที่ ?)?(?P<d>[0-9]{1,2})[ /-]*(?P<m>[^0-9]+?)[ /-]*(?:พ\\.? ?ศ\\.? ?)?(?P<y>[0-9]{4}|[0-9]{2})$"
@@ -161,7 +166,9 @@ def clean_text(v: object) -> str | None:
     if _re(_UNTIDY).search(text):
         for pattern, repl in _TEXT_RULES:
             text = _re(pattern).sub(repl, text)
-    return text.strip() or None
+    for pattern, repl in (_MIDNIGHT, _CLOCK):
+        text = _re(pattern).sub(repl, text.strip())
+    return text or None
 
 
 def _typed_text(v: object, message: tuple[str, str]) -> str | None:
@@ -272,7 +279,7 @@ def parse_date(v: object) -> date | None:
     if isinstance(v, date):
         # 2/2/2569 typed into a date cell is stored as the CE year 2569: read it as BE.
         return _make_date(v.year, v.month, v.day)
-    if isinstance(v, time):
+    if isinstance(v, time) or (isinstance(v, str) and _re(_TIME_TEXT).fullmatch(v.strip())):
         raise NormaliseError(
             "เป็นเวลา ไม่ใช่วันที่ ให้พิมพ์วันที่เป็น 15/11/2568",
             "a time of day, not a date; type the date as 15/11/2568",
@@ -344,20 +351,14 @@ def parse_choice(v: object, choices: Iterable[str]) -> str | None:
 
 
 # ---- the vectorised fast path -------------------------------------------------------
-# Each fast function reads the cells it can with whole-column operations and returns
-# (values, done); normalise_column passes every cell not done to the per-value parser,
-# which gives it a value from a rarer format or its error. Text is worked on once per
-# distinct value (columns repeat themselves) in Arrow (regexes run in C++, not per cell
-# in Python), and only the values that need a rewriting rule pay for it.
+# The reader hands over every cell as text (fastexcel's rendering: numbers with up to 9
+# decimals, dates as ISO date-times). Each fast function takes a column's distinct texts,
+# stripped, and returns (values, done) for them with whole-column operations in Arrow
+# (regexes run in C++, not per cell in Python); normalise_column passes every text not
+# done, and any non-text cell, to the per-value parser, which gives it a value from a
+# rarer format or its error. Only the values that need a rewriting rule pay for it.
 
-_Fast = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
-
-
-def _strings(cells: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, pd.Series]:
-    """Positions of the text cells, each one's index into the distinct texts, and those, stripped."""
-    pos = np.flatnonzero(_of_kind(kinds, str))
-    codes, distinct = pd.factorize(cells[pos])
-    return pos, codes, pd.Series(distinct, dtype=_STRING).str.strip()
+_Fast = Callable[[pd.Series], tuple[np.ndarray, np.ndarray]]
 
 
 def _rewrite(s: pd.Series, rules: Iterable[tuple[str, str]]) -> pd.Series:
@@ -371,66 +372,40 @@ def _arabic(s: pd.Series) -> pd.Series:
     return s.mask(thai, _rewrite(s[thai], [(d, str(i)) for i, d in enumerate(THAI_DIGITS)]))
 
 
-def _of_kind(kinds: np.ndarray, *types: type) -> np.ndarray:
-    """Where a cell's type is exactly one of ``types`` (so a bool is not an int here)."""
-    return np.logical_or.reduce([kinds == t for t in types])
-
-
-def _numeric(kinds: np.ndarray) -> np.ndarray:
-    return np.flatnonzero(_of_kind(kinds, float, int))
-
-
-def _put(values: np.ndarray, done: np.ndarray, at: np.ndarray, new: np.ndarray, ok: np.ndarray) -> None:
-    values[at[ok]], done[at[ok]] = new[ok], True
+def _blank(s: pd.Series) -> np.ndarray:
+    return (s == "").to_numpy(bool)
 
 
 def _clean(s: pd.Series) -> np.ndarray:
     """Vectorised clean_text of stripped text: object array, None for blank."""
     untidy = s.str.contains(_UNTIDY).to_numpy(bool)
-    s = s.mask(untidy, _rewrite(s[untidy], _TEXT_RULES)).str.strip()
+    s = _rewrite(s.mask(untidy, _rewrite(s[untidy], _TEXT_RULES)).str.strip(), (_MIDNIGHT, _CLOCK))
     text = s.to_numpy(dtype=object)
     text[text == ""] = None
     return text
 
 
-def _fast_text(cells: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    values, done = np.full(len(cells), None, dtype=object), np.zeros(len(cells), dtype=bool)
-    pos, codes, s = _strings(cells, kinds)
-    values[pos], done[pos] = _clean(s)[codes], True
-    return values, done
+def _fast_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    return _clean(s), np.ones(len(s), dtype=bool)
 
 
-def _fast_code(cells: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    values, done = np.full(len(cells), None, dtype=object), np.zeros(len(cells), dtype=bool)
-    pos, codes, s = _strings(cells, kinds)
-    values[pos], done[pos] = _clean(_arabic(s))[codes], True
-    num = _numeric(kinds)
-    x = cells[num].astype(float)
-    whole = num[(np.trunc(x) == x) & (np.abs(x) < 1e15)]
-    values[whole], done[whole] = cells[whole].astype(np.int64).astype(str), True
-    return values, done
+def _fast_code(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    return _clean(_arabic(s)), np.ones(len(s), dtype=bool)
 
 
-def _fast_number(cells: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    values, done = np.full(len(cells), np.nan), np.zeros(len(cells), dtype=bool)
-    num = _numeric(kinds)
-    values[num] = cells[num].astype(float)
-    done[num] = np.isfinite(values[num])
-    pos, codes, s = _strings(cells, kinds)
-    blank = (s == "").to_numpy(bool)
+def _fast_number(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ok = s.str.fullmatch(_NUMBER).to_numpy(bool)
     rest = _rewrite(_arabic(s[~ok]), _NUMBER_RULES)  # only what is not already plain pays for this
     s = s.mask(~ok, rest)
     ok[~ok] = rest.str.fullmatch(_NUMBER).to_numpy(bool)
-    x = np.full(len(s), np.nan)
+    values = np.full(len(s), np.nan)
     # Arrow's cast reads what _NUMBER matched as float() does, 15× faster than pd.to_numeric.
-    x[ok] = pc.cast(pa.array(s[ok].str.replace(",", "")), pa.float64()).to_numpy(zero_copy_only=False)
-    values[pos], done[pos] = x[codes], (blank | ok)[codes]
-    return values, done
+    values[ok] = pc.cast(pa.array(s[ok].str.replace(",", "")), pa.float64()).to_numpy(zero_copy_only=False)
+    return values, ok | _blank(s)
 
 
-def _fast_integer(cells: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    values, done = _fast_number(cells, kinds)
+def _fast_integer(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    values, done = _fast_number(s)
     done &= np.isnan(values) | ((np.trunc(values) == values) & (np.abs(values) < 1e15))
     return values, done
 
@@ -451,55 +426,29 @@ def _assemble(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarra
     return np.where(ok, days, np.datetime64("NaT"))
 
 
-def _text_days(s: pd.Series) -> np.ndarray:
-    """Vectorised parse_date of stripped text: NaT where the per-value parser must look."""
+def _fast_date(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised parse_date of stripped text (an Excel date arrives as ISO text)."""
     s = _arabic(s).str.replace(*_ISO_DATE, regex=True)
     dmy, named = _extract(s, _DMY_DATE), _extract(s, _NAMED_DATE)
     named["m"] = named["m"].str.replace(" ", "").str.lower().map(_MONTH_NAMES)
     ymd = dmy.astype(float).fillna(named.astype(float))
-    return _assemble(*(ymd[k].to_numpy() for k in "ymd"))
-
-
-def _fast_date(cells: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    days = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[D]")
-    real = np.flatnonzero(_of_kind(kinds, datetime, date))
-    stamps = pd.DatetimeIndex(cells[real])
-    # through _assemble too: 2/2/2569 typed into a date cell is stored as the CE year 2569
-    days[real] = _assemble(*(getattr(stamps, k).to_numpy(dtype=float) for k in ("year", "month", "day")))
-    num = _numeric(kinds)
-    serial = cells[num].astype(float)
-    serial[~((serial >= _FIRST_SERIAL) & (serial < _END_SERIAL))] = np.nan
-    days[num] = np.datetime64(_EXCEL_EPOCH, "D") + serial.astype("timedelta64[D]")
-    pos, codes, s = _strings(cells, kinds)
-    days[pos] = _text_days(s)[codes]
-
-    done = ~np.isnat(days)
-    done[pos] |= (s == "").to_numpy(bool)[codes]
+    days = _assemble(*(ymd[k].to_numpy() for k in "ymd"))
     values = days.astype(object)
     values[np.isnat(days)] = None
-    return values, done
+    return values, ~np.isnat(days) | _blank(s)
 
 
-def _fast_lookup(keys: dict[str, object], top: int, dtype: type) -> _Fast:
-    """Fast path for months, quarters (float) and choices (object): whole numbers 1..top, or text by key."""
-    empty = np.nan if dtype is float else None
-
-    def fast(cells: np.ndarray, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        values, done = np.full(len(cells), empty, dtype=dtype), np.zeros(len(cells), dtype=bool)
-        num = _numeric(kinds)
-        x = cells[num].astype(float)
-        _put(values, done, num, x, (np.trunc(x) == x) & (x >= 1) & (x <= top))
-        pos, codes, s = _strings(cells, kinds)
+def _fast_lookup(keys: dict[str, object], dtype: type) -> _Fast:
+    """Fast path for months, quarters (float) and choices (object): text looked up by its key."""
+    def fast(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         found = _arabic(s).str.replace(" ", "").str.lower().map(keys)
         hit = found.notna().to_numpy()
-        found = found.to_numpy(dtype=dtype, na_value=empty)
-        _put(values, done, pos, found[codes], (hit | (s == "").to_numpy(bool))[codes])
-        return values, done
+        return found.to_numpy(dtype=dtype, na_value=np.nan if dtype is float else None), hit | _blank(s)
 
     return fast
 
 
-SMALL_COLUMN = 2000
+SMALL_COLUMN = 2000  # distinct texts; the vectorised path costs ~10 ms a column, fewer parse faster one by one
 
 _COLUMN_TYPES: dict[str, tuple[Callable[[object], object], _Fast, str]] = {
     "text": (clean_text, _fast_text, "object"),
@@ -508,9 +457,29 @@ _COLUMN_TYPES: dict[str, tuple[Callable[[object], object], _Fast, str]] = {
     "money": (parse_number, _fast_number, "float64"),
     "integer": (parse_integer, _fast_integer, "Int64"),
     "date": (parse_date, _fast_date, "object"),
-    "month": (parse_month, _fast_lookup(_MONTHS, 12, float), "Int64"),
-    "quarter": (parse_quarter, _fast_lookup(_QUARTERS, 4, float), "Int64"),
+    "month": (parse_month, _fast_lookup(_MONTHS, float), "Int64"),
+    "quarter": (parse_quarter, _fast_lookup(_QUARTERS, float), "Int64"),
 }
+
+
+def _parse_each(parse: Callable[[object], object], cells: Iterable[object]) -> tuple[list, list]:
+    """(values, errors) of cells parsed one by one."""
+    values, errors = [], []
+    for cell in cells:
+        try:
+            values.append(parse(cell))
+            errors.append(None)
+        except NormaliseError as error:
+            values.append(None)
+            errors.append(error)
+    return values, errors
+
+
+def _text_cells(series: pd.Series) -> np.ndarray:
+    """Where the cells are text: every present cell of a string column, else the str objects."""
+    if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
+        return series.notna().to_numpy()
+    return np.fromiter((type(v) is str for v in series.to_numpy(dtype=object)), dtype=bool, count=len(series))
 
 
 def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str] = ()) -> tuple[pd.Series, pd.Series]:
@@ -519,38 +488,45 @@ def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str]
     ``values`` is typed for the column (object of str or date, float64, or Int64;
     blanks and failed cells missing); ``errors`` holds the NormaliseError of each
     failed cell and None elsewhere. A non-blank cell always yields one or the other.
+    Text is parsed once per distinct value (columns repeat themselves); any other
+    Python value (from a caller other than the reader) is parsed one by one.
     """
     if column_type == "choice":
         choices = tuple(choices)
         keys = {_key(c): c for c in choices}
-        parse, fast, dtype = functools.partial(parse_choice, choices=choices), _fast_lookup(keys, 0, object), "object"
+        parse, fast, dtype = functools.partial(parse_choice, choices=choices), _fast_lookup(keys, object), "object"
     elif column_type in _COLUMN_TYPES:
         parse, fast, dtype = _COLUMN_TYPES[column_type]
     else:
         raise ValueError(f"unknown column type {column_type!r}")
 
-    cells = series.to_numpy(dtype=object)
-    kinds = np.frompyfunc(type, 1, 1)(cells)
-    kinds[series.isna().to_numpy()] = type(None)  # NaN, NaT and pd.NA are blanks too
-    if len(cells) >= SMALL_COLUMN:
-        values, done = fast(cells, kinds)
-    else:  # the vectorised path costs ~10 ms a column whatever its length; few cells parse faster one by one
-        values, done = np.full(len(cells), None, dtype=object), np.zeros(len(cells), dtype=bool)
-    done |= _of_kind(kinds, type(None))
+    empty = np.nan if dtype != "object" else None
+    values = np.full(len(series), empty, dtype=float if dtype != "object" else object)
+    errors = np.full(len(series), None, dtype=object)
 
-    # The cells left are rare formats or mistakes, often repeated down a column.
+    text = _text_cells(series)
+    at = np.flatnonzero(text)
+    codes, distinct = pd.factorize(series[text].astype(_STRING))
+    distinct = pd.Series(distinct, dtype=_STRING)
+    if len(distinct) >= SMALL_COLUMN:
+        found, done = fast(distinct.str.strip())
+    else:
+        found, done = np.full(len(distinct), empty, dtype=values.dtype), np.zeros(len(distinct), dtype=bool)
     todo = np.flatnonzero(~done)
+    slow, failed = _parse_each(parse, distinct.to_numpy(dtype=object)[todo])
+    found[todo] = np.array(slow, dtype=values.dtype)  # None becomes NaN in a float array
+    wrong = np.full(len(distinct), None, dtype=object)
+    wrong[todo] = failed
+    values[at], errors[at] = found[codes], wrong[codes]
+
+    # Python values other than text: rare, and 1 == 1.0 == True, so never factorised together.
+    other = np.flatnonzero(~text & ~series.isna().to_numpy())
     outcomes: dict[tuple[type, object], tuple[object, NormaliseError | None]] = {}
-    errors = np.full(len(cells), None, dtype=object)
-    slow_values = []
-    for i in todo:
-        key = (type(cells[i]), cells[i])
-        if key not in outcomes:
-            try:
-                outcomes[key] = (parse(cells[i]), None)
-            except NormaliseError as error:
-                outcomes[key] = (None, error)
-        value, errors[i] = outcomes[key]
-        slow_values.append(value)
-    values[todo] = np.array(slow_values, dtype=values.dtype)  # None becomes NaN in a float array
+    for i in other:
+        cell = series.iat[i]
+        if (type(cell), cell) not in outcomes:
+            value, error = _parse_each(parse, [cell])
+            outcomes[type(cell), cell] = (value[0], error[0])
+        value, errors[i] = outcomes[type(cell), cell]
+        values[i] = empty if value is None else value
     return pd.Series(values, index=series.index, dtype=dtype), pd.Series(errors, index=series.index, dtype=object)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,9 @@ from sms.findings import Finding
 
 FORMULA_WITHOUT_VALUE = re.compile(  # <c r="F12"><f>SUM(..)</f></c>, with no <v> value or an empty one
     rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>\s*|<v\s*/>\s*)?</c>')
+ERROR_VALUE = re.compile(  # <c r="F12" t="e"><f>1/0</f><v>#DIV/0!</v></c>: the reader sees a blank
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"[^>]*>\s*(?:<f[^>]*?(?:/>|>[^<]*</f>)\s*)?<v>([^<]*)</v>')
+MARKERS = (b"<f", b't="e"')  # a formula, an error value
 
 
 class Unreadable(BilingualError):
@@ -36,6 +41,14 @@ class ParsedSheet:
     @property
     def sheet(self):
         return self.data.sheet
+
+    def cells(self) -> pd.DataFrame:
+        """What to write back to a workbook: each cell's value where it parsed, else its text as typed."""
+        frame = self.values.astype(object).where(self.values.notna(), None)
+        for key, raw in self.data.frame.items():
+            typed = raw.fillna("").ne("").to_numpy(bool)
+            frame[key] = frame[key].where(frame[key].notna() | ~typed, raw.astype(object))
+        return frame
 
 
 @dataclass
@@ -58,40 +71,54 @@ class ParsedWorkbook:
         return sum(len(s.values) for s in self.sheets.values())
 
 
-def has_formula(archive: zipfile.ZipFile, part: str, chunk: int = 1 << 20) -> bool:
-    """Whether a sheet holds any formula, streamed so a large sheet is never held in memory for it."""
+Hit = tuple[str, int, str]  # column letter, Excel row, the error value ('' for a formula without a value)
+
+
+def has_markers(archive: zipfile.ZipFile, part: str, chunk: int = 1 << 20) -> bool:
+    """Whether a sheet holds a formula or an error value, streamed so a large sheet is never held for it."""
     tail = b""
     with archive.open(part) as stream:
         while block := stream.read(chunk):
-            if b"<f" in tail + block[:1] or b"<f" in block:
+            window = tail + block
+            if any(m in window for m in MARKERS):
                 return True
-            tail = block[-1:]
+            tail = block[-max(map(len, MARKERS)):]
     return False
 
 
-def formulas_without_value(path: Path, checked: Checked, data: WorkbookData) -> list[Finding]:
-    """Cells holding a formula but no cached value: the file was saved by a program that never calculated it."""
-    findings = []
+def scan_parts(path: Path, parts: Iterable[str]) -> dict[str, list[Hit]]:
+    """The cells the reader sees as blank though they are not, by worksheet part: a formula with no
+    cached value (the file was saved by a program that never calculated it) or an error value such
+    as #DIV/0!. Runs beside the reader, which leaves the GIL free while it works."""
+    hits = {}
     with zipfile.ZipFile(path) as archive:
-        for sd in data.sheets.values():
-            part = checked.sheet_parts.get(sd.name)
-            if part is None:
+        for part in parts:
+            if has_markers(archive, part):
+                xml = archive.read(part)
+                found = [(letter, row, b"") for letter, row in FORMULA_WITHOUT_VALUE.findall(xml)]
+                found += ERROR_VALUE.findall(xml)
+                hits[part] = [(letter.decode(), int(row), error.decode()) for letter, row, error in found]
+    return hits
+
+
+def cell_problems(hits: dict[str, list[Hit]], checked: Checked, data: WorkbookData) -> list[Finding]:
+    """S03 findings of the scanned cells that fall in a template column below its header."""
+    findings = []
+    for sd in data.sheets.values():
+        by_letter = {letter: key for key, letter in sd.letters.items()}
+        for letter, row, error in hits.get(checked.sheet_parts.get(sd.name), []):
+            key, cell = by_letter.get(letter), f"{letter}{row}"
+            if key is None or row <= sd.header_row:
                 continue
-            if not has_formula(archive, part):
-                continue
-            xml = archive.read(part)
-            by_letter = {letter: key for key, letter in sd.letters.items()}
-            for letter, row in FORMULA_WITHOUT_VALUE.findall(xml):
-                key = by_letter.get(letter.decode())
-                if key is None or int(row) <= sd.header_row:
-                    continue
-                col = sd.sheet.column(key)
-                findings.append(Finding.of(
-                    "S03", f"ช่อง {letter.decode()}{int(row)} เป็นสูตรที่ยังไม่ได้คำนวณ ให้เปิดไฟล์ใน Excel แล้วบันทึกใหม่ "
-                    "หรือวางเป็นค่า", f"Cell {letter.decode()}{int(row)} holds a formula with no calculated value; "
-                    "open the file in Excel and save it again, or paste the values.",
-                    file=data.path.name, sheet=sd.sheet.key, row=int(row), column=key, header=col.header,
-                    cell=f"{letter.decode()}{int(row)}"))
+            if error:
+                th = f"ช่อง {cell} มีค่าผิดพลาด {error} ให้แก้สูตรหรือพิมพ์ค่าที่ถูกต้องแทน"
+                en = f"Cell {cell} holds the error {error}; fix the formula or type the right value."
+            else:
+                th = f"ช่อง {cell} เป็นสูตรที่ยังไม่ได้คำนวณ ให้เปิดไฟล์ใน Excel แล้วบันทึกใหม่ หรือวางเป็นค่า"
+                en = (f"Cell {cell} holds a formula with no calculated value; open the file in Excel "
+                      "and save it again, or paste the values.")
+            findings.append(Finding.of("S03", th, en, file=data.path.name, sheet=sd.sheet.key, row=row, column=key,
+                                       header=sd.sheet.column(key).header, cell=cell, value=error))
     return findings
 
 
@@ -122,14 +149,17 @@ def parse_workbook(path: Path) -> ParsedWorkbook:
     path = Path(path)
     try:
         checked = check_workbook(path)
-        data = read_workbook(path)
+        with ThreadPoolExecutor(1) as pool:
+            scanning = pool.submit(scan_parts, path, checked.sheet_parts.values())
+            data = read_workbook(path)
+            hits = scanning.result()
     except (WorkbookRefused, TemplateNotRecognised) as refused:
         raise Unreadable(refused.message_th, refused.message_en, refused.reason) from None
     except Exception as exc:  # a reader failure on a file that passed the gate: still the file's fault
         raise Unreadable(f"อ่านไฟล์ {path.name} ไม่ได้ ({type(exc).__name__}) กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
                          f"{path.name} could not be read ({type(exc).__name__}); open it in Excel and save it "
                          "again as .xlsx.", "unreadable") from None
-    findings = list(data.findings) + formulas_without_value(path, checked, data)
+    findings = list(data.findings) + cell_problems(hits, checked, data)
     sheets = {}
     for key, sd in data.sheets.items():
         sheets[key], sheet_findings = typed_sheet(sd, path.name)

@@ -2,8 +2,9 @@
 
 The template comes from the hidden metadata sheet, or, when a unit copied its
 sheets into a new file, from the sheet names and headers. Values are read with
-python-calamine (fast, native types) and left raw: the normaliser parses them.
-Each raw table is indexed by Excel row number, so every later finding knows its cell.
+fastexcel, every cell as text (its type guessing from the first 1,000 rows would
+silently null a later "1,234.50"), into Arrow; the normaliser parses them. Each raw
+table is indexed by Excel row number, so every later finding knows its cell.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fastexcel
 import numpy as np
 import pandas as pd
-import python_calamine as calamine
+import pyarrow as pa
+import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
 
 from sms.errors import BilingualError
@@ -39,7 +42,7 @@ class TemplateNotRecognised(BilingualError):
 class SheetData:
     sheet: Sheet
     name: str  # the worksheet's name in the file
-    frame: pd.DataFrame  # raw values, columns = spec keys found, index = Excel row number
+    frame: pd.DataFrame  # raw text (Arrow strings), columns = spec keys found, index = Excel row number
     letters: dict[str, str]  # column key -> Excel column letter in this file
     header_row: int
 
@@ -77,20 +80,29 @@ def sheet_names(sheet: Sheet) -> set[str]:
     return {fold(sheet.name), fold(sheet.th), fold(sheet.en), fold(sheet.key)}
 
 
-def read_meta(book: calamine.CalamineWorkbook) -> dict[str, str]:
+def load_rows(book: fastexcel.ExcelReader, name: str, n_rows: int | None = None) -> tuple[pa.RecordBatch, list[int]]:
+    """Every cell of a worksheet as text, row i of the batch being Excel row i + 1, and the
+    Excel column index (0 = A) of each of its columns."""
+    # skip_rows=0 keeps the rows above the first filled one, so batch rows are Excel rows;
+    # leading empty columns are dropped, and each column says where it was.
+    sheet = book.load_sheet(name, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string")
+    return sheet.to_arrow(), [c.absolute_index for c in sheet.available_columns()]
+
+
+def top_rows(batch: pa.RecordBatch, n: int = HEADER_SEARCH_ROWS) -> list[list[str]]:
+    """The first rows of a batch as lists of text, '' for a blank cell."""
+    columns = [[v or "" for v in col.to_pylist()] for col in batch.slice(0, n).columns]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def read_meta(book: fastexcel.ExcelReader) -> dict[str, str]:
     if META not in book.sheet_names:
         return {}
-    rows = book.get_sheet_by_name(META).to_python()
-    return {str(r[0]).strip(): _text(r[1]) for r in rows if len(r) >= 2 and r[0] != ""}
+    rows = top_rows(load_rows(book, META)[0], n=1000)
+    return {r[0].strip(): r[1].strip() for r in rows if len(r) >= 2 and r[0] != ""}
 
 
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def detect_template(book: calamine.CalamineWorkbook, meta: dict[str, str], file: str) -> tuple[Template, int]:
+def detect_template(book: fastexcel.ExcelReader, meta: dict[str, str], file: str) -> tuple[Template, int]:
     """The template and version the file was made from."""
     if meta.get("template"):
         key = meta["template"]
@@ -116,8 +128,8 @@ def detect_template(book: calamine.CalamineWorkbook, meta: dict[str, str], file:
     return TEMPLATES[best], TEMPLATES[best].version
 
 
-def _top_cells(book: calamine.CalamineWorkbook, name: str) -> set[str]:
-    rows = book.get_sheet_by_name(name).to_python(nrows=HEADER_SEARCH_ROWS)
+def _top_cells(book: fastexcel.ExcelReader, name: str) -> set[str]:
+    rows = top_rows(load_rows(book, name, n_rows=HEADER_SEARCH_ROWS)[0])
     return {fold(v) for row in rows for v in row if v != ""}
 
 
@@ -129,7 +141,7 @@ def looks_like(cells: set[str], sheet: Sheet) -> bool:
     return len(found) >= max(2, (len(required) + 1) // 2)
 
 
-def _detect_by_headers(book: calamine.CalamineWorkbook) -> str | None:
+def _detect_by_headers(book: fastexcel.ExcelReader) -> str | None:
     tops = [_top_cells(book, name) for name in book.sheet_names]
     scores = {key: sum(any(looks_like(cells, s) for cells in tops) for s in t.sheets) for key, t in TEMPLATES.items()}
     best = max(scores, key=scores.get)
@@ -156,7 +168,7 @@ def check_version(template: Template, version: int, file: str) -> dict[str, str]
         reason="old_version")
 
 
-def find_worksheet(book: calamine.CalamineWorkbook, sheet: Sheet, claimed: set[str]) -> str | None:
+def find_worksheet(book: fastexcel.ExcelReader, sheet: Sheet, claimed: set[str]) -> str | None:
     """The worksheet holding a sheet: by its name, else an unclaimed worksheet with its headers."""
     wanted = sheet_names(sheet)
     by_name = next((n for n in book.sheet_names if fold(n) in wanted), None)
@@ -180,26 +192,30 @@ def locate_header(rows: list[list], sheet: Sheet, renames: dict[str, str]) -> tu
 
 
 FOLDED_TOTAL_WORDS = tuple(fold(w) for w in TOTAL_WORDS)
+TOTAL_HINT = "(?i)" + "|".join(TOTAL_WORDS)  # a cheap Arrow test for the rows worth folding
 
 
-def kept_rows(body: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
+def _present(col: pa.Array) -> np.ndarray:
+    return pc.fill_null(pc.not_equal(col, ""), False).to_numpy(zero_copy_only=False)
+
+
+def kept_rows(body: pa.RecordBatch, template_columns: list[int]) -> np.ndarray:
     """Rows with something in a template column, less a total row (its first non-blank cell says รวม)."""
-    if body.empty:
-        return np.zeros(0, dtype=bool)
-    values = frame.to_numpy()
-    filled = ((values != "") & pd.notna(values)).any(axis=1)
-    cells = body.to_numpy()
-    present = (cells != "") & pd.notna(cells)
-    first = cells[np.arange(len(cells)), present.argmax(axis=1)]
-    total = np.fromiter((isinstance(v, str) and fold(v).startswith(FOLDED_TOTAL_WORDS) for v in first),
-                        dtype=bool, count=len(first))
-    return filled & ~total
+    if body.num_rows == 0 or not template_columns:
+        return np.zeros(body.num_rows, dtype=bool)
+    filled = np.logical_or.reduce([_present(body.column(i)) for i in template_columns])
+    hinted = np.logical_or.reduce([pc.fill_null(pc.match_substring_regex(col, TOTAL_HINT), False)
+                                   .to_numpy(zero_copy_only=False) for col in body.columns])
+    for r in np.flatnonzero(hinted & filled):  # a handful of rows: fold them one by one
+        first = next(v for v in (col[r].as_py() for col in body.columns) if v)
+        filled[r] = not fold(first).startswith(FOLDED_TOTAL_WORDS)
+    return filled
 
 
-def read_sheet(book: calamine.CalamineWorkbook, name: str, sheet: Sheet, renames: dict[str, str],
+def read_sheet(book: fastexcel.ExcelReader, name: str, sheet: Sheet, renames: dict[str, str],
                file: str) -> tuple[SheetData, list[Finding]]:
-    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    header_at, found, unknown = locate_header(rows, sheet, renames)
+    batch, absolute = load_rows(book, name)
+    header_at, found, unknown = locate_header(top_rows(batch), sheet, renames)
     findings = []
     for key in sheet.keys:
         col = sheet.column(key)
@@ -213,12 +229,12 @@ def read_sheet(book: calamine.CalamineWorkbook, name: str, sheet: Sheet, renames
                                 f"Column '{head}' is not in the template and is ignored.",
                                 file=file, sheet=sheet.key, header=head))
     positions = sorted(found)
-    body = pd.DataFrame(rows[header_at + 1:], dtype=object)
-    body.index = pd.RangeIndex(header_at + 2, header_at + 2 + len(body), name="row")  # Excel rows, 1-based
-    body = body.reindex(columns=range(max(body.shape[1], max(positions, default=-1) + 1)))  # short rows
-    frame = body[positions].set_axis([found[i] for i in positions], axis=1)
-    frame = frame[kept_rows(body, frame)]
-    letters = {found[i]: xl_col_to_name(i) for i in positions}
+    body = batch.slice(header_at + 1)
+    kept = kept_rows(body, positions)
+    rows = pd.Index(np.flatnonzero(kept) + header_at + 2, name="row")  # Excel rows, 1-based
+    frame = pd.DataFrame({found[i]: pd.Series(body.column(i).filter(kept), index=rows, dtype=pd.StringDtype("pyarrow"))
+                          for i in positions}, index=rows)
+    letters = {found[i]: xl_col_to_name(absolute[i]) for i in positions}
     return SheetData(sheet, name, frame, letters, header_at + 1), findings
 
 
@@ -226,23 +242,20 @@ def read_workbook(path: Path) -> WorkbookData:
     """Read every template sheet of a workbook that passed the safety gate."""
     path = Path(path)
     file = path.name
-    book = calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        meta = read_meta(book)
-        template, version = detect_template(book, meta, file)
-        renames = check_version(template, version, file)
-        sheets, findings = {}, []
-        claimed = {n for n in book.sheet_names if any(fold(n) in sheet_names(s) for s in template.sheets)}
-        for sheet in template.sheets:
-            name = find_worksheet(book, sheet, claimed)
-            claimed.add(name)
-            if name is None:
-                findings.append(Finding.of("S10", f"ไม่พบแผ่นงาน '{sheet.name}' ถือว่าไม่มีข้อมูล",
-                                        f"Sheet '{sheet.name}' ({sheet.en}) is missing; it is read as empty.",
-                                        file=file, sheet=sheet.key))
-                continue
-            sheets[sheet.key], sheet_findings = read_sheet(book, name, sheet, renames, file)
-            findings.extend(sheet_findings)
-    finally:
-        book.close()
+    book = fastexcel.read_excel(path)
+    meta = read_meta(book)
+    template, version = detect_template(book, meta, file)
+    renames = check_version(template, version, file)
+    sheets, findings = {}, []
+    claimed = {n for n in book.sheet_names if any(fold(n) in sheet_names(s) for s in template.sheets)}
+    for sheet in template.sheets:
+        name = find_worksheet(book, sheet, claimed)
+        claimed.add(name)
+        if name is None:
+            findings.append(Finding.of("S10", f"ไม่พบแผ่นงาน '{sheet.name}' ถือว่าไม่มีข้อมูล",
+                                    f"Sheet '{sheet.name}' ({sheet.en}) is missing; it is read as empty.",
+                                    file=file, sheet=sheet.key))
+            continue
+        sheets[sheet.key], sheet_findings = read_sheet(book, name, sheet, renames, file)
+        findings.extend(sheet_findings)
     return WorkbookData(path, template, version, meta, sheets, findings)

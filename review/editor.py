@@ -100,12 +100,8 @@ class Draft:
 
 
 def apply_edits(parsed: ParsedWorkbook, edits: list[Edit]) -> dict[str, pd.DataFrame]:
-    """Raw cells of every sheet with the edits overlaid, ready to be written again."""
-    sheets = {key: ps.data.frame.copy() for key, ps in parsed.sheets.items()}
-    for key, frame in sheets.items():
-        for col in parsed.sheets[key].sheet.keys:
-            if col not in frame:
-                frame[col] = None
+    """Cells of every sheet (values, or the text typed where one did not parse) with the edits overlaid."""
+    sheets = {key: ps.cells() for key, ps in parsed.sheets.items()}
     for e in edits:
         col = parsed.sheets[e.sheet].sheet.column(e.column)
         sheets[e.sheet].at[e.row, e.column] = _typed(e.new, col)

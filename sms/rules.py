@@ -23,7 +23,8 @@ class Rule:
 RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("S01", "error", "ไม่พบคอลัมน์ที่จำเป็น", "a required column is missing"),
     Rule("S02", "warning", "มีคอลัมน์ที่ไม่อยู่ในแบบฟอร์ม (ไม่อ่าน)", "a column not in the template (ignored)"),
-    Rule("S03", "error", "สูตรที่ไม่มีค่าที่คำนวณไว้", "a formula without a calculated value"),
+    Rule("S03", "error", "สูตรที่ไม่มีค่าที่คำนวณไว้ หรือช่องที่มีค่าผิดพลาด เช่น #DIV/0!",
+         "a formula without a calculated value, or an error value such as #DIV/0!"),
     Rule("S04", "error", "ไม่ได้กรอกค่าที่จำเป็น", "a required value is blank"),
     Rule("S05", "error", "ค่าที่อ่านไม่ได้ตามชนิดของคอลัมน์", "a value that is not of the column's type"),
     Rule("S06", "error", "รหัสไม่ตรงรูปแบบ", "a code that does not match its pattern"),

@@ -1,6 +1,7 @@
 import functools
 import math
 from datetime import date, datetime, time
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -8,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from importer import normalise
 from importer.normalise import (
     NormaliseError,
     clean_text,
@@ -238,7 +240,7 @@ def test_two_digit_and_be_years_around_a_leap_day():
         ("0/1/2569", "ไม่มีวันที่ 0", "no day 0"),
         ("1/13/2569", "ไม่มีเดือนที่ 13", "there is no month 13"),
         ("2/2/1500", "ปี 1500 อยู่นอกช่วง", "year 1500 is out of range"),
-        ("1899-12-31 08:30:00", "ปี 1899", "year 1899 is out of range"),  # a time read as text
+        ("1899-12-31 08:30:00", "เป็นเวลา", "a time of day"),  # a time-of-day cell as the reader renders it
         (2569.0, "ตัวเลข 2569 ไม่ใช่วันที่", "the number 2569 is not a date"),
         ("2569", "ตัวเลข 2569 ไม่ใช่วันที่", "the number 2569 is not a date"),
         (15.0, "ตัวเลข 15 ไม่ใช่วันที่", "the number 15 is not a date"),
@@ -466,9 +468,15 @@ def per_value(parse, cell):
 
 
 def column_outcomes(cells, column_type, choices=()):
-    values, errors = normalise_column(pd.Series(cells, dtype=object), column_type, choices)
-    values = values.astype(object).where(values.notna(), None)
-    return [(v, e and e.message_en) for v, e in zip(values, errors, strict=True)]
+    """normalise_column's (value, error) per cell, the same by the vectorised path and one by one."""
+    both = []
+    for small_column in (0, 10**9):  # every distinct text vectorised, then none
+        with mock.patch.object(normalise, "SMALL_COLUMN", small_column):
+            values, errors = normalise_column(pd.Series(cells, dtype=object), column_type, choices)
+        values = values.astype(object).where(values.notna(), None)
+        both.append([(v, e and e.message_en) for v, e in zip(values, errors, strict=True)])
+    assert both[0] == both[1]
+    return both[0]
 
 
 @pytest.mark.parametrize("column_type", [*PARSERS, "choice"])

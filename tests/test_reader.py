@@ -68,6 +68,24 @@ def test_columns_are_found_by_header_in_any_order_and_spelling(allocations):
     assert not [f for f in parsed.findings if f.rule in ("S01", "S02")]
 
 
+def test_blank_rows_and_columns_before_the_table_keep_excel_cell_references(allocations, reference):
+    before = transfers(allocations)
+
+    def shift(book):
+        ws = book["รับโอน"]
+        ws.insert_cols(1)  # column A left empty
+        ws.insert_rows(1, 2)  # two empty rows above the header
+        ws["I4"] = "หนึ่งพัน"  # the amount of the first transfer, as words
+    rewrite(allocations, shift)
+    parsed = parse_workbook(allocations)
+    after = parsed.sheets["transfers"]
+    assert (after.data.letters["cost_center"], after.data.header_row) == ("B", 3)
+    assert after.values.index.tolist() == [4, 5]
+    assert after.values.drop(columns="amount").reset_index(drop=True).equals(
+        before.drop(columns="amount").reset_index(drop=True))
+    assert [(f.rule, f.cell, f.value) for f in parsed.findings] == [("S05", "I4", "หนึ่งพัน")]
+
+
 def test_an_old_template_version_is_refused_naming_the_version_to_download(allocations):
     rewrite(allocations, lambda b: b["_meta"].cell(2, 2, "0"))
     with pytest.raises(Unreadable) as refused:

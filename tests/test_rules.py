@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -114,6 +116,25 @@ def test_s03_formula_without_cached_value(tmp_path, reference):
         book["จัดสรร"]["D4"] = "=50000*1"  # openpyxl saves formulas without a cached value
     report = check(tmp_path, reference, edit=edit_book("allocations.xlsx", formula))
     assert ("allocations", "D4") in found(report, "S03")
+
+
+def test_s03_error_value_is_reported_not_read_as_blank(tmp_path, reference):
+    def errors(book):
+        book["จัดสรร"]["D4"] = "=50000/0"
+    path = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})[0]
+    edit_book(path.name, errors)(tmp_path)
+    # openpyxl keeps no cached value: put in what Excel saves for a formula that fails
+    with zipfile.ZipFile(path) as archive:
+        parts = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in parts:
+            data = re.sub(rb'<c r="D4"([^>]*)><f>50000/0</f>(?:<v\s*/>|<v></v>)?</c>',
+                          rb'<c r="D4"\1 t="e"><f>50000/0</f><v>#DIV/0!</v></c>', data)
+            archive.writestr(info, data)
+    report = validate([path], reference, as_of=AS_OF)
+    s03 = [f for f in report.files[0].findings if f.cell == "D4"]
+    assert [(f.rule, f.value) for f in s03] == [("S03", "#DIV/0!")]  # and no S04 "blank" echo
+    assert "#DIV/0!" in s03[0].message_th and "fix the formula" in s03[0].message_en
 
 
 def test_s10_missing_sheet_is_read_as_empty(tmp_path, reference):

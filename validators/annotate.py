@@ -18,8 +18,10 @@ comment adds ~0.1 ms and ~3 KB), 0.1 s for the findings list. So the full copy i
 default up to :data:`FULL_COPY_MAX_ROWS` data rows and the findings list above; the caller
 may force either.
 
-Round trip: reading the checked copy back with :func:`importer.parse.parse_workbook` gives the
-same raw and typed values and, validated again, the same findings. What the copy does not
+Each cell is written as its parsed value (a number as a number, a date as a date), or as the
+text typed where it did not parse. Round trip: reading the checked copy back with
+:func:`importer.parse.parse_workbook` gives the same typed values and, validated again, the
+same findings. What the copy does not
 keep: formulas (their calculated values are written instead, so an S03 "formula without a
 value" cell comes back blank), columns and sheets outside the template (S02 columns, the
 unit's own sheets), rows the reader skipped (blank, title and total rows), the instructions
@@ -55,9 +57,6 @@ MAX_COMMENTS = 50_000  # comments per copy (~3 KB of memory and ~0.1 ms each); l
 
 FILLS = {"error": "#FFC7CE", "warning": "#FFEB9C"}  # Excel's light red and light yellow
 SEVERITY_TEXT = {"error": "ข้อผิดพลาด / error", "warning": "คำเตือน / warning"}
-DATETIME_FORMAT = DATE_FORMAT + " h:mm:ss"
-TIME_FORMAT = "h:mm:ss"
-DURATION_FORMAT = "[h]:mm:ss"
 GENERAL = "General"
 BASE = {"font_name": "Tahoma", "font_size": 10, "valign": "top"}
 PROTECTION = {"insert_rows": True, "delete_rows": True, "sort": True, "autofilter": True,
@@ -255,10 +254,11 @@ class _Annotation:
         sd = ps.data
         ws = self.book.add_worksheet(sd.name)
         marks = self.marks.get(sd.sheet.key, {})
+        cells = ps.cells()
         columns: list[tuple[int, Column, list]] = []
         for key, letter in sd.letters.items():
             c = xl_cell_to_rowcol(f"{letter}1")[1]
-            columns.append((c, sd.sheet.column(key), sd.frame[key].tolist()))
+            columns.append((c, sd.sheet.column(key), cells[key].tolist()))
         columns.sort(key=lambda item: item[0])
         head = sd.header_row - 1
         ws.set_row(head, 42)
@@ -266,8 +266,7 @@ class _Annotation:
             ws.set_column(c, c, col.width or max(14, len(col.en) + 2), self.fmt(NUMBER_FORMATS[col.type]))
             ws.write_string(head, c, col.header, self.header)
         # the unflagged text and number cells (nearly all) take a short path
-        plain = [(c, col, values, self.fmt(NUMBER_FORMATS[col.type]),
-                  self.fmt(GENERAL if col.type == "date" else NUMBER_FORMATS[col.type])) for c, col, values in columns]
+        plain = [(c, col, values, self.fmt(NUMBER_FORMATS[col.type])) for c, col, values in columns]
         write_string, write_number = ws.write_string, ws.write_number
 
         at = {row: i for i, row in enumerate(sd.frame.index.tolist())}
@@ -280,14 +279,13 @@ class _Annotation:
             row_marks = by_row.get(r, {})
             written = set()
             if i is not None:
-                for c, col, values, text_format, number_format in plain:
+                for c, col, values, own_format in plain:
                     value, mark = values[i], row_marks.get(c)
                     kind = type(value)
                     if mark is None and kind is str:
-                        if value:
-                            write_string(r, c, value, text_format)
-                    elif mark is None and kind is float and value == value:  # not NaN
-                        write_number(r, c, _exact(value), number_format)
+                        write_string(r, c, value, own_format)
+                    elif mark is None and kind is float:
+                        write_number(r, c, _exact(value), own_format)
                     else:
                         self.cell(ws, r, c, value, col, FILLS[mark.severity] if mark else None)
                     written.add(c)
@@ -305,37 +303,16 @@ class _Annotation:
         ws.protect(options=PROTECTION)
 
     def cell(self, ws, r: int, c: int, value, col: Column, fill: str | None) -> None:
-        """Write one raw value so the reader gets the same Python value back (calamine decides dates by format)."""
+        """Write one cell: a value of the column's type, or the text typed where it did not parse."""
         own = NUMBER_FORMATS[col.type]
-        if isinstance(value, str):
-            if value == "":
-                if fill:
-                    ws.write_blank(r, c, None, self.fmt(own, fill))
-                return
+        if isinstance(value, str) and value:
             ws.write_string(r, c, value, self.fmt(own, fill))
-        elif isinstance(value, bool):
-            ws.write_boolean(r, c, value, self.fmt(GENERAL if col.type == "date" else own, fill))
-        elif isinstance(value, int | float):
-            if isinstance(value, float) and math.isnan(value):
-                if fill:
-                    ws.write_blank(r, c, None, self.fmt(own, fill))
-                return
-            # a plain number in a date column must not come back as a date
-            ws.write_number(r, c, _exact(float(value)), self.fmt(GENERAL if col.type == "date" else own, fill))
-        elif isinstance(value, dt.datetime):
-            timed = value.time() != dt.time()
-            ws.write_datetime(r, c, value, self.fmt(DATETIME_FORMAT if timed else DATE_FORMAT, fill))
+        elif isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+            ws.write_number(r, c, _exact(float(value)), self.fmt(own, fill))
         elif isinstance(value, dt.date):
             ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), self.fmt(DATE_FORMAT, fill))
-        elif isinstance(value, dt.time):
-            ws.write_datetime(r, c, value, self.fmt(TIME_FORMAT, fill))
-        elif isinstance(value, dt.timedelta):
-            ws.write_number(r, c, _exact(value.total_seconds() / 86_400), self.fmt(DURATION_FORMAT, fill))
-        elif value is None:
-            if fill:
-                ws.write_blank(r, c, None, self.fmt(own, fill))
-        else:
-            ws.write_string(r, c, str(value), self.fmt(own, fill))
+        elif fill:
+            ws.write_blank(r, c, None, self.fmt(own, fill))
 
     # -- the metadata sheet ----------------------------------------------------------------------
     def meta_sheet(self) -> None:

@@ -66,13 +66,14 @@ def describe(col: Column, rule: str) -> tuple[str, str]:
     return "ปัดเศษให้เหลือทศนิยมไม่เกิน 2 ตำแหน่ง", "round it to at most 2 decimals"
 
 
-def check_columns(parsed: ParsedSheet, failed: set[tuple[int, str]]) -> list[Finding]:
-    """S04 and S06–S09 findings of one sheet; ``failed`` are (row, column) cells that did not even parse."""
+def check_columns(parsed: ParsedSheet, failed: set[tuple[str, int, str]]) -> list[Finding]:
+    """S04 and S06–S09 findings of one sheet; ``failed`` are (sheet, row, column) cells already reported
+    as unreadable (S03, S05), so not also as blank."""
     sheet, values, sd = parsed.sheet, parsed.values, parsed.data
     findings = []
     for col in (c for c in sheet.columns if c.required):
         for row in values.index[values[col.key].isna()]:
-            if (row, col.key) not in failed:
+            if (sheet.key, row, col.key) not in failed:
                 findings.append(Finding.of("S04", f"ยังไม่ได้กรอก {col.th} ซึ่งจำเป็นต้องกรอก",
                                            f"{col.en} is required; fill it in.", file=parsed.file,
                                            sheet=sheet.key, row=int(row), column=col.key, header=col.header,

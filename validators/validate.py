@@ -98,7 +98,7 @@ def fiscal_year_for(parsed: ParsedWorkbook, given: int | None, as_of: dt.date) -
 
 
 def column_findings(parsed: ParsedWorkbook) -> list[Finding]:
-    failed = {(f.row, f.column) for f in parsed.findings if f.rule == "S05"}
+    failed = {(f.sheet, f.row, f.column) for f in parsed.findings if f.rule in ("S03", "S05")}
     return [f for ps in parsed.sheets.values() for f in check_columns(ps, failed)]
 
 
