@@ -100,10 +100,19 @@ def known_keys(engine: sa.Engine, template: Template, cost_center: str, fiscal_y
     return out
 
 
-def records(frame: pd.DataFrame, submission_id: int) -> list[dict]:
-    frame = frame.astype(object).where(frame.notna(), None)
-    return [{"submission_id": submission_id, "row_number": int(row), **values}
-            for row, values in zip(frame.index, frame.to_dict("records"), strict=True)]
+def insert_rows(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, submission_id: int) -> None:
+    """Insert a sheet's typed rows as tuples through the driver's executemany: SQLAlchemy's own
+    per-row parameter handling costs twice the insert itself (1.6 s vs 0.7 s for 100,000 rows)."""
+    columns = {"submission_id": [submission_id] * len(frame), "row_number": frame.index.tolist()}
+    for key, values in frame.items():
+        cells = (values.astype(object).where(values.notna(), None) if values.hasnans else values).tolist()
+        bind = table.c[key].type.bind_processor(conn.dialect)  # what SQLAlchemy would do, e.g. dates as text in SQLite
+        columns[key] = [bind(v) for v in cells] if bind else cells
+    quote = conn.dialect.identifier_preparer
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3; psycopg takes %s with tuples
+    names, markers = ", ".join(map(quote.quote, columns)), ", ".join([marker] * len(columns))
+    conn.exec_driver_sql(f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({markers})",
+                         list(zip(*columns.values(), strict=True)))
 
 
 def diff_counts(template: Template, before: Mapping[str, pd.DataFrame], after: Mapping[str, pd.DataFrame]) -> dict:
@@ -210,7 +219,7 @@ def store_report(engine: sa.Engine, fr: FileReport, actor: str, as_of: dt.date |
                            ).inserted_primary_key[0]
         for key, frame in typed.items():
             if len(frame):
-                conn.execute(DATA_TABLES[key].insert(), records(frame, sid))
+                insert_rows(conn, DATA_TABLES[key], frame, sid)
         if current is None:  # a first version: everything is added
             result.counts = {"added": parsed.rows, "changed": 0, "removed": 0, "unchanged": 0}
         else:
