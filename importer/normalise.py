@@ -475,11 +475,13 @@ def _parse_each(parse: Callable[[object], object], cells: Iterable[object]) -> t
     return values, errors
 
 
-def _text_cells(series: pd.Series) -> np.ndarray:
-    """Where the cells are text: every present cell of a string column, else the str objects."""
-    if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
-        return series.notna().to_numpy()
-    return np.fromiter((type(v) is str for v in series.to_numpy(dtype=object)), dtype=bool, count=len(series))
+def _kinds(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Where the cells are text, and where they are some other Python value (not blank)."""
+    present = series.notna().to_numpy()
+    if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):  # the reader's Arrow text
+        return present, np.zeros(len(series), dtype=bool)
+    text = np.fromiter((type(v) is str for v in series.to_numpy(dtype=object)), dtype=bool, count=len(series))
+    return text, present & ~text
 
 
 def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str] = ()) -> tuple[pd.Series, pd.Series]:
@@ -504,7 +506,7 @@ def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str]
     values = np.full(len(series), empty, dtype=float if dtype != "object" else object)
     errors = np.full(len(series), None, dtype=object)
 
-    text = _text_cells(series)
+    text, other = _kinds(series)
     at = np.flatnonzero(text)
     codes, distinct = pd.factorize(series[text].astype(_STRING))
     distinct = pd.Series(distinct, dtype=_STRING)
@@ -520,9 +522,8 @@ def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str]
     values[at], errors[at] = found[codes], wrong[codes]
 
     # Python values other than text: rare, and 1 == 1.0 == True, so never factorised together.
-    other = np.flatnonzero(~text & ~series.isna().to_numpy())
     outcomes: dict[tuple[type, object], tuple[object, NormaliseError | None]] = {}
-    for i in other:
+    for i in np.flatnonzero(other):
         cell = series.iat[i]
         if (type(cell), cell) not in outcomes:
             value, error = _parse_each(parse, [cell])

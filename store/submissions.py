@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from store.schema import DATA_TABLES, audit, submissions
 from templates import TEMPLATES, Template
 from validators.validate import FileReport, validate
 
+INSERT_BATCH = 20_000  # rows per executemany
 ACCEPTED = ("submitted", "approved", "returned")
 
 
@@ -106,13 +108,14 @@ def insert_rows(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, submi
     columns = {"submission_id": [submission_id] * len(frame), "row_number": frame.index.tolist()}
     for key, values in frame.items():
         cells = (values.astype(object).where(values.notna(), None) if values.hasnans else values).tolist()
-        bind = table.c[key].type.bind_processor(conn.dialect)  # what SQLAlchemy would do, e.g. dates as text in SQLite
+        bind = table.c[key].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)  # e.g. dates as text in SQLite
         columns[key] = [bind(v) for v in cells] if bind else cells
     quote = conn.dialect.identifier_preparer
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"  # sqlite3; psycopg takes %s with tuples
     names, markers = ", ".join(map(quote.quote, columns)), ", ".join([marker] * len(columns))
-    conn.exec_driver_sql(f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({markers})",
-                         list(zip(*columns.values(), strict=True)))
+    rows = zip(*columns.values(), strict=True)
+    while batch := list(itertools.islice(rows, INSERT_BATCH)):  # bounded memory: tuples cost ~100 bytes a cell
+        conn.exec_driver_sql(f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({markers})", batch)
 
 
 def diff_counts(template: Template, before: Mapping[str, pd.DataFrame], after: Mapping[str, pd.DataFrame]) -> dict:
