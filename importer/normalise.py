@@ -358,7 +358,7 @@ def parse_choice(v: object, choices: Iterable[str]) -> str | None:
 # done, and any non-text cell, to the per-value parser, which gives it a value from a
 # rarer format or its error. Only the values that need a rewriting rule pay for it.
 
-_Fast = Callable[[pd.Series], tuple[np.ndarray, np.ndarray]]
+_Fast = Callable[[pd.Series], tuple[pd.Series | np.ndarray, np.ndarray]]
 
 
 def _rewrite(s: pd.Series, rules: Iterable[tuple[str, str]]) -> pd.Series:
@@ -376,20 +376,18 @@ def _blank(s: pd.Series) -> np.ndarray:
     return (s == "").to_numpy(bool)
 
 
-def _clean(s: pd.Series) -> np.ndarray:
-    """Vectorised clean_text of stripped text: object array, None for blank."""
+def _clean(s: pd.Series) -> pd.Series:
+    """Vectorised clean_text of stripped text, still in Arrow; missing for blank."""
     untidy = s.str.contains(_UNTIDY).to_numpy(bool)
     s = _rewrite(s.mask(untidy, _rewrite(s[untidy], _TEXT_RULES)).str.strip(), (_MIDNIGHT, _CLOCK))
-    text = s.to_numpy(dtype=object)
-    text[text == ""] = None
-    return text
+    return s.where(s != "")
 
 
-def _fast_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _fast_text(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return _clean(s), np.ones(len(s), dtype=bool)
 
 
-def _fast_code(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _fast_code(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return _clean(_arabic(s)), np.ones(len(s), dtype=bool)
 
 
@@ -450,9 +448,11 @@ def _fast_lookup(keys: dict[str, object], dtype: type) -> _Fast:
 
 SMALL_COLUMN = 2000  # distinct texts; the vectorised path costs ~10 ms a column, fewer parse faster one by one
 
+# Text stays Arrow-backed ("str", pandas' own default): matching, hashing and storing it never
+# makes a Python object per cell. Numbers are worked on as float, dates as date objects.
 _COLUMN_TYPES: dict[str, tuple[Callable[[object], object], _Fast, str]] = {
-    "text": (clean_text, _fast_text, "object"),
-    "code": (parse_code, _fast_code, "object"),
+    "text": (clean_text, _fast_text, "str"),
+    "code": (parse_code, _fast_code, "str"),
     "number": (parse_number, _fast_number, "float64"),
     "money": (parse_number, _fast_number, "float64"),
     "integer": (parse_integer, _fast_integer, "Int64"),
@@ -487,39 +487,42 @@ def _kinds(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str] = ()) -> tuple[pd.Series, pd.Series]:
     """Normalise a column of cells: (values, errors), both indexed like ``series``.
 
-    ``values`` is typed for the column (object of str or date, float64, or Int64;
-    blanks and failed cells missing); ``errors`` holds the NormaliseError of each
-    failed cell and None elsewhere. A non-blank cell always yields one or the other.
-    Text is parsed once per distinct value (columns repeat themselves); any other
-    Python value (from a caller other than the reader) is parsed one by one.
+    ``values`` is typed for the column (Arrow-backed "str" for text, codes and choices,
+    float64, Int64, or object holding dates; blanks and failed cells missing); ``errors``
+    holds the NormaliseError of each failed cell and None elsewhere. A non-blank cell
+    always yields one or the other. Text is parsed once per distinct value (columns repeat
+    themselves); any other Python value (from a caller other than the reader) one by one.
     """
     if column_type == "choice":
         choices = tuple(choices)
         keys = {_key(c): c for c in choices}
-        parse, fast, dtype = functools.partial(parse_choice, choices=choices), _fast_lookup(keys, object), "object"
+        parse, fast, dtype = functools.partial(parse_choice, choices=choices), _fast_lookup(keys, object), "str"
     elif column_type in _COLUMN_TYPES:
         parse, fast, dtype = _COLUMN_TYPES[column_type]
     else:
         raise ValueError(f"unknown column type {column_type!r}")
-
-    empty = np.nan if dtype != "object" else None
-    values = np.full(len(series), empty, dtype=float if dtype != "object" else object)
-    errors = np.full(len(series), None, dtype=object)
+    work = {"Int64": "float64"}.get(dtype, dtype)  # whole numbers are checked as floats, typed at the end
 
     text, other = _kinds(series)
-    at = np.flatnonzero(text)
     codes, distinct = pd.factorize(series[text].astype(_STRING))
     distinct = pd.Series(distinct, dtype=_STRING)
     if len(distinct) >= SMALL_COLUMN:
         found, done = fast(distinct.str.strip())
+        found = pd.Series(found, dtype=work).reset_index(drop=True)
     else:
-        found, done = np.full(len(distinct), empty, dtype=values.dtype), np.zeros(len(distinct), dtype=bool)
+        found, done = pd.Series([None] * len(distinct), dtype=work), np.zeros(len(distinct), dtype=bool)
     todo = np.flatnonzero(~done)
     slow, failed = _parse_each(parse, distinct.to_numpy(dtype=object)[todo])
-    found[todo] = np.array(slow, dtype=values.dtype)  # None becomes NaN in a float array
-    wrong = np.full(len(distinct), None, dtype=object)
+    if len(todo):
+        found.iloc[todo] = pd.Series(slow, dtype=work).to_numpy()
+    wrong = np.full(len(distinct) + 1, None, dtype=object)
     wrong[todo] = failed
-    values[at], errors[at] = found[codes], wrong[codes]
+
+    # Every cell takes its distinct text's outcome in one take; the others point past the end, at a blank.
+    at = np.full(len(series), len(distinct))
+    at[text] = codes
+    values = pd.concat([found, pd.Series([None], dtype=work)], ignore_index=True).take(at)
+    values.index, errors = series.index, pd.Series(wrong[at], index=series.index, dtype=object)
 
     # Python values other than text: rare, and 1 == 1.0 == True, so never factorised together.
     outcomes: dict[tuple[type, object], tuple[object, NormaliseError | None]] = {}
@@ -528,6 +531,7 @@ def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str]
         if (type(cell), cell) not in outcomes:
             value, error = _parse_each(parse, [cell])
             outcomes[type(cell), cell] = (value[0], error[0])
-        value, errors[i] = outcomes[type(cell), cell]
-        values[i] = empty if value is None else value
-    return pd.Series(values, index=series.index, dtype=dtype), pd.Series(errors, index=series.index, dtype=object)
+        value, errors.iat[i] = outcomes[type(cell), cell]
+        if value is not None:
+            values.iat[i] = value
+    return values.astype(dtype), errors

@@ -193,7 +193,8 @@ def locate_header(rows: list[list], sheet: Sheet, renames: dict[str, str]) -> tu
 
 FOLDED_TOTAL_WORDS = tuple(fold(w) for w in TOTAL_WORDS)
 # A cheap Arrow test for the cells worth folding: anchored, so most cells fail at their first character.
-TOTAL_HINT = "(?i)^[\\s\u200b-\u200d\u2060\ufeff().:/_\\-]*(?:" + "|".join(w.replace(" ", "\\s*") for w in TOTAL_WORDS) + ")"
+TOTAL_HINT = ("(?i)^[\\s\u200b-\u200d\u2060\ufeff().:/_\\-]*(?:"
+              + "|".join(w.replace(" ", "\\s*") for w in TOTAL_WORDS) + ")")
 
 
 def _present(col: pa.Array) -> np.ndarray:

@@ -237,9 +237,11 @@ def _refuse(reason: str, name: str, variant: str = "", **kw) -> WorkbookRefused:
 
 # --------------------------------------------------------------------------- entry point
 
-def check_workbook(path: str | os.PathLike, *, max_file_bytes: int = 50_000_000,
-                   max_uncompressed_bytes: int = 400_000_000, max_ratio: float = 200,
-                   max_cells: int = 5_000_000, display_name: str | None = None) -> Checked:
+# The default limits admit a 1,000,000-row sheet of up to 12 columns: ~60 MB zipped, ~1 GB of XML,
+# ~1.2 GB at the validator's peak (BENCHMARKS.md); a workbook beyond them should be split.
+def check_workbook(path: str | os.PathLike, *, max_file_bytes: int = 100_000_000,
+                   max_uncompressed_bytes: int = 1_200_000_000, max_ratio: float = 200,
+                   max_cells: int = 12_000_000, display_name: str | None = None) -> Checked:
     """Check ``path`` is an .xlsx/.xlsm that is safe to hand to a reader; raise ``WorkbookRefused`` if not.
 
     ``display_name`` is the name shown in messages (the uploaded file's own name when

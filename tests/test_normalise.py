@@ -371,8 +371,8 @@ def test_normalise_column_types_and_index():
 @pytest.mark.parametrize(
     ("column_type", "cells", "dtype", "expected"),
     [
-        ("text", [" รพ.ตรัง ", 5.0, ""], "object", ["รพ.ตรัง", "5", None]),
-        ("code", ["๑๐๖๘๓", 2100200131.0, None], "object", ["10683", "2100200131", None]),
+        ("text", [" รพ.ตรัง ", 5.0, ""], "str", ["รพ.ตรัง", "5", None]),
+        ("code", ["๑๐๖๘๓", 2100200131.0, None], "str", ["10683", "2100200131", None]),
         ("integer", ["1,234", 7.0, ""], "Int64", [1234, 7, pd.NA]),
         ("month", ["ต.ค.", 3.0, "กุมภาพันธ์", ""], "Int64", [10, 3, 2, pd.NA]),
         ("quarter", ["Q2", 4.0, "ไตรมาสที่ 1"], "Int64", [2, 4, 1]),
@@ -388,7 +388,7 @@ def test_normalise_column_values(column_type, cells, dtype, expected):
 
 def test_normalise_column_choice():
     values, errors = normalise_column(pd.Series(["m1", "A", "X", None]), "choice", LEVELS)
-    assert values.tolist() == ["M1", "A", None, None]
+    assert values.astype(object).where(values.notna(), None).tolist() == ["M1", "A", None, None]
     assert errors[2].message_en.startswith("not an allowed value")
 
 

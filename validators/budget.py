@@ -117,7 +117,8 @@ def _composite(left: list, right: list) -> tuple[np.ndarray, np.ndarray]:
     left_keys, right_keys = np.zeros(len(left[0]), np.int64), np.zeros(len(right[0]), np.int64)
     missing_left, missing_right = np.zeros(len(left_keys), bool), np.zeros(len(right_keys), bool)
     for a, b in zip(left, right, strict=True):
-        codes, uniques = pd.factorize(np.concatenate([a.to_numpy(dtype=object), b.to_numpy(dtype=object)]))
+        both = pd.concat([pd.Series(a, copy=False), pd.Series(b, copy=False)], ignore_index=True)
+        codes, uniques = pd.factorize(both if both.dtype != object else both.to_numpy(dtype=object))
         mine, theirs = codes[:len(a)], codes[len(a):]
         left_keys, right_keys = left_keys * (len(uniques) + 1) + mine, right_keys * (len(uniques) + 1) + theirs
         missing_left, missing_right = missing_left | (mine < 0), missing_right | (theirs < 0)

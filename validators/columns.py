@@ -20,7 +20,6 @@ from importer.parse import ParsedSheet
 from sms.findings import Finding, display
 from templates.spec import Column, Sheet
 
-
 # pandera registers its pandas backend on first use (~0.15 s of imports): pay it at import time
 # like any other import, not in the first upload's check.
 pa.DataFrameSchema({"x": pa.Column(checks=pa.Check.ge(0))}).validate(pd.DataFrame({"x": [1.0]}))
@@ -29,7 +28,7 @@ pa.DataFrameSchema({"x": pa.Column(checks=pa.Check.ge(0))}).validate(pd.DataFram
 def _matches(pattern: str) -> pa.Check:
     """pandera's str_matches, run by Arrow's regex engine: pandas matches object text one cell at a time."""
     def check(values: pd.Series) -> pd.Series:
-        text = pyarrow.array(values.to_numpy(dtype=object), type=pyarrow.string(), from_pandas=True)
+        text = pyarrow.array(values, type=pyarrow.string(), from_pandas=True)  # Arrow text is taken as it is
         matched = pc.fill_null(pc.match_substring_regex(text, pattern), True)  # blanks are S04's business
         return pd.Series(matched.to_numpy(zero_copy_only=False), index=values.index)
     return pa.Check(check, name="str_matches", error=f"str_matches('{pattern}')")

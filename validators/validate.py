@@ -115,9 +115,10 @@ def build_tables(group: list[FileReport], stored: Mapping[str, pd.DataFrame], re
         parts[key].append(frame.assign(_file=None, _row=pd.NA))
     frames = {}
     for key, pieces in parts.items():
-        empty = pd.DataFrame({**{k: pd.Series(dtype=object) for k in SHEETS[key][1].keys},
-                              "_file": pd.Series(dtype=object), "_row": pd.Series(dtype=object)})
-        frames[key] = pd.concat([empty, *pieces], ignore_index=True) if pieces else empty
+        columns = [*SHEETS[key][1].keys, "_file", "_row"]
+        # concatenated among themselves, not with an empty frame of objects, which would turn Arrow text into objects
+        frames[key] = (pd.concat(pieces, ignore_index=True).reindex(columns=columns) if pieces
+                       else pd.DataFrame({k: pd.Series(dtype=object) for k in columns}))
         for col in SHEETS[key][1].columns:
             if col.type in ("money", "number"):
                 frames[key][col.key] = pd.to_numeric(frames[key][col.key], errors="coerce").astype(float)
