@@ -238,7 +238,7 @@ def _refuse(reason: str, name: str, variant: str = "", **kw) -> WorkbookRefused:
 # --------------------------------------------------------------------------- entry point
 
 # The default limits admit a 1,000,000-row sheet of up to 12 columns: ~60 MB zipped, ~1 GB of XML,
-# ~1.2 GB at the validator's peak (BENCHMARKS.md); a workbook beyond them should be split.
+# ~1.4 GB at the validator's peak (BENCHMARKS.md); a workbook beyond them should be split.
 def check_workbook(path: str | os.PathLike, *, max_file_bytes: int = 100_000_000,
                    max_uncompressed_bytes: int = 1_200_000_000, max_ratio: float = 200,
                    max_cells: int = 12_000_000, display_name: str | None = None) -> Checked:
