@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sms.fiscal import BE_OFFSET, THAI_DIGITS, THAI_MONTHS, THAI_MONTHS_ABBR
+from templates.spec import PANDAS_DTYPES
 
 
 class NormaliseError(ValueError):
@@ -448,17 +449,15 @@ def _fast_lookup(keys: dict[str, object], dtype: type) -> _Fast:
 
 SMALL_COLUMN = 2000  # distinct texts; the vectorised path costs ~10 ms a column, fewer parse faster one by one
 
-# Text stays Arrow-backed ("str", pandas' own default): matching, hashing and storing it never
-# makes a Python object per cell. Numbers are worked on as float, dates as date objects.
-_COLUMN_TYPES: dict[str, tuple[Callable[[object], object], _Fast, str]] = {
-    "text": (clean_text, _fast_text, "str"),
-    "code": (parse_code, _fast_code, "str"),
-    "number": (parse_number, _fast_number, "float64"),
-    "money": (parse_number, _fast_number, "float64"),
-    "integer": (parse_integer, _fast_integer, "Int64"),
-    "date": (parse_date, _fast_date, "object"),
-    "month": (parse_month, _fast_lookup(_MONTHS, float), "Int64"),
-    "quarter": (parse_quarter, _fast_lookup(_QUARTERS, float), "Int64"),
+_COLUMN_TYPES: dict[str, tuple[Callable[[object], object], _Fast]] = {
+    "text": (clean_text, _fast_text),
+    "code": (parse_code, _fast_code),
+    "number": (parse_number, _fast_number),
+    "money": (parse_number, _fast_number),
+    "integer": (parse_integer, _fast_integer),
+    "date": (parse_date, _fast_date),
+    "month": (parse_month, _fast_lookup(_MONTHS, float)),
+    "quarter": (parse_quarter, _fast_lookup(_QUARTERS, float)),
 }
 
 
@@ -496,11 +495,12 @@ def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str]
     if column_type == "choice":
         choices = tuple(choices)
         keys = {_key(c): c for c in choices}
-        parse, fast, dtype = functools.partial(parse_choice, choices=choices), _fast_lookup(keys, object), "str"
+        parse, fast = functools.partial(parse_choice, choices=choices), _fast_lookup(keys, object)
     elif column_type in _COLUMN_TYPES:
-        parse, fast, dtype = _COLUMN_TYPES[column_type]
+        parse, fast = _COLUMN_TYPES[column_type]
     else:
         raise ValueError(f"unknown column type {column_type!r}")
+    dtype = PANDAS_DTYPES[column_type]
     work = {"Int64": "float64"}.get(dtype, dtype)  # whole numbers are checked as floats, typed at the end
 
     text, other = _kinds(series)

@@ -131,7 +131,7 @@ def current_rows(engine: sa.Engine, sheet_key: str, *, fiscal_year: int, cost_ce
         frame = pd.read_sql(query, conn)
     extra = ["cost_center", "submission_id", "status", "row_number"]
     frame = frame[[*(k for k in sheet.keys if k != "cost_center"), *extra]]
-    frame = frame.astype({**sheet.dtypes, "cost_center": object, "status": object,
+    frame = frame.astype({**sheet.dtypes, "cost_center": "str", "status": "str",
                           "submission_id": "int64", "row_number": "int64"})
     frame = frame.drop_duplicates(["cost_center", *sheet.primary_key], keep="last")  # the newer submission wins
     columns = [*sheet.keys, *(c for c in extra if c not in sheet.keys)]

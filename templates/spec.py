@@ -25,9 +25,10 @@ FRICTIONLESS_TYPES: dict[str, str] = {
     "date": "date",
 }
 
-# Column types as pandas dtypes: what every typed table (read, stored, edited) holds.
+# Column types as pandas dtypes: what every typed table (read, stored, edited) holds. Text is
+# Arrow-backed (pandas' own "str"): matching, hashing and storing it makes no Python object per cell.
 PANDAS_DTYPES: dict[str, str] = {
-    "text": "object", "code": "object", "choice": "object", "date": "object",
+    "text": "str", "code": "str", "choice": "str", "date": "object",
     "integer": "Int64", "month": "Int64", "quarter": "Int64",
     "number": "float64", "money": "float64",
 }
