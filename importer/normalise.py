@@ -393,6 +393,7 @@ def _fast_code(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def _fast_number(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    blank = _blank(s)  # before the rules: "บาท" alone rewrites to "" but is no blank cell
     ok = s.str.fullmatch(_NUMBER).to_numpy(bool)
     rest = _rewrite(_arabic(s[~ok]), _NUMBER_RULES)  # only what is not already plain pays for this
     s = s.mask(~ok, rest)
@@ -400,7 +401,7 @@ def _fast_number(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     values = np.full(len(s), np.nan)
     # Arrow's cast reads what _NUMBER matched as float() does, 15× faster than pd.to_numeric.
     values[ok] = pc.cast(pa.array(s[ok].str.replace(",", "")), pa.float64()).to_numpy(zero_copy_only=False)
-    return values, ok | _blank(s)
+    return values, ok | blank
 
 
 def _fast_integer(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:

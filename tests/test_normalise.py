@@ -433,6 +433,7 @@ MIXED = [
     "-",
     "๑,๒๓๔",
     "1,500.- บาท",
+    "บาท",  # the unit alone: the number rules strip it to nothing, which is no blank cell
     "1234,50",
     "75%",
     "0001",
