@@ -111,9 +111,11 @@ def b02_unit_outside_cost_center(t: Tables) -> list[Finding]:
                         n=rows["transfer_no"]))
 
 
-def _composite(left: list, right: list) -> tuple[np.ndarray, np.ndarray]:
+def _composite(left: list, right: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One int64 per key of several columns, numbered alike on both sides (-1 where a part is missing):
-    a C-speed stand-in for matching MultiIndexes or joined strings, which loop in Python."""
+    a C-speed stand-in for matching MultiIndexes or joined strings, which loop in Python. Without
+    ``right``, the keys of ``left`` alone."""
+    right = right if right is not None else [pd.Series(c).iloc[:0] for c in left]
     left_keys, right_keys = np.zeros(len(left[0]), np.int64), np.zeros(len(right[0]), np.int64)
     missing_left, missing_right = np.zeros(len(left_keys), bool), np.zeros(len(right_keys), bool)
     for a, b in zip(left, right, strict=True):
@@ -121,6 +123,9 @@ def _composite(left: list, right: list) -> tuple[np.ndarray, np.ndarray]:
         codes, uniques = pd.factorize(both if both.dtype != object else both.to_numpy(dtype=object))
         mine, theirs = codes[:len(a)], codes[len(a):]
         left_keys, right_keys = left_keys * (len(uniques) + 1) + mine, right_keys * (len(uniques) + 1) + theirs
+        # renumbered after each column, so keys of many columns stay below the row count, far from overflow
+        renumbered = pd.factorize(np.concatenate([left_keys, right_keys]))[0]
+        left_keys, right_keys = renumbered[:len(a)], renumbered[len(a):]
         missing_left, missing_right = missing_left | (mine < 0), missing_right | (theirs < 0)
     return np.where(missing_left, -1, left_keys), np.where(missing_right, -1, right_keys)
 
@@ -331,7 +336,7 @@ def b13_keys_unique(t: Tables) -> list[Finding]:
         pk = list(SHEETS[sheet_key][1].primary_key)
         if not pk or frame.empty:
             continue
-        keys = _composite([frame[k] for k in pk], [frame[k] for k in pk])[0]
+        keys = _composite([frame[k] for k in pk])[0]
         rows = frame[(keys >= 0) & pd.Series(keys, index=frame.index).duplicated(keep=False)]
         shown = rows[pk].astype(str).agg(" / ".join, axis=1) if len(rows) else rows.index
         th, en = _names(sheet_key, pk)
