@@ -42,7 +42,7 @@ class TemplateNotRecognised(BilingualError):
 class SheetData:
     sheet: Sheet
     name: str  # the worksheet's name in the file
-    frame: pd.DataFrame  # raw text (Arrow strings), columns = spec keys found, index = Excel row number
+    frame: pd.DataFrame  # raw text ("str", Arrow-backed), columns = spec keys found, index = Excel row number
     letters: dict[str, str]  # column key -> Excel column letter in this file
     header_row: int
 
@@ -89,7 +89,7 @@ def load_rows(book: fastexcel.ExcelReader, name: str, n_rows: int | None = None)
     return sheet.to_arrow(), [c.absolute_index for c in sheet.available_columns()]
 
 
-def top_rows(batch: pa.RecordBatch, n: int = HEADER_SEARCH_ROWS) -> list[list[str]]:
+def top_rows(batch: pa.RecordBatch, n: int | None = HEADER_SEARCH_ROWS) -> list[list[str]]:
     """The first rows of a batch as lists of text, '' for a blank cell."""
     columns = [[v or "" for v in col.to_pylist()] for col in batch.slice(0, n).columns]
     return [list(row) for row in zip(*columns, strict=True)]
@@ -98,7 +98,7 @@ def top_rows(batch: pa.RecordBatch, n: int = HEADER_SEARCH_ROWS) -> list[list[st
 def read_meta(book: fastexcel.ExcelReader) -> dict[str, str]:
     if META not in book.sheet_names:
         return {}
-    rows = top_rows(load_rows(book, META)[0], n=1000)
+    rows = top_rows(load_rows(book, META)[0], n=None)
     return {r[0].strip(): r[1].strip() for r in rows if len(r) >= 2 and r[0] != ""}
 
 
@@ -234,7 +234,7 @@ def read_sheet(book: fastexcel.ExcelReader, name: str, sheet: Sheet, renames: di
     body = batch.slice(header_at + 1)
     kept = kept_rows(body, positions)
     rows = pd.Index(np.flatnonzero(kept) + header_at + 2, name="row")  # Excel rows, 1-based
-    frame = pd.DataFrame({found[i]: pd.Series(body.column(i).filter(kept), index=rows, dtype=pd.StringDtype("pyarrow"))
+    frame = pd.DataFrame({found[i]: pd.Series(body.column(i).filter(kept), index=rows, dtype="str")
                           for i in positions}, index=rows)
     letters = {found[i]: xl_col_to_name(absolute[i]) for i in positions}
     return SheetData(sheet, name, frame, letters, header_at + 1), findings
