@@ -260,6 +260,20 @@ def test_b11_is_not_repeated_for_a_malformed_code(tmp_path, reference):
     assert ("transfers", "E2") in found(report, "S06") and not found(report, "B11")
 
 
+
+def test_b11_on_a_long_code_says_excel_keeps_15_digits(tmp_path, reference):
+    """2100235001000011 typed into a General cell: Excel keeps 15 digits and stores the number
+    2100235001000010, which is no known output; the message says why and what to do."""
+    def as_number(book):
+        book["รับโอน"]["D3"] = 2100235001000010
+    report = check(tmp_path, reference, edit=edit_book("allocations.xlsx", as_number))
+    b11 = [f for fr in report.files for f in fr.findings if f.rule == "B11"]
+    assert [(f.cell, f.value) for f in b11] == [("D3", "2100235001000010")]
+    assert "15 หลัก" in b11[0].message_th and "format the cell as Text" in b11[0].message_en
+    short = check(tmp_path, reference, set_cell("outputs", "kpi_results", 0, "kpi_code", "K99"))
+    assert "15" not in next(f.message_en for fr in short.files for f in fr.findings if f.rule == "B11")
+
+
 def test_rules_hold_across_workbooks_given_together(tmp_path, reference):
     """B03 needs allocations (step 1) and funding (step 2): two files, one finding."""
     year = mini_year()

@@ -25,6 +25,13 @@ ADVANCE, PAYMENT = "ยืม", "เบิกจ่าย"
 ADVANCE_DAYS = 30
 # References a dedicated rule already checks with a better message.
 CHECKED_ELSEWHERE = {("activities", "source_transfer_no")}  # B05
+# The reader sees text only, so a long code typed as a number cannot be told from one typed as text:
+# say what Excel does to it wherever such a code is not found.
+LONG_CODE = r"\d{16,}"
+LONG_CODE_HINT = (" (ถ้าพิมพ์รหัสนี้เป็นตัวเลข Excel เก็บไว้ได้เพียง 15 หลักแรก "
+                  "ให้จัดรูปแบบเซลล์เป็นข้อความ (Text) แล้วพิมพ์รหัสใหม่)",
+                  " If it was typed as a number, Excel kept only its first 15 digits: format the cell as Text "
+                  "and type the code again.")
 MAX_PER_RULE = 1000  # per rule and sheet: a systematic mistake is clear from the first thousand
 
 
@@ -301,10 +308,13 @@ def b11_references_exist(t: Tables) -> list[Finding]:
             rows = frame[present & ~found]
             th, en = _names(sheet_key, link.fields)
             shown = rows[list(link.fields)].astype(str).agg(" / ".join, axis=1) if len(rows) else rows.index
+            long = rows[link.fields[-1]].astype(str).str.fullmatch(LONG_CODE)
             out += t.emit("B11", rows, sheet_key, link.fields[-1],
-                          _text(rows, f"ไม่พบ{th} '{{v}}' ใน{link.target.th}", v=shown),
+                          _text(rows, f"ไม่พบ{th} '{{v}}' ใน{link.target.th}{{h}}", v=shown,
+                                h=long.map({True: LONG_CODE_HINT[0], False: ""})),
                           _text(rows, f"{en} '{{v}}' does not exist in {link.target.en}; "
-                                "check it, or submit that data first.", v=shown))
+                                "check it, or submit that data first.{h}", v=shown,
+                                h=long.map({True: LONG_CODE_HINT[1], False: ""})))
     return out
 
 
