@@ -86,7 +86,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from sms.fiscal import FISCAL_MONTH_ORDER, fiscal_months
+from domain.fiscal import FISCAL_MONTH_ORDER, fiscal_months
 
 GRADES = ("F", "D", "C-", "C", "B-", "B", "A-", "A")  # by the number of 7 Plus indicators passed, 0..7
 INDICATORS = ("operating_margin", "roa", "payment_period", "uc_collection_period", "csmbs_collection_period",

@@ -34,20 +34,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sms.fiscal import BE_OFFSET, THAI_DIGITS, THAI_MONTHS, THAI_MONTHS_ABBR
+from domain.errors import Reason, SmsError
+from domain.fiscal import BE_OFFSET, THAI_DIGITS, THAI_MONTHS, THAI_MONTHS_ABBR
 from templates.spec import PANDAS_DTYPES
 
 
-class NormaliseError(ValueError):
-    """A cell that cannot be read, with what to type instead, in Thai and English."""
+class NormaliseError(SmsError, ValueError):
+    """A cell (or a typed option) that cannot be read as its type, with what to type instead, in Thai and
+    English. The parsers raise it; the importer reports it as finding S05 at its cell."""
 
-    def __init__(self, message_th: str, message_en: str) -> None:
-        super().__init__(message_th, message_en)
-        self.message_th = message_th
-        self.message_en = message_en
-
-    def __str__(self) -> str:
-        return self.message_en
+    reason = Reason.BAD_VALUE
 
 
 _DATE_MSG = (

@@ -15,21 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain.errors import Unreadable
+from domain.findings import Finding
 from importer.normalise import clean_text, normalise_column
-from importer.reader import SheetData, TemplateNotRecognised, WorkbookData, read_workbook
-from importer.safety import Checked, WorkbookRefused, check_workbook
-from sms.errors import BilingualError
-from sms.findings import Finding
+from importer.reader import SheetData, WorkbookData, read_workbook
+from importer.safety import Checked, check_workbook
 
 FORMULA_WITHOUT_VALUE = re.compile(  # <c r="F12"><f>SUM(..)</f></c>, with no <v> value or an empty one
     rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>\s*|<v\s*/>\s*)?</c>')
 ERROR_VALUE = re.compile(  # <c r="F12" t="e"><f>1/0</f><v>#DIV/0!</v></c>: the reader sees a blank
     rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"[^>]*>\s*(?:<f[^>]*?(?:/>|>[^<]*</f>)\s*)?<v>([^<]*)</v>')
 MARKERS = (b"<f", b't="e"')  # a formula, an error value
-
-
-class Unreadable(BilingualError):
-    """The file cannot be read as a workbook at all; the messages say why and what to do."""
 
 
 @dataclass
@@ -153,12 +149,12 @@ def parse_workbook(path: Path) -> ParsedWorkbook:
             scanning = pool.submit(scan_parts, path, checked.sheet_parts.values())
             data = read_workbook(path)
             hits = scanning.result()
-    except (WorkbookRefused, TemplateNotRecognised) as refused:
-        raise Unreadable(refused.message_th, refused.message_en, refused.reason) from None
+    except Unreadable:
+        raise
     except Exception as exc:  # a reader failure on a file that passed the gate: still the file's fault
         raise Unreadable(f"อ่านไฟล์ {path.name} ไม่ได้ ({type(exc).__name__}) กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
                          f"{path.name} could not be read ({type(exc).__name__}); open it in Excel and save it "
-                         "again as .xlsx.", "unreadable") from None
+                         "again as .xlsx.", file=path.name) from None
     findings = list(data.findings) + cell_problems(hits, checked, data)
     sheets = {}
     for key, sd in data.sheets.items():

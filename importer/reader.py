@@ -22,8 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.utility import xl_col_to_name
 
-from sms.errors import BilingualError
-from sms.findings import Finding
+from domain.errors import Reason, Unreadable
+from domain.findings import Finding
 from templates import TEMPLATES, Sheet, Template
 from templates.workbook import META
 
@@ -31,11 +31,11 @@ HEADER_SEARCH_ROWS = 5  # a unit may add a title row or two above the header
 TOTAL_WORDS = ("รวม", "total", "grand total", "รวมทั้งสิ้น")
 
 
-class TemplateNotRecognised(BilingualError):
-    """The workbook is not one of ours, or of a template version that cannot be read."""
+class TemplateNotRecognised(Unreadable):
+    """The workbook is not one of ours (``unknown_template``), or of a template version that cannot be read
+    (``newer_version``, ``old_version``)."""
 
-    def __init__(self, message_th: str, message_en: str, reason: str = "unknown_template"):
-        super().__init__(message_th, message_en, reason)
+    reason = Reason.UNKNOWN_TEMPLATE
 
 
 @dataclass
@@ -159,13 +159,13 @@ def check_version(template: Template, version: int, file: str) -> dict[str, str]
             f"ไฟล์ {file} ใช้แบบฟอร์ม {template.key} รุ่น {version} ซึ่งใหม่กว่าระบบนี้ (รุ่น {template.version}) "
             "กรุณาแจ้งผู้ดูแลระบบให้ปรับปรุงระบบ", f"{file} uses version {version} of the {template.key} template, "
             f"newer than this system's version {template.version}; ask the administrator to update it.",
-            reason="newer_version")
+            reason=Reason.NEWER_VERSION)
     raise TemplateNotRecognised(
         f"ไฟล์ {file} ใช้แบบฟอร์ม {template.key} รุ่น {version} ซึ่งอ่านไม่ได้แล้ว "
         f"กรุณาดาวน์โหลดแบบฟอร์มรุ่น {template.version} แล้วคัดลอกข้อมูลลงไป",
         f"{file} uses version {version} of the {template.key} template, which can no longer be read; "
         f"download version {template.version} and copy your data into it.",
-        reason="old_version")
+        reason=Reason.OLD_VERSION)
 
 
 def find_worksheet(book: fastexcel.ExcelReader, sheet: Sheet, claimed: set[str]) -> str | None:

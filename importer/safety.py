@@ -53,11 +53,13 @@ from xml.etree.ElementTree import ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from domain.errors import Reason, Unreadable
+
 __all__ = ["Checked", "WorkbookRefused", "REASONS", "check_workbook"]
 
-REASONS = frozenset({
-    "not_found", "empty", "too_large", "csv", "xls", "encrypted", "truncated",
-    "not_a_workbook", "zip_bomb", "xml_bomb", "unreadable",
+REASONS = frozenset({  # the reasons this gate refuses for
+    Reason.NOT_FOUND, Reason.EMPTY, Reason.TOO_LARGE, Reason.CSV, Reason.XLS, Reason.ENCRYPTED, Reason.TRUNCATED,
+    Reason.NOT_A_WORKBOOK, Reason.ZIP_BOMB, Reason.XML_BOMB, Reason.UNREADABLE,
 })
 
 WORKBOOK_PART = "xl/workbook.xml"
@@ -82,21 +84,9 @@ _CELL = re.compile(r"\$?([A-Za-z]+)?\$?(\d+)?")
 _ENCODING = re.compile(r"""\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
-class WorkbookRefused(Exception):
-    """An uploaded file the importer will not read, with what to do about it in Thai and English."""
-
-    def __init__(self, reason: str, message_th: str, message_en: str, filename: str = ""):
-        self.reason = reason
-        self.message_th = message_th
-        self.message_en = message_en
-        self.filename = filename
-        super().__init__(f"{message_th} / {message_en}")
-
-    def __str__(self) -> str:
-        return f"{self.message_th} / {self.message_en}"
-
-    def __reduce__(self):  # picklable across process boundaries
-        return (type(self), (self.reason, self.message_th, self.message_en, self.filename))
+class WorkbookRefused(Unreadable):
+    """An uploaded file the importer will not read (``reason`` is one of :data:`REASONS`), with what to do
+    about it in Thai and English; ``file`` is its name as shown to the user."""
 
 
 @dataclass(frozen=True)
@@ -232,7 +222,7 @@ def _refuse(reason: str, name: str, variant: str = "", **kw) -> WorkbookRefused:
               "หากยังไม่ได้ให้ติดต่อผู้ดูแลระบบ")
         en = (f"The file {f} could not be read; save it again as an Excel Workbook (.xlsx) and upload it "
               "again, and contact the system administrator if the problem continues.")
-    return WorkbookRefused(reason, th, en, name)
+    return WorkbookRefused(th, en, reason, file=name)
 
 
 # --------------------------------------------------------------------------- entry point

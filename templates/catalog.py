@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.vocabulary import PaymentKind, TemplateGroup
 from templates.spec import Column as C
 from templates.spec import Sheet, Template
 
@@ -21,7 +22,7 @@ PROVINCE = r"^\d{2}$"
 
 SERVICE_LEVELS = ("A", "S", "M1", "M2", "F1", "F2", "F3")
 UNIT_TYPES = ("สสจ.", "รพศ.", "รพท.", "รพช.", "สสอ.", "รพ.สต.", "สำนักงานเขตสุขภาพ")
-PAYMENT_KINDS = ("เบิกจ่าย", "ยืม")
+PAYMENT_KINDS = tuple(k.value for k in PaymentKind)
 ACTIVITY_STATUS = ("ยังไม่เริ่ม", "กำลังดำเนินการ", "เสร็จสิ้น", "ยกเลิก")
 DIRECTIONS = (">=", ">", "<=", "<")
 
@@ -228,6 +229,7 @@ GFMIS = Template(
             C("disbursed", "เบิกจ่ายสะสม GFMIS (บาท)", "Disbursed in GFMIS, cumulative (THB)", "money", True),
         ), primary_key=("cost_center", "month")),
     ),
+    group=TemplateGroup.FINANCE,
     help_th="ข้อมูลจากกองคลัง: เงินประจำงวดและการเบิกจ่ายในระบบ GFMIS สะสมถึงสิ้นเดือน",
     help_en="From the finance division: installment money and GFMIS disbursement, cumulative to month end",
 )
@@ -284,6 +286,7 @@ HOSPITAL_FINANCE = Template(
             help_en="One row per hospital and month: balance sheet at month end, income year to date (YTD) from "
                     "October, the annual Planfin plan, and unit-cost inputs (when known, e.g. each quarter end)"),
     ),
+    group=TemplateGroup.HOSPITAL,
     help_th="ข้อมูลการเงินของโรงพยาบาลสำหรับ Risk Score, 7 Plus, Planfin, รายรับ IP และต้นทุนต่อหน่วย (การตรวจราชการ)",
     help_en="Hospital finance for the inspection report: Risk Score, 7 Plus, Planfin, IP revenue and unit cost",
 )
@@ -362,6 +365,7 @@ REFERENCE = Template(
               "number", minimum=0, maximum=100),
         ), primary_key=("kpi_code",)),
     ),
+    group=TemplateGroup.REFERENCE,
     help_th="ข้อมูลอ้างอิงที่ผู้ดูแลระบบดูแล: หน่วยงาน รหัสงบประมาณ แผนงาน และตัวชี้วัด",
     help_en="The admin's reference data: organisation, budget codes, plans and KPIs",
 )
@@ -369,6 +373,8 @@ REFERENCE = Template(
 # The unit-facing templates, in the order of the four steps, then finance's, then the hospitals' own.
 UNIT_TEMPLATES: tuple[Template, ...] = (ALLOCATIONS, PROJECTS, DISBURSEMENTS, OUTPUTS, GFMIS, HOSPITAL_FINANCE)
 TEMPLATES: dict[str, Template] = {t.key: t for t in (*UNIT_TEMPLATES, REFERENCE)}
+# The four steps of seed 001 in their order, which is also the order their dependencies run in.
+STEPS: tuple[str, ...] = tuple(t.key for t in UNIT_TEMPLATES if t.group == TemplateGroup.STEP)
 
 
 SHEETS: dict[str, tuple[Template, Sheet]] = {s.key: (t, s) for t in TEMPLATES.values() for s in t.sheets}

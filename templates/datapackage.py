@@ -7,7 +7,7 @@ One resource per sheet; ``dialect`` names the workbook sheet and header row, and
 
 from __future__ import annotations
 
-from sms.fiscal import FISCAL_MONTH_ORDER, month_label
+from domain.fiscal import FISCAL_MONTH_ORDER, month_label
 from templates.catalog import TEMPLATES, links
 from templates.spec import FRICTIONLESS_TYPES, Column, Sheet, Template
 

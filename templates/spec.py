@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from domain.vocabulary import TemplateGroup
+
 ColumnType = Literal["text", "code", "integer", "number", "money", "date", "month", "quarter", "choice"]
 
 # Column types as Frictionless field types (https://specs.frictionlessdata.io/table-schema/).
@@ -125,6 +127,7 @@ class Template:
     en: str
     version: int
     sheets: tuple[Sheet, ...]
+    group: TemplateGroup = TemplateGroup.STEP
     help_th: str = ""
     help_en: str = ""
     # Per earlier version, how its headers map onto today's keys: {version: {old_key: new_key}}.

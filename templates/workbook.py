@@ -17,8 +17,8 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from domain.fiscal import FISCAL_MONTH_ORDER, fiscal_year_bounds, month_label
 from reference.reference_set import ReferenceSet
-from sms.fiscal import FISCAL_MONTH_ORDER, fiscal_year_bounds, month_label
 from templates.spec import Column, Sheet, Template
 
 DATA_ROWS = 5000  # rows below the header that get formats, dropdowns and input messages

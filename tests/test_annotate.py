@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from mini_year import AS_OF, CC, FY, mini_year
 
+from domain.findings import Finding
 from importer.parse import parse_workbook
-from sms.findings import Finding
 from templates import TEMPLATES
 from templates.workbook import META, build_workbook
 from validators import annotate as annotation

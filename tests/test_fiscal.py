@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sms.fiscal import (
+from domain.fiscal import (
     FISCAL_MONTH_ORDER,
     THAI_MONTHS,
     THAI_MONTHS_ABBR,

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.fiscal import format_be_date, format_thai_date
 from importer import normalise
 from importer.normalise import (
     NormaliseError,
@@ -22,7 +23,6 @@ from importer.normalise import (
     parse_number,
     parse_quarter,
 )
-from sms.fiscal import format_be_date, format_thai_date
 
 PARSERS = {
     "text": clean_text,
@@ -48,7 +48,8 @@ def assert_refused(parse, value, th, en):
 def test_error_carries_both_languages():
     error = NormaliseError("ไม่ใช่ตัวเลข", "not a number")
     assert isinstance(error, ValueError)
-    assert (error.message_th, error.message_en, str(error)) == ("ไม่ใช่ตัวเลข", "not a number", "not a number")
+    assert (error.message_th, error.message_en, str(error)) == ("ไม่ใช่ตัวเลข", "not a number",
+                                                                "ไม่ใช่ตัวเลข / not a number")
 
 
 @pytest.mark.parametrize("parse", PARSERS.values())

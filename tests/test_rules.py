@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from mini_year import AS_OF, CC, FY, U2, d, mini_year
 
-from sms.rules import RULES
+from domain.rules import RULES
 from templates import TEMPLATES
 from templates.workbook import build_workbook
 from validators.validate import validate

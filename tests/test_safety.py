@@ -419,7 +419,7 @@ def test_display_name_and_unsafe_characters(tmp_path):
         check_workbook(path, display_name="งบ\u202e๒๕๖๘\n.xlsx")
     assert "\u202e" not in str(info.value) and "\n" not in str(info.value)
     assert "งบ ๒๕๖๘ .xlsx" in info.value.message_th
-    assert info.value.filename == "งบ ๒๕๖๘ .xlsx"
+    assert info.value.file == "งบ ๒๕๖๘ .xlsx"
 
 
 def test_refusal_pickles(tmp_path):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from sms.fiscal import FISCAL_MONTH_ORDER, fiscal_year_bounds, month_label
+from domain.fiscal import FISCAL_MONTH_ORDER, fiscal_year_bounds, month_label
 from templates import TEMPLATES, UNIT_TEMPLATES
 from templates.catalog import SHEETS, links
 from templates.workbook import DATA_ROWS, INSTRUCTIONS, LISTS, META, NUMBER_FORMATS, build_workbook

@@ -40,8 +40,8 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol
 
+from domain.findings import Finding
 from importer.parse import ParsedSheet
-from sms.findings import Finding
 from templates.spec import Column
 from templates.workbook import DATE_FORMAT, GENERATOR, META, NUMBER_FORMATS
 from validators.validate import FileReport, Report

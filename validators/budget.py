@@ -12,17 +12,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from domain import ledger
+from domain.findings import Finding, display
+from domain.fiscal import fiscal_year_bounds, format_be_date
+from domain.keys import composite, isin, lookup, match, take
+from domain.ledger import CENT
+from domain.vocabulary import PaymentKind
 from reference.reference_set import ReferenceSet
-from sms.findings import Finding, display
-from sms.fiscal import fiscal_year_bounds
 from templates.catalog import SHEETS, links
 
-CENT = 0.005  # amounts are equal when they differ by less than half a satang
-ADVANCE, PAYMENT = "ยืม", "เบิกจ่าย"
-ADVANCE_DAYS = 30
 # References a dedicated rule already checks with a better message.
 CHECKED_ELSEWHERE = {("activities", "source_transfer_no")}  # B05
 # The reader sees text only, so a long code typed as a number cannot be told from one typed as text:
@@ -118,50 +118,9 @@ def b02_unit_outside_cost_center(t: Tables) -> list[Finding]:
                         n=rows["transfer_no"]))
 
 
-def _composite(left: list, right: list | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """One int64 per key of several columns, numbered alike on both sides (-1 where a part is missing):
-    a C-speed stand-in for matching MultiIndexes or joined strings, which loop in Python. Without
-    ``right``, the keys of ``left`` alone."""
-    right = right if right is not None else [pd.Series(c).iloc[:0] for c in left]
-    left_keys, right_keys = np.zeros(len(left[0]), np.int64), np.zeros(len(right[0]), np.int64)
-    missing_left, missing_right = np.zeros(len(left_keys), bool), np.zeros(len(right_keys), bool)
-    for a, b in zip(left, right, strict=True):
-        both = pd.concat([pd.Series(a, copy=False), pd.Series(b, copy=False)], ignore_index=True)
-        codes, uniques = pd.factorize(both if both.dtype != object else both.to_numpy(dtype=object))
-        mine, theirs = codes[:len(a)], codes[len(a):]
-        left_keys, right_keys = left_keys * (len(uniques) + 1) + mine, right_keys * (len(uniques) + 1) + theirs
-        # renumbered after each column, so keys of many columns stay below the row count, far from overflow
-        renumbered = pd.factorize(np.concatenate([left_keys, right_keys]))[0]
-        left_keys, right_keys = renumbered[:len(a)], renumbered[len(a):]
-        missing_left, missing_right = missing_left | (mine < 0), missing_right | (theirs < 0)
-    return np.where(missing_left, -1, left_keys), np.where(missing_right, -1, right_keys)
-
-
-def _match(left: list, right: list) -> np.ndarray:
-    """For each key of ``left`` (columns), the position of the first equal key of ``right``; -1 if none."""
-    mine, theirs = _composite(left, right)
-    keys, first = np.unique(theirs, return_index=True)
-    if not len(keys):
-        return np.full(len(mine), -1)
-    at = np.searchsorted(keys, mine).clip(max=len(keys) - 1)
-    return np.where((mine >= 0) & (keys[at] == mine), first[at], -1)
-
-
-def _take(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
-    """``values`` at positions ``at``, NaN where ``at`` is -1."""
-    taken = values.to_numpy()[at] if len(values) else np.full(len(at), np.nan, dtype=object)
-    return pd.Series(taken, index=index).where(at >= 0)
-
-
-def _isin(frame: pd.DataFrame, fields, target: pd.DataFrame, target_fields) -> pd.Series:
-    """Whether each row's key (one column or several) is a key of ``target``; False where a part is missing."""
-    return pd.Series(_match([frame[f] for f in fields], [target[f] for f in target_fields]) >= 0, index=frame.index)
-
-
 def _per_row(totals: pd.Series, frame: pd.DataFrame, a: str, b: str) -> pd.Series:
     """``totals`` (indexed by a key pair) looked up for each row of ``frame`` by its columns a, b; NaN if absent."""
-    levels = [totals.index.get_level_values(i) for i in (0, 1)]
-    return _take(totals, _match([frame[a], frame[b]], levels), frame.index)
+    return lookup(totals, frame, [a, b])
 
 
 def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
@@ -201,7 +160,7 @@ def b04_funding_matches_budget(t: Tables) -> list[Finding]:
 def b05_activity_source(t: Tables) -> list[Finding]:
     acts, funding = t["activities"], t["funding"]
     known = acts["source_transfer_no"].notna() & acts["project_code"].isin(t["projects"]["project_code"])
-    mine = _isin(acts, ("project_code", "source_transfer_no"), funding, ("project_code", "transfer_no"))
+    mine = isin(acts, ("project_code", "source_transfer_no"), funding, ("project_code", "transfer_no"))
     rows = acts[known & ~mine]
     return t.emit("B05", rows, "activities", "source_transfer_no",
                   _text(rows, "แหล่งงบ {s} ของกิจกรรม {n} ไม่ใช่แหล่งงบของโครงการ {p}", s=rows["source_transfer_no"],
@@ -237,15 +196,9 @@ def b07_money_not_planned(t: Tables) -> list[Finding]:
                         "money not yet planned.", c=rows["project_code"], p=p, b=b))
 
 
-def _returned_per_payment(t: Tables) -> pd.Series:
-    """Money returned against each advance, by (unit, document no.)."""
-    return t["clearings"].groupby(["unit_code", "advance_document_no"])["returned"].sum()
-
-
 def b08_activity_overspent(t: Tables) -> list[Finding]:
     pay = t["payments"]
-    returned = _per_row(_returned_per_payment(t), pay, "unit_code", "document_no").fillna(0.0)
-    net = pay["amount"] - returned.where(pay["kind"] == ADVANCE, 0.0)
+    net = ledger.net_per_row(pay, t["clearings"])
     disbursed = net.groupby([pay["project_code"], pay["activity_no"]]).transform("sum")
     budgets = t["activities"].groupby(["project_code", "activity_no"])["budget"].sum()
     budget = _per_row(budgets, pay, "project_code", "activity_no")
@@ -260,11 +213,11 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
 
 def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
     clr, pay = t["clearings"], t["payments"]
-    doc = _match([clr["unit_code"], clr["advance_document_no"]], [pay["unit_code"], pay["document_no"]])
-    kind, advance = _take(pay["kind"], doc, clr.index), _take(pay["amount"], doc, clr.index)
+    doc = match([clr["unit_code"], clr["advance_document_no"]], [pay["unit_code"], pay["document_no"]])
+    kind, advance = take(pay["kind"], doc, clr.index), take(pay["amount"], doc, clr.index)
     cleared = (clr["spent"] + clr["returned"]).groupby([clr["unit_code"], clr["advance_document_no"]]).transform("sum")
-    not_advance = clr[kind == PAYMENT]
-    over = clr[(kind == ADVANCE) & (cleared - advance > CENT)]
+    not_advance = clr[kind == PaymentKind.PAYMENT]
+    over = clr[(kind == PaymentKind.ADVANCE) & (cleared - advance > CENT)]
     c, a = cleared[over.index].map(baht), advance[over.index].map(baht)
     return t.emit("B09", not_advance, "clearings", "advance_document_no",
                   _text(not_advance, "เอกสาร {d} เป็นการเบิกจ่าย ไม่ใช่เงินยืม จึงล้างเงินยืมไม่ได้",
@@ -279,13 +232,9 @@ def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
 
 
 def b10_advance_not_cleared(t: Tables) -> list[Finding]:
-    pay = t["payments"]
-    clr = t["clearings"]
-    cleared = (clr["spent"] + clr["returned"]).groupby([clr["unit_code"], clr["advance_document_no"]]).sum()
-    done = _per_row(cleared, pay, "unit_code", "document_no").fillna(0)
-    due = pd.to_datetime(pay["document_date"], errors="coerce") + pd.Timedelta(days=ADVANCE_DAYS)
-    rows = pay[(pay["kind"] == ADVANCE) & (due < pd.Timestamp(t.as_of)) & (pay["amount"] - done > CENT)]
-    days = (pd.Timestamp(t.as_of) - pd.to_datetime(rows["document_date"])).dt.days.astype(str)
+    late = ledger.advances(t["payments"], t["clearings"], t.as_of)
+    rows = late[late["overdue"]]
+    days = rows["days"].astype("int64").astype(str)
     return t.emit("B10", rows, "payments", "document_date",
                   _text(rows, "เงินยืม {d} ยังไม่ล้าง ผ่านมาแล้ว {n} วัน", d=rows["document_no"], n=days),
                   _text(rows, "Advance {d} is still not cleared after {n} days; record its clearing.",
@@ -304,7 +253,7 @@ def b11_references_exist(t: Tables) -> list[Finding]:
             present = frame[list(link.fields)].notna().all(axis=1)
             if not present.any():
                 continue
-            found = _isin(frame, link.fields, target, link.target_fields)
+            found = isin(frame, link.fields, target, link.target_fields)
             rows = frame[present & ~found]
             th, en = _names(sheet_key, link.fields)
             shown = rows[list(link.fields)].astype(str).agg(" / ".join, axis=1) if len(rows) else rows.index
@@ -329,10 +278,10 @@ def b12_dates_in_year(t: Tables) -> list[Finding]:
             outside = present & ((dates < pd.Timestamp(start)) | (dates > pd.Timestamp(end)))
             late = present & ~outside & (dates > pd.Timestamp(t.as_of)) & (not col.planned)
             for mask, th, en in (
-                (outside, f"วันที่ไม่อยู่ในปีงบประมาณ {t.fiscal_year} ({start:%d/%m}/{start.year + 543} – "
-                          f"{end:%d/%m}/{end.year + 543})",
+                (outside, f"วันที่ไม่อยู่ในปีงบประมาณ {t.fiscal_year} ({format_be_date(start)} – "
+                          f"{format_be_date(end)})",
                  f"the date is outside fiscal year {t.fiscal_year} ({start:%d/%m/%Y} – {end:%d/%m/%Y})"),
-                (late, f"วันที่อยู่หลังวันที่ข้อมูล {t.as_of:%d/%m}/{t.as_of.year + 543}",
+                (late, f"วันที่อยู่หลังวันที่ข้อมูล {format_be_date(t.as_of)}",
                  f"the date is after the as-of date {t.as_of:%d/%m/%Y}"),
             ):
                 rows = frame[mask]
@@ -346,7 +295,7 @@ def b13_keys_unique(t: Tables) -> list[Finding]:
         pk = list(SHEETS[sheet_key][1].primary_key)
         if not pk or frame.empty:
             continue
-        keys = _composite([frame[k] for k in pk])[0]
+        keys = composite([frame[k] for k in pk])[0]
         rows = frame[(keys >= 0) & pd.Series(keys, index=frame.index).duplicated(keep=False)]
         shown = rows[pk].astype(str).agg(" / ".join, axis=1) if len(rows) else rows.index
         th, en = _names(sheet_key, pk)

@@ -16,8 +16,8 @@ import pyarrow
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
+from domain.findings import Finding, display
 from importer.parse import ParsedSheet
-from sms.findings import Finding, display
 from templates.spec import Column, Sheet
 
 # pandera registers its pandas backend on first use (~0.15 s of imports): pay it at import time

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from sms.rules import RULES, Severity
+from domain.fiscal import format_be_date
+from domain.rules import RULES, Severity
 
 
 @dataclass(frozen=True)
@@ -44,5 +45,5 @@ def display(value) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:g}"
     if isinstance(value, dt.date):
-        return f"{value.day}/{value.month}/{value.year + 543}"
+        return format_be_date(value)
     return str(value)

@@ -1,0 +1,194 @@
+"""The vocabulary: every status, kind and computed figure, once, with its Thai and English words.
+
+Beside the template spec (``templates/catalog.py``, which names every column a unit fills), this is
+the only place a word of the domain is defined. Programs and the database keep a term's value
+(``"submitted"``, ``"ยืม"``); people read its ``th`` and ``en`` (``term.label`` = "รอตรวจ / submitted").
+The terms are ``StrEnum`` members, so a value read back from the database or a workbook compares
+equal to its term.
+
+- :class:`SubmissionStatus`, :class:`Decision`: a submission's life in the store (store.workflow).
+- :class:`PaymentKind`: what a row of the payments sheet is (the spec's choices come from here).
+- :class:`ImportOutcome`: what happened to one workbook given to the submission service.
+- :class:`TemplateGroup`: who fills a template and what for.
+- :class:`Role`: who signs in to the review app.
+- :class:`RecordingState`: a cost centre's recording of one template for one month (the board).
+- :data:`FIGURES`: the names of computed figures, columns that are not in the spec (DOMAIN.md "Reports").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Term(StrEnum):
+    """A word of the domain: its value is what programs store, ``th`` and ``en`` what people read."""
+
+    th: str
+    en: str
+
+    def __new__(cls, value: str, th: str, en: str):
+        term = str.__new__(cls, value)
+        term._value_ = value
+        term.th, term.en = th, en
+        return term
+
+    @property
+    def label(self) -> str:
+        """Thai with English beside it, as every screen and report shows a term."""
+        return f"{self.th} / {self.en}"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Every term's value -> its label, for mapping a column of stored values."""
+        return {t.value: t.label for t in cls}
+
+
+class SubmissionStatus(Term):
+    """A stored submission's status (store.workflow moves it; only the newest accepted one is current)."""
+
+    SUBMITTED = "submitted", "รอตรวจ", "submitted"
+    APPROVED = "approved", "อนุมัติ", "approved"
+    RETURNED = "returned", "ส่งกลับแก้ไข", "returned"
+    REFUSED = "refused", "ไม่ผ่านการตรวจ", "refused"
+
+    @classmethod
+    def accepted(cls) -> tuple[SubmissionStatus, ...]:
+        """The statuses of a submission whose rows are stored: every one but a refusal."""
+        return cls.SUBMITTED, cls.APPROVED, cls.RETURNED
+
+
+class Decision(Term):
+    """A checker's decision on a submission (store.workflow.TRANSITIONS says from which status to which)."""
+
+    APPROVE = "approve", "อนุมัติ", "approve"
+    RETURN = "return", "ส่งกลับแก้ไข", "return"
+    REOPEN = "reopen", "เปิดให้แก้ไข", "reopen"
+
+
+class PaymentKind(Term):
+    """A row of the payments sheet: a payment, or a cash advance cleared later (DOMAIN.md step 3).
+
+    The value is the Thai word a unit picks in the workbook's dropdown.
+    """
+
+    PAYMENT = "เบิกจ่าย", "เบิกจ่าย", "payment"
+    ADVANCE = "ยืม", "เงินยืม", "cash advance"
+
+
+class ImportOutcome(Term):
+    """What the submission service did with one workbook."""
+
+    STORED = "stored", "บันทึกแล้ว", "stored"
+    UNCHANGED = "unchanged", "ไม่เปลี่ยนแปลง", "unchanged"
+    REFUSED = "refused", "ไม่รับ (มีข้อผิดพลาด)", "refused (errors)"
+    UNREADABLE = "unreadable", "อ่านไม่ได้", "unreadable"
+    LOCKED = "locked", "อนุมัติแล้ว แก้ไขไม่ได้จนกว่าผู้กำกับจะเปิดให้", "approved: locked until a checker reopens it"
+    FORBIDDEN = "forbidden", "ไม่มีสิทธิ์ส่งข้อมูลของศูนย์ต้นทุนนี้", "not allowed for this cost centre"
+
+    @property
+    def kept(self) -> bool:
+        """Whether the workbook is (or already was) the current version after this outcome."""
+        return self in (ImportOutcome.STORED, ImportOutcome.UNCHANGED)
+
+
+class TemplateGroup(Term):
+    """Who fills a template and what for."""
+
+    STEP = "step", "บันทึกใน SMS (4 ขั้นตอน)", "SMS step"  # seed 001's four steps, filled by units
+    FINANCE = "finance", "ข้อมูลจากกองคลัง", "from the finance division"
+    HOSPITAL = "hospital", "ฐานะการเงินโรงพยาบาล", "hospital finance"
+    REFERENCE = "reference", "ข้อมูลอ้างอิง", "reference data"
+
+
+class Role(Term):
+    """Who signs in (DOMAIN.md "Who uses it and why")."""
+
+    MAKER = "maker", "ผู้บันทึกข้อมูล", "maker"
+    CHECKER = "checker", "ผู้กำกับดูแล", "checker"
+    INSPECTOR = "inspector", "ผู้ตรวจราชการ", "inspector"
+    ADMIN = "admin", "ผู้ดูแลระบบ", "admin"
+
+
+class RecordingState(Term):
+    """One cost centre's recording of one template for one month, on the completeness board."""
+
+    APPROVED = "approved", "อนุมัติ", "approved"
+    SUBMITTED = "submitted", "รอตรวจ", "submitted"
+    RETURNED = "returned", "ส่งกลับ", "returned"
+    REFUSED = "refused", "ไม่ผ่าน", "refused"
+    MISSING = "missing", "ยังไม่ส่ง", "missing"
+    LATE = "late", "ยังไม่ส่งและเลยกำหนด", "late"
+
+
+@dataclass(frozen=True)
+class Label:
+    """A figure's name in Thai and English."""
+
+    th: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.th} / {self.en}"
+
+
+# Computed figures and the store's own columns, by column key: what a table header shows for a column
+# that is not in the template spec (``templates.header`` looks in the spec first, then here).
+FIGURES: dict[str, Label] = {
+    # places
+    "region": Label("เขตสุขภาพ", "Health region"),
+    "province_code": Label("จังหวัด", "Province"),
+    "excellence_code": Label("ยุทธศาสตร์", "Strategy"),
+    "name": Label("หน่วยงาน", "Name"),
+    # money (DOMAIN.md "Reports": dashboard totals)
+    "projects": Label("โครงการ", "Projects"),
+    "budget": Label("งบประมาณ", "Budget"),
+    "disbursed": Label("เบิกจ่าย", "Disbursed"),
+    "remaining": Label("คงเหลือ", "Remaining"),
+    "rate": Label("ร้อยละเบิกจ่าย", "Disbursement rate"),
+    "recorded": Label("บันทึกใน SMS", "Recorded in SMS"),
+    # the GFMIS vs SMS reconciliation, seed 000's columns (1)-(7) in its order
+    "installment_gfmis": Label("(1) เงินประจำงวด (กองคลัง)", "Installment money (GFMIS)"),
+    "received_sms": Label("(2) รับโอน (SMS)", "Transfers received (SMS)"),
+    "allocated_sms": Label("(3) จัดให้โครงการ (SMS)", "Allocated to projects (SMS)"),
+    "disbursed_gfmis": Label("(4) เบิกจ่าย (กองคลัง)", "Disbursed (GFMIS)"),
+    "disbursed_sms": Label("(5) เบิกจ่าย (SMS)", "Disbursed (SMS)"),
+    "diff_installment": Label("(6) = (1) − (2) ส่วนต่างเงินประจำงวด GFMIS กับรับโอน SMS",
+                              "Installment (GFMIS) − received (SMS)"),
+    "diff_disbursed": Label("(7) = (4) − (5) ส่วนต่างเบิกจ่าย GFMIS กับเบิกจ่าย SMS", "Disbursed (GFMIS) − disbursed (SMS)"),
+    # the completeness board
+    "template": Label("แบบฟอร์ม", "Template"),
+    "month": Label("เดือน", "Month"),
+    "state": Label("สถานะการบันทึก", "Recording state"),
+    "pending_review": Label("รอตรวจ", "Pending review"),
+    "returned": Label("ส่งกลับ", "Returned"),
+    "late": Label("เลยกำหนด (เดือน)", "Months late"),
+    # submissions and their audit trail (the store's own tables)
+    "id": Label("เลขที่", "Id"),
+    "fiscal_year": Label("ปีงบประมาณ", "Fiscal year"),
+    "version": Label("ฉบับที่", "Version"),
+    "status": Label("สถานะ", "Status"),
+    "rows": Label("แถว", "Rows"),
+    "errors": Label("ผิดพลาด", "Errors"),
+    "warnings": Label("คำเตือน", "Warnings"),
+    "submitted_by": Label("ส่งโดย", "Submitted by"),
+    "submitted_at": Label("เวลาส่ง", "Submitted at"),
+    "at": Label("เวลา", "At"),
+    "actor": Label("ผู้ทำ", "By"),
+    "action": Label("การกระทำ", "Action"),
+    "submission_id": Label("เลขที่ส่ง", "Submission"),
+    "comment": Label("ความเห็น", "Comment"),
+    "sheet": Label("แผ่นงาน", "Sheet"),
+    "row_number": Label("แถว", "Row"),
+    "column": Label("คอลัมน์", "Column"),
+    "old_value": Label("ค่าเดิม", "Old value"),
+    "new_value": Label("ค่าใหม่", "New value"),
+    "file_name": Label("ไฟล์", "File"),
+    "locked": Label("ล็อก", "Locked"),
+    "revision": Label("ครั้งที่แก้", "Revision"),
+    "as_of": Label("ข้อมูล ณ วันที่", "Data as of"),
+}
+
+# The reconciliation's money columns, seed 000's (1)-(7) in order.
+RECONCILIATION = ("installment_gfmis", "received_sms", "allocated_sms", "disbursed_gfmis", "disbursed_sms",
+                  "diff_installment", "diff_disbursed")
