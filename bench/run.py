@@ -11,7 +11,7 @@ is printed beside wall time because other processes share this 2-CPU machine. St
   reads it (its type sampling nulls late values otherwise);
 - validate: ``validators.validate.validate`` with the stored context of the benchmark's own
   SQLite database, into which the allocations and projects workbooks were imported first;
-- import: ``store.submissions.import_files`` into a fresh copy of that database;
+- import: ``services.submission.submit`` into a fresh copy of that database;
 - frictionless: ``Resource.validate`` of our descriptor's ``disbursements-payments`` resource
   (foreign keys dropped: the peer has no other resources), once; above 100,000 rows on a
   20,000-row file made the same way, extrapolated per row.
@@ -70,19 +70,18 @@ def child(step: str, file: Path, db: Path | None, lifted: bool) -> dict:
             return {"rows": table.num_rows}
     elif step in ("validate", "import"):
         from reference.reference_set import load_default
+        from services.submission import check, submit
         from store.db import connect
-        from store.submissions import import_files, stored_context
-        from validators.validate import validate
         if lifted:
             lift_gate()
 
         def work():
             engine, reference = connect(f"sqlite:///{db}"), load_default()
             if step == "validate":
-                fr = validate([file], reference, as_of=AS_OF, stored=stored_context(engine)).files[0]
+                fr = check(engine, [file], reference, as_of=AS_OF).files[0]
                 status = "unreadable" if fr.unreadable else "read"
             else:
-                result = import_files(engine, [file], reference, actor="bench", as_of=AS_OF)[0]
+                result = submit(engine, [file], reference, actor="bench", as_of=AS_OF)[0]
                 fr, status = result.report, result.status
             return {"rows": fr.parsed.rows if fr.parsed else 0, "errors": fr.errors, "warnings": fr.warnings,
                     "status": status}
@@ -140,14 +139,14 @@ def workbooks(rows: int) -> dict[str, Path]:
 def context_db(paths: dict[str, Path], rows: int) -> Path:
     """A SQLite database holding the allocations and projects the disbursements refer to."""
     from reference.reference_set import load_default
+    from services.submission import submit
     from store.db import connect
-    from store.submissions import import_files
     db = DATA / f"context_{rows}.sqlite"
     for leftover in DATA.glob(f"context_{rows}.sqlite*"):
         leftover.unlink()
     engine = connect(f"sqlite:///{db}")
     for key in ("allocations", "projects"):
-        result = import_files(engine, [paths[key]], load_default(), actor="bench", as_of=AS_OF)[0]
+        result = submit(engine, [paths[key]], load_default(), actor="bench", as_of=AS_OF)[0]
         assert result.status == "stored", f"{key}: {result.status} {result.report.findings[:3]}"
     engine.dispose()
     return db
@@ -249,9 +248,8 @@ def profile(rows: int, step: str, top: int = 12) -> str:
     import pstats
 
     from reference.reference_set import load_default
+    from services.submission import check, submit
     from store.db import connect
-    from store.submissions import import_files, stored_context
-    from validators.validate import validate
     file, db = DATA / f"disbursements_{rows}.xlsx", DATA / f"context_{rows}.sqlite"
     if step == "import":  # into a fresh copy of the context database
         for leftover in DATA.glob("profile.sqlite*"):
@@ -260,9 +258,9 @@ def profile(rows: int, step: str, top: int = 12) -> str:
     engine, reference = connect(f"sqlite:///{db}"), load_default()
     profiler = cProfile.Profile()
     if step == "validate":
-        profiler.runcall(validate, [file], reference, as_of=AS_OF, stored=stored_context(engine))
+        profiler.runcall(check, engine, [file], reference, as_of=AS_OF)
     else:
-        profiler.runcall(import_files, engine, [file], reference, actor="bench", as_of=AS_OF)
+        profiler.runcall(submit, engine, [file], reference, actor="bench", as_of=AS_OF)
     profiler.dump_stats(RESULTS / f"{step}_{rows}.prof")
     stats = pstats.Stats(profiler).stats
     root = str(HERE.parent)

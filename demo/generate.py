@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from domain.fiscal import THAI_DIGITS, be_year, fiscal_months, fiscal_quarter, fiscal_year_bounds
 from reference.reference_set import ReferenceSet
-from sms.fiscal import THAI_DIGITS, be_year, fiscal_months, fiscal_quarter, fiscal_year_bounds
 from templates import TEMPLATES
 from templates.spec import Sheet
 from templates.workbook import build_workbook

@@ -13,6 +13,8 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
+from domain.errors import Reason, SmsError
+
 TARGETS_FILE = Path(__file__).with_name("targets.toml")
 TARGETS_ENV = "SMS_REPORT_TARGETS"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -23,11 +25,10 @@ REPORTS_DIR = Path("outputs") / "reports"
 # fonts-noto-core (Noto Sans Thai, which has no Latin), then DejaVu for Latin and digits.
 FONT_FAMILY = ("Loma", "Garuda", "Noto Sans Thai", "DejaVu Sans")
 
-ADVANCE_OVERDUE_DAYS = 30  # rule B10: an advance not cleared 30 days after it was paid
+class TargetsError(SmsError, ValueError):
+    """The disbursement-targets file cannot be read or does not hold a year's targets as it must."""
 
-
-class TargetsError(ValueError):
-    pass
+    reason = Reason.BAD_TARGETS
 
 
 def targets_path() -> Path:
@@ -40,7 +41,8 @@ def _load(path: Path) -> dict:
         with path.open("rb") as f:
             return tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise TargetsError(f"cannot read the disbursement targets {path}: {exc}") from exc
+        raise TargetsError(f"อ่านไฟล์เป้าหมายการเบิกจ่าย {path} ไม่ได้: {exc}",
+                           f"Cannot read the disbursement targets {path}: {exc}", file=str(path)) from exc
 
 
 def disbursement_targets(fiscal_year: int, path: Path | None = None) -> dict[int, float]:
@@ -49,13 +51,19 @@ def disbursement_targets(fiscal_year: int, path: Path | None = None) -> dict[int
     data = _load(path)
     table = data.get("fy", {}).get(str(fiscal_year)) or data.get("default")
     if not table:
-        raise TargetsError(f"{path} has no [fy.{fiscal_year}] and no [default] table")
+        raise TargetsError(f"ไฟล์ {path} ไม่มีตาราง [fy.{fiscal_year}] และไม่มี [default] ให้เพิ่มเป้าหมายของปีนี้",
+                           f"{path} has no [fy.{fiscal_year}] and no [default] table; add this year's targets.",
+                           file=str(path))
     try:
         out = {q: float(table[f"q{q}"]) / 100 for q in (1, 2, 3, 4)}
     except (KeyError, TypeError, ValueError) as exc:
-        raise TargetsError(f"{path}: the targets of {fiscal_year} need q1..q4 in per cent ({exc})") from exc
+        raise TargetsError(f"{path}: เป้าหมายของปี {fiscal_year} ต้องมี q1..q4 เป็นร้อยละ ({exc})",
+                           f"{path}: the targets of {fiscal_year} need q1..q4 in per cent ({exc}).",
+                           file=str(path)) from exc
     if any(not 0 <= v <= 1 for v in out.values()) or list(out.values()) != sorted(out.values()):
-        raise TargetsError(f"{path}: the targets of {fiscal_year} must be cumulative per cent, 0-100, not falling")
+        raise TargetsError(f"{path}: เป้าหมายของปี {fiscal_year} ต้องเป็นร้อยละสะสม 0-100 และไม่ลดลง",
+                           f"{path}: the targets of {fiscal_year} must be cumulative per cent, 0-100, not falling.",
+                           file=str(path))
     return out
 
 

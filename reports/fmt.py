@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sms.fiscal import format_thai_date
+from domain.fiscal import format_thai_date
 
 # Verdicts and statuses, and the colour class each gets.
 PASS, FAIL, NA = "ผ่านเกณฑ์", "ไม่ผ่านเกณฑ์", "NA"

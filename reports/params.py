@@ -12,8 +12,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from sms.errors import BilingualError
-from sms.fiscal import THAI_DIGITS, fiscal_year_bounds, inspection_round, quarter_bounds
+from domain.errors import Reason, SmsError
+from domain.fiscal import THAI_DIGITS, fiscal_year_bounds, inspection_round, quarter_bounds
 
 if TYPE_CHECKING:  # a worker process unpickles these dataclasses: it need not import pandas for that
     from reference.reference_set import ReferenceSet
@@ -22,8 +22,10 @@ _FROM_THAI_DIGITS = str.maketrans(THAI_DIGITS, "0123456789")
 _PREFIXES = ("จังหวัด", "จ.")
 
 
-class ReportError(BilingualError, ValueError):
+class ReportError(SmsError, ValueError):
     """A parameter that cannot make a report; both messages are for the person who typed it."""
+
+    reason = Reason.BAD_PARAMETER
 
 
 @dataclass(frozen=True)

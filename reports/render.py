@@ -22,10 +22,11 @@ import os
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from domain.errors import Reason, SmsError
 
 KERNEL = "python3"
 START_RETRIES = 4
@@ -36,23 +37,22 @@ KERNEL_START_ERRORS = ("Address already in use", "Kernel died before replying", 
                        "Kernel died", "kernel_info")
 
 
-@dataclass
-class NotebookFailed(Exception):
+class NotebookFailed(SmsError):
     """A cell raised: which notebook, which cell (0-based index and execution count), what."""
 
-    notebook: str
-    cell_index: int | None
-    execution_count: int | None
-    ename: str
-    evalue: str
-    source: str = ""
+    reason = Reason.NOTEBOOK_FAILED
+    exit_code = 1
 
-    def __str__(self) -> str:
-        where = f"cell {self.cell_index}" if self.cell_index is not None else "kernel"
-        if self.execution_count:
-            where += f" [{self.execution_count}]"
-        first = self.source.strip().splitlines()[0][:80] if self.source.strip() else ""
-        return f"{self.notebook} {where}: {self.ename}: {self.evalue}" + (f"  ← {first}" if first else "")
+    def __init__(self, notebook: str, cell_index: int | None, execution_count: int | None, ename: str,
+                 evalue: str, source: str = ""):
+        where = f"cell {cell_index}" if cell_index is not None else "kernel"
+        if execution_count:
+            where += f" [{execution_count}]"
+        first = source.strip().splitlines()[0][:80] if source.strip() else ""
+        what = f"{notebook} {where}: {ename}: {evalue}" + (f"  ← {first}" if first else "")
+        super().__init__(f"สร้างรายงานไม่สำเร็จ {what}", f"The report failed: {what}", file=notebook)
+        self.notebook, self.cell_index, self.execution_count = notebook, cell_index, execution_count
+        self.ename, self.evalue, self.source = ename, evalue, source
 
 
 def is_kernel_start_error(exc: BaseException) -> bool:

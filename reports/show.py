@@ -10,6 +10,7 @@ import datetime as dt
 
 from IPython.display import HTML, display
 
+from domain.fiscal import format_thai_date, quarter_bounds
 from reports import charts
 from reports.fmt import (
     BELOW_TARGET,
@@ -25,7 +26,6 @@ from reports.fmt import (
     thai_date,
 )
 from reports.tables import Context
-from sms.fiscal import format_thai_date, quarter_bounds
 
 FIGURES_MIME = "application/vnd.sms-report.figures+json"
 KINDS = {"financial": ("รายงานผลการดำเนินงานด้านการเงินและการเบิกจ่ายงบประมาณ",

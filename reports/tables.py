@@ -12,7 +12,7 @@ Decisions (DOMAIN.md "Reports"; seeds 000 and 003):
   of 2 April). Project budgets and promised outputs are not dated: all current rows count.
 - **Per cost centre and unit.** A cost centre *receives* transfers and *allocates* them to its
   units; a unit *plans* projects and *disburses* (payments + advances − returned money, as
-  :func:`store.queries.disbursed_by`). *Remaining* and the *disbursement rate* are against
+  :func:`domain.ledger.net_disbursed`). *Remaining* and the *disbursement rate* are against
   what the row received: the transfers for a cost centre (and the province), the allocations for
   a unit. The rate is judged against the quarter's cumulative target (reports/targets.toml).
 - **Advances.** Outstanding = advanced − (spent + returned) of the clearings dated by the cut-off;
@@ -45,9 +45,13 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from domain import ledger
+from domain.fiscal import THAI_MONTHS, be_year, fiscal_months, inspection_round, month_label, quarter_bounds
+from domain.ledger import ACROSS_COST_CENTRES, ADVANCE_OVERDUE_DAYS, CENT, net_disbursed
+from domain.vocabulary import RECONCILIATION
 from finance import health as fh
 from reference.reference_set import ReferenceSet
-from reports.config import ADVANCE_OVERDUE_DAYS, disbursement_targets
+from reports.config import disbursement_targets
 from reports.fmt import (
     ACHIEVED,
     BELOW_TARGET,
@@ -63,13 +67,11 @@ from reports.fmt import (
     thai_date,
 )
 from reports.params import Province, resolve_province
-from sms.fiscal import THAI_MONTHS, be_year, fiscal_months, inspection_round, month_label, quarter_bounds
 from store.db import connect
 from store.queries import (
-    RECONCILIATION_HEADERS,
+    ACCEPTED,
     current_rows,
     current_submissions,
-    disbursed_by,
     due_months,
     month_end,
     on_or_before,
@@ -78,10 +80,7 @@ from store.queries import (
     up_to,
 )
 from store.reference import current_reference
-from store.submissions import ACCEPTED
 
-ADVANCE = "ยืม"
-CENT = 0.005
 FINANCE_TEMPLATES = ("allocations", "projects", "disbursements")
 KPI_TEMPLATES = ("projects", "outputs")
 DIRECTIONS = {">=": np.greater_equal, ">": np.greater, "<=": np.less_equal, "<": np.less}
@@ -189,20 +188,10 @@ class Context:
 
 # -- money ------------------------------------------------------------------------------------------------
 def advances(ctx: Context) -> pd.DataFrame:
-    """Every advance paid by the cut-off with what is still outstanding and whether it is overdue."""
-    pay = up_to(ctx.rows("payments"), "document_date", ctx.cutoff)
-    pay = pay[pay["kind"] == ADVANCE]
-    clr = up_to(ctx.rows("clearings"), "clearing_date", ctx.cutoff)
-    done = (clr.assign(done=clr["spent"] + clr["returned"])
-            .groupby(["cost_center", "unit_code", "advance_document_no"])["done"].sum())
-    keys = pd.MultiIndex.from_frame(pay[["cost_center", "unit_code", "document_no"]])
-    out = pay[["cost_center", "unit_code", "document_no", "document_date", "project_code", "amount"]].copy()
-    out["cleared"] = done.reindex(keys).fillna(0.0).to_numpy() if len(pay) else 0.0
-    out["outstanding"] = (out["amount"] - out["cleared"]).clip(lower=0).round(2)
-    age = [(ctx.cutoff - d).days for d in out["document_date"]]
-    out["days"] = age
-    out["overdue"] = (out["outstanding"] > CENT) & (out["days"] > ADVANCE_OVERDUE_DAYS)
-    return out.reset_index(drop=True)
+    """Every advance paid by the cut-off with what is still outstanding and whether it is overdue
+    (:func:`domain.ledger.advances` on the cut-off)."""
+    return ledger.advances(ctx.rows("payments"), ctx.rows("clearings"), ctx.cutoff, on=ACROSS_COST_CENTRES,
+                           end=ctx.cutoff).reset_index(drop=True)
 
 
 def target_status(rate: pd.Series, target: float) -> pd.Series:
@@ -235,7 +224,7 @@ def finance(ctx: Context) -> ReportTable:
 
     rows["allocated"] = by_unit(sum_by(allocations, keys, "amount"))
     rows["planned"] = by_unit(sum_by(projects, keys, "budget"))
-    rows["disbursed"] = by_unit(disbursed_by(payments, clearings, keys, end))
+    rows["disbursed"] = by_unit(net_disbursed(payments, clearings, keys, on=ACROSS_COST_CENTRES, end=end))
     rows["advances_outstanding"] = by_unit(sum_by(adv, keys, "outstanding"))
     rows["advances_overdue"] = by_unit(sum_by(adv[adv["overdue"]], keys, "outstanding"))
     rows["advances_overdue_count"] = by_unit(adv[adv["overdue"]].groupby(keys).size().astype(float)
@@ -317,7 +306,7 @@ def reconcile(ctx: Context) -> ReportTable:
     month = reconciliation_month(ctx)
     rec = reconciliation(ctx.engine, ctx.reference, fiscal_year=ctx.fiscal_year, month=month,
                          cost_centers=ctx.cost_centers, include_unapproved=ctx.include_unapproved)
-    money = list(RECONCILIATION_HEADERS)
+    money = list(RECONCILIATION)
     rec = rec.sort_values("cost_center").reset_index(drop=True)
     rec["level"] = np.where(rec["recorded"], "row", "silent")
     rec["flag"] = np.where(rec["recorded"], "", NOT_RECORDED)
@@ -402,7 +391,8 @@ def strategies(ctx: Context) -> ReportTable:
 def project_money(ctx: Context) -> pd.DataFrame:
     """Every current project of the province with its disbursement up to the cut-off."""
     projects = ctx.rows("projects")
-    spent = disbursed_by(ctx.rows("payments"), ctx.rows("clearings"), ["cost_center", "project_code"], ctx.cutoff)
+    spent = net_disbursed(ctx.rows("payments"), ctx.rows("clearings"), ["cost_center", "project_code"],
+                          on=ACROSS_COST_CENTRES, end=ctx.cutoff)
     key = pd.MultiIndex.from_frame(projects[["cost_center", "project_code"]])
     out = projects[["cost_center", "unit_code", "project_code", "project_name", "plan_code", "kpi_code",
                     "budget"]].copy()
@@ -443,7 +433,7 @@ def monthly(ctx: Context) -> pd.DataFrame:
             break
         g = gfmis[gfmis["month"] == month]
         received = float(transfers.loc[on_or_before(transfers["transfer_date"], end), "amount"].sum())
-        paid = float(disbursed_by(payments, clearings, "cost_center", end).sum()) if len(payments) else 0.0
+        paid = float(net_disbursed(payments, clearings, "cost_center", on=ACROSS_COST_CENTRES, end=end).sum())
         quarter_end = (i + 1) % 3 == 0 and end == month_end(ctx.fiscal_year, month)
         rows.append({"month": month, "label": month_label(month), "month_end": end,
                      "received_sms": round(received, 2), "disbursed_sms": round(paid, 2),

@@ -7,14 +7,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from domain.fiscal import FISCAL_MONTH_ORDER, fiscal_year, fiscal_year_bounds, month_label
+from domain.vocabulary import RECONCILIATION, RecordingState
 from review import state
-from sms.fiscal import FISCAL_MONTH_ORDER, fiscal_year, fiscal_year_bounds, month_label
 from store import queries
 from store.history import latest_fiscal_year
 from store.users import User
+from templates.headers import headers
 
-STATE_COLOURS = {"approved": "#c6efce", "submitted": "#fff2cc", "returned": "#f8cbad", "refused": "#f4b084",
-                 "missing": "#ededed", "late": "#ff9999"}
+R = RecordingState
+STATE_COLOURS = {R.APPROVED: "#c6efce", R.SUBMITTED: "#fff2cc", R.RETURNED: "#f8cbad", R.REFUSED: "#f4b084",
+                 R.MISSING: "#ededed", R.LATE: "#ff9999"}
 LARGE_DIFFERENCE = 1_000_000  # baht: a difference the meeting asks about
 
 
@@ -37,8 +40,7 @@ def completeness_section(user: User, year: int, as_of: dt.date) -> None:
         return
     styled = summary.style.map(lambda v: f"background-color: {STATE_COLOURS.get(v, 'white')}")
     st.dataframe(styled, width="stretch")
-    st.caption("approved อนุมัติ · submitted รอตรวจ · returned ส่งกลับ · refused ไม่ผ่าน · missing ยังไม่ส่ง · "
-               "late ยังไม่ส่งและเลยกำหนด")
+    st.caption(" · ".join(f"{s.value} {s.th}" for s in RecordingState))
     with st.expander("รายเดือน / By month"):
         months = queries.completeness(state.engine(), state.reference(), fiscal_year=year, as_of=as_of,
                                       cost_centers=user.cost_centers(state.reference()))
@@ -60,14 +62,15 @@ def reconciliation_section(user: User, year: int, as_of: dt.date) -> None:
     if frame.empty:
         st.info("ไม่มีข้อมูล / No data")
         return
-    money = list(queries.RECONCILIATION_HEADERS)
+    money = list(RECONCILIATION)
+    titles = headers(money)
     frame.attrs = {}  # the cut-off date rides in attrs; the table does not need it
     shown = frame.copy()
     for column in money:
         shown[column] = shown[column].where(shown["recorded"] | ~column.endswith("_sms"), other=pd.NA)
     flagged = ~frame["recorded"] | (frame[["diff_installment", "diff_disbursed"]].abs() >= LARGE_DIFFERENCE).any(axis=1)
-    styled = (shown.drop(columns=["recorded"]).rename(columns=queries.RECONCILIATION_HEADERS).style
-              .format({queries.RECONCILIATION_HEADERS[c]: "{:,.2f}" for c in money}, na_rep="-")
+    styled = (shown.drop(columns=["recorded"]).rename(columns=titles).style
+              .format({titles[c]: "{:,.2f}" for c in money}, na_rep="-")
               .apply(lambda row: ["background-color: #ffe0e0" if flagged.loc[row.name] else "" for _ in row], axis=1))
     st.dataframe(styled, hide_index=True, width="stretch")
     st.caption(f"แถวสีแดง: ไม่ได้บันทึกใน SMS หรือส่วนต่างตั้งแต่ {LARGE_DIFFERENCE:,} บาท / "

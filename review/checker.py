@@ -9,18 +9,20 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from domain.vocabulary import Decision, SubmissionStatus
 from review import state
-from review.maker import STATUS, labelled
+from review.maker import labelled
+from services.submission import check
 from store import queries
 from store.history import audit_trail, get_submission, list_submissions
 from store.submissions import submission_rows
 from store.users import User
-from store.workflow import WorkflowError, decide
+from store.workflow import TRANSITIONS, WorkflowError, decide
 from templates import TEMPLATES
-from validators.validate import validate
 
-QUEUE_STATUSES = {"รอตรวจ / submitted": ["submitted"], "ส่งกลับ / returned": ["returned"],
-                  "อนุมัติแล้ว / approved": ["approved"], "ทั้งหมด / all": ["submitted", "returned", "approved"]}
+S = SubmissionStatus
+QUEUE_STATUSES = {S.SUBMITTED.label: [S.SUBMITTED], S.RETURNED.label: [S.RETURNED], S.APPROVED.label: [S.APPROVED],
+                  "ทั้งหมด / all": list(S.accepted())}
 
 
 def warnings_of(row: dict) -> list:
@@ -28,7 +30,7 @@ def warnings_of(row: dict) -> list:
     folder = Path(tempfile.mkdtemp(prefix="sms-check-"))
     path = folder / row["file_name"]
     path.write_bytes(row["file_bytes"])
-    report = validate([path], state.reference(), as_of=row["as_of"] or dt.date.today()).files[0]
+    report = check(state.engine(), [path], state.reference(), as_of=row["as_of"] or dt.date.today()).files[0]
     return [f for f in report.findings if not f.is_error]
 
 
@@ -63,11 +65,9 @@ def decision(user: User, row: dict) -> None:
     comment = st.text_area("ความเห็น / Comment", key=f"comment-{row['id']}",
                            placeholder="จำเป็นเมื่อส่งกลับ / required to return")
     a, b, c = st.columns(3)
-    for column, action, label, allowed in (
-        (a, "approve", "✓ อนุมัติ / Approve", row["status"] == "submitted"),
-        (b, "return", "↩ ส่งกลับแก้ไข / Return", row["status"] in ("submitted", "approved")),
-        (c, "reopen", "เปิดให้แก้ไข / Reopen", row["status"] == "approved"),
-    ):
+    for column, action, mark in ((a, Decision.APPROVE, "✓ "), (b, Decision.RETURN, "↩ "), (c, Decision.REOPEN, "")):
+        label = f"{mark}{action.th} / {action.en.capitalize()}"
+        allowed = row["status"] in TRANSITIONS[action][0]
         if column.button(label, key=f"{action}-{row['id']}", disabled=not allowed):
             try:
                 decide(state.engine(), state.reference(), user, row["id"], row["revision"], action, comment)
@@ -86,7 +86,7 @@ def detail(user: User, submission_id: int) -> None:
     template = TEMPLATES[row["template"]]
     name = state.reference().name_of("cost_centers", row["cost_center"])
     st.markdown(f"### {template.th} / {template.en} — {row['cost_center']} {name}")
-    st.caption(f"ฉบับที่ / version {row['version']} · {STATUS.get(row['status'], row['status'])} · "
+    st.caption(f"ฉบับที่ / version {row['version']} · {SubmissionStatus(row['status']).label} · "
                f"ส่งโดย / by {row['submitted_by']} · {row['submitted_at']:%d/%m/%Y %H:%M}")
     st.markdown("**ยอดรวม / Totals**")
     st.dataframe(totals_of(row), hide_index=True, width="stretch")
@@ -115,7 +115,7 @@ def page(user: User) -> None:
         st.info("ไม่มีรายการ / Nothing here")
         return
     names = state.reference()["cost_centers"].set_index("cost_center")["name_th"]
-    queue = queue.assign(name=queue["cost_center"].map(names), status=queue["status"].map(STATUS))
+    queue = queue.assign(name=queue["cost_center"].map(names), status=queue["status"].map(SubmissionStatus.labels()))
     st.dataframe(labelled(queue[["id", "template", "cost_center", "name", "version", "status", "rows", "warnings",
                                  "submitted_by", "submitted_at"]]), hide_index=True, width="stretch")
     chosen = st.selectbox("เลือกรายการ / Open submission", queue["id"].tolist(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
+from domain.vocabulary import FIGURES
 from review import state
 from review.board import fiscal_controls
 from store import queries
@@ -12,8 +13,7 @@ from store.users import User
 
 LEVELS = {"เขตสุขภาพ / region": "region", "จังหวัด / province": "province",
           "ศูนย์ต้นทุน / cost centre": "cost_center", "ยุทธศาสตร์ / strategy": "strategy"}
-COLUMNS = {"projects": "โครงการ / projects", "budget": "งบประมาณ / budget", "disbursed": "เบิกจ่าย / disbursed",
-           "remaining": "คงเหลือ / remaining", "rate": "ร้อยละเบิกจ่าย / disbursement rate (%)"}
+COLUMNS = {key: str(FIGURES[key]) for key in ("projects", "budget", "disbursed", "remaining", "rate")}
 
 
 def page(user: User) -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from domain.findings import Finding, display
+from domain.fiscal import FISCAL_MONTH_ORDER, month_label
 from importer.parse import ParsedSheet, ParsedWorkbook
 from reference.reference_set import ReferenceSet
-from sms.findings import Finding, display
-from sms.fiscal import FISCAL_MONTH_ORDER, month_label
 from store.submissions import Edit
 from templates.spec import Column
 from templates.workbook import build_workbook
@@ -95,7 +95,7 @@ class Draft:
     """An uploaded workbook being fixed: where it is, what it holds, and the edits so far."""
 
     path: Path
-    parsed: ParsedWorkbook
+    parsed: ParsedWorkbook | None  # None until it has been read
     edits: list[Edit]
 
 

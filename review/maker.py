@@ -1,4 +1,10 @@
-"""The maker's page: download the template, upload, see every problem, fix rows, submit."""
+"""The maker's page: download the template, upload, see every problem, fix rows, submit.
+
+The workbooks uploaded together are checked together, every time (``services.submission.check``):
+after an upload, and after each "check again", every draft is checked with the others, as ``sms
+validate`` checks files given together. Submitting sends all of them through the same service, which
+stores each one whole, in dependency order, in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -10,32 +16,27 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from domain.fiscal import fiscal_year as fiscal_year_of
+from domain.vocabulary import Decision, ImportOutcome, SubmissionStatus
 from review import state
 from review.editor import FINDINGS, ROW, Draft, column_config, editor_frame, edits_from_state, write_draft
-from sms.fiscal import fiscal_year as fiscal_year_of
+from services.submission import Outcome, check, submit
 from store.history import audit_trail, list_submissions
-from store.submissions import StaleEdit, newest_submission, store_report, stored_context
+from store.submissions import StaleEdit, newest_submission
 from store.users import User
 from templates import UNIT_TEMPLATES
 from templates.catalog import SHEETS
+from templates.headers import headers
 from templates.workbook import build_workbook
 from validators.annotate import annotate
-from validators.validate import FileReport, validate
+from validators.validate import FileReport
 
-STATUS = {"submitted": "รอตรวจ / submitted", "approved": "อนุมัติ / approved",
-          "returned": "ส่งกลับแก้ไข / returned", "refused": "ไม่ผ่านการตรวจ / refused"}
-LABELS = {"id": "เลขที่ / id", "template": "แบบฟอร์ม / template", "cost_center": "ศูนย์ต้นทุน / cost centre",
-          "name": "ชื่อ / name", "fiscal_year": "ปีงบ / FY", "version": "ฉบับที่ / version", "status": "สถานะ / status",
-          "rows": "แถว / rows", "errors": "ผิดพลาด / errors", "warnings": "คำเตือน / warnings",
-          "submitted_by": "ส่งโดย / by", "submitted_at": "เวลาส่ง / submitted at", "at": "เวลา / at",
-          "actor": "ผู้ทำ / by", "action": "การกระทำ / action", "submission_id": "เลขที่ส่ง / submission",
-          "comment": "ความเห็น / comment"}
+DRAFTS, REPORTS, BASES = "drafts", "reports", "bases"
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """Bilingual column headers for a table shown to people."""
-    return frame.rename(columns=LABELS)
-DRAFTS, BASES = "drafts", "bases"
+    """A table for people: its column headers in Thai and English (from the spec or the vocabulary)."""
+    return frame.rename(columns=headers(frame.columns))
 
 
 def workdir() -> Path:
@@ -44,9 +45,22 @@ def workdir() -> Path:
     return st.session_state["workdir"]
 
 
-def check(paths: list[Path]) -> list[FileReport]:
-    engine = state.engine()
-    return validate(paths, state.reference(), as_of=dt.date.today(), stored=stored_context(engine)).files
+def drafts() -> dict[str, Draft]:
+    """The workbooks being worked on, by the unit's file name."""
+    return st.session_state.setdefault(DRAFTS, {})
+
+
+def reports() -> dict[str, FileReport]:
+    return st.session_state.setdefault(REPORTS, {})
+
+
+def check_drafts() -> None:
+    """Check every draft together (those already read are not read again), as `sms validate` checks files."""
+    sources = [d.parsed or d.path for d in drafts().values()]
+    report = check(state.engine(), sources, state.reference(), as_of=dt.date.today())
+    for fr in report.files:
+        reports()[fr.file] = fr
+        drafts()[fr.file].parsed = fr.parsed
 
 
 def template_download(user: User) -> None:
@@ -62,23 +76,24 @@ def template_download(user: User) -> None:
 
 
 def receive(uploads) -> None:
-    """Save new uploads into the session's folder and check them together."""
-    drafts: dict[str, Draft] = st.session_state.setdefault(DRAFTS, {})
-    fresh = []
+    """Save new uploads into the session's folder, then check every draft together."""
+    fresh = False
     for upload in uploads:
         content = upload.getvalue()
-        key = f"{upload.name}:{hashlib.sha256(content).hexdigest()[:12]}"
+        digest = hashlib.sha256(content).hexdigest()[:12]
+        key = f"{upload.name}:{digest}"
         if key in st.session_state.setdefault("seen", set()):
             continue
         st.session_state["seen"].add(key)
-        folder = workdir() / hashlib.sha256(content).hexdigest()[:12]
+        folder = workdir() / digest
         folder.mkdir(exist_ok=True)
         path = folder / Path(upload.name).name
         path.write_bytes(content)
-        fresh.append(path)
-    for report in check(fresh) if fresh else []:
-        drafts[report.file] = Draft(report.path, report.parsed, [])
-        st.session_state.setdefault("reports", {})[report.file] = report
+        drafts()[path.name] = Draft(path, None, [])
+        st.session_state.setdefault(BASES, {}).pop(path.name, None)
+        fresh = True
+    if fresh:
+        check_drafts()
 
 
 def findings_table(report: FileReport) -> None:
@@ -114,39 +129,103 @@ def sheet_editor(report: FileReport, draft: Draft, user: User) -> None:
                    column_order=[ROW, *sheet.keys, FINDINGS], width="stretch")
     pending = edits_from_state(st.session_state.get(key), shown, sheet.key)
     if st.button("ตรวจอีกครั้ง / Check again", key=f"recheck-{report.file}", disabled=not pending):
-        draft.edits.extend(pending)
+        edits = [*draft.edits, *pending]
         # Each check writes a new file under the unit's own file name, so keys, the base of the
         # stale-edit check and the stored file name all stay the file the unit uploaded.
-        edited = draft.path.parent / f"edit-{len(draft.edits)}" / report.file
-        path = write_draft(draft, state.reference(), edited)
-        [again] = check([path])
-        st.session_state[DRAFTS][report.file] = Draft(path, again.parsed, draft.edits)
-        st.session_state["reports"][report.file] = again
+        edited = draft.path.parent / f"edit-{len(edits)}" / report.file
+        path = write_draft(Draft(draft.path, parsed, edits), state.reference(), edited)
+        drafts()[report.file] = Draft(path, None, edits)
+        check_drafts()
         st.rerun()
 
 
-def submit(report: FileReport, draft: Draft, user: User) -> None:
+SUBMITTED = {  # what the maker reads after submitting, by outcome
+    ImportOutcome.UNCHANGED: "เหมือนฉบับล่าสุด ไม่มีอะไรเปลี่ยน / Identical to the current version; nothing changed",
+    ImportOutcome.LOCKED: "ฉบับปัจจุบันอนุมัติแล้ว ให้ผู้กำกับเปิดให้แก้ไขก่อน / The current version is approved; "
+                          "ask your checker to reopen it",
+    ImportOutcome.REFUSED: "ยังมีข้อผิดพลาด ไม่ได้บันทึก / Errors remain; nothing was stored",
+}
+
+
+def tell(outcome: Outcome) -> None:
+    """One line per workbook after a submit: what the store did with it."""
+    if outcome.status == ImportOutcome.STORED:
+        st.success(f"**{outcome.file}**: บันทึกแล้ว ฉบับที่ {outcome.version} / Stored as version {outcome.version}")
+    elif outcome.status == ImportOutcome.UNCHANGED:
+        st.success(f"**{outcome.file}**: {SUBMITTED[outcome.status]}")
+    elif outcome.status == ImportOutcome.FORBIDDEN:
+        st.error(f"**{outcome.file}**: ไฟล์นี้เป็นของศูนย์ต้นทุน {outcome.cost_center} ซึ่งไม่ใช่ของคุณ / "
+                 f"This file belongs to cost centre {outcome.cost_center}, not yours.")
+    elif outcome.status == ImportOutcome.UNREADABLE:
+        st.error(f"**{outcome.file}**: {outcome.report.unreadable.message_th}\n\n"
+                 f"{outcome.report.unreadable.message_en}")
+    else:
+        st.error(f"**{outcome.file}**: {SUBMITTED[outcome.status]}")
+
+
+def submit_drafts(user: User) -> None:
+    """Submit every draft together through the one submission service."""
     engine, reference = state.engine(), state.reference()
-    if not user.may_see(report.cost_center, reference):
-        st.error(f"ไฟล์นี้เป็นของศูนย์ต้นทุน {report.cost_center} ซึ่งไม่ใช่ของคุณ / This file belongs to cost centre "
-                 f"{report.cost_center}, not yours.")
-        return
+    pending = drafts()
     try:
-        result = store_report(engine, report, user.name, dt.date.today(), base=st.session_state[BASES].get(report.file),
-                              edits=draft.edits)
+        outcomes = submit(engine, [d.parsed or d.path for d in pending.values()], reference, actor=user.name,
+                          as_of=dt.date.today(), allowed=user.cost_centers(reference),
+                          bases=st.session_state.get(BASES, {}), edits={k: d.edits for k, d in pending.items()})
     except StaleEdit as stale:
         st.error(f"{stale.message_th}\n\n{stale.message_en}")
-        st.download_button("⬇ ไฟล์ที่คุณแก้ไข / Your edited workbook", draft.path.read_bytes(),
-                           file_name=draft.path.name, key=f"stale-{report.file}")
+        for name, draft in pending.items():
+            if draft.edits:
+                st.download_button(f"⬇ {name} ที่คุณแก้ไข / your edited {name}", draft.path.read_bytes(),
+                                   file_name=name, key=f"stale-{name}")
         return
-    messages = {"stored": f"บันทึกแล้ว ฉบับที่ {result.version} / Stored as version {result.version}",
-                "unchanged": "เหมือนฉบับล่าสุด ไม่มีอะไรเปลี่ยน / Identical to the current version; nothing changed",
-                "locked": "ฉบับปัจจุบันอนุมัติแล้ว ให้ผู้กำกับเปิดให้แก้ไขก่อน / The current version is approved; "
-                          "ask your checker to reopen it",
-                "refused": "ยังมีข้อผิดพลาด ไม่ได้บันทึก / Errors remain; nothing was stored"}
-    (st.success if result.status in ("stored", "unchanged") else st.error)(messages[result.status])
-    if result.status == "stored":
-        st.session_state[DRAFTS].pop(report.file, None)
+    for outcome in outcomes:
+        tell(outcome)
+        if outcome.status.kept:
+            pending.pop(outcome.file, None)
+
+
+def remember_base(report: FileReport) -> None:
+    """The submission an edit starts from, so a later save over someone else's newer version is refused."""
+    bases = st.session_state.setdefault(BASES, {})
+    if report.file not in bases and report.cost_center:
+        with state.engine().connect() as conn:
+            newest = newest_submission(conn, report.parsed.template.key, report.cost_center, report.fiscal_year)
+        bases[report.file] = (newest["id"], newest["revision"]) if newest else None
+
+
+def draft_card(name: str, draft: Draft, report: FileReport, user: User) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{name}** — {report.parsed.template.th} / {report.parsed.template.en}, "
+                    f"ศูนย์ต้นทุน {report.cost_center}, ปีงบประมาณ {report.fiscal_year}")
+        a, b, c, d = st.columns(4)
+        a.metric("แถว / rows", f"{report.parsed.rows:,}")
+        b.metric("ผิดพลาด / errors", report.errors)
+        c.metric("คำเตือน / warnings", report.warnings)
+        d.metric("แก้ไขแล้ว / edits", len(draft.edits))
+        findings_table(report)
+        sheet_editor(report, draft, user)
+        left, right = st.columns(2)
+        if report.findings:
+            checked = annotate(report, draft.path.parent / "checked")
+            left.download_button("⬇ ไฟล์พร้อมจุดที่ต้องแก้ / Workbook with the problems marked",
+                                 checked.read_bytes(), file_name=checked.name, key=f"annotated-{name}",
+                                 help="แก้ใน Excel แล้วอัปโหลดใหม่ / fix it in Excel and upload it again")
+        else:
+            left.download_button("⬇ ไฟล์ล่าสุด / Current workbook", draft.path.read_bytes(), file_name=name,
+                                 key=f"download-{name}")
+        remove_button(name, right)
+
+
+def remove_button(name: str, where) -> None:
+    """Leave a file out of the submission; the others are checked again without it."""
+    if where.button("นำไฟล์นี้ออก / Remove this file", key=f"remove-{name}",
+                    help="ไม่ส่งไฟล์นี้ ไฟล์อื่นจะถูกตรวจใหม่โดยไม่มีไฟล์นี้ / leave it out; the others are "
+                         "checked again without it"):
+        drafts().pop(name)
+        reports().pop(name, None)
+        if drafts():
+            check_drafts()
+        st.rerun()
 
 
 def upload_section(user: User) -> None:
@@ -155,38 +234,20 @@ def upload_section(user: User) -> None:
                                accept_multiple_files=True)
     if uploads:
         receive(uploads)
-    bases = st.session_state.setdefault(BASES, {})
-    for name, draft in list(st.session_state.get(DRAFTS, {}).items()):
-        report: FileReport = st.session_state["reports"][name]
+    for name, draft in list(drafts().items()):
+        report = reports()[name]
         if report.unreadable:
             st.error(f"**{name}**: {report.unreadable.message_th}\n\n{report.unreadable.message_en}")
+            remove_button(name, st)
             continue
-        if name not in bases and report.cost_center:
-            with state.engine().connect() as conn:
-                newest = newest_submission(conn, report.parsed.template.key, report.cost_center, report.fiscal_year)
-            bases[name] = (newest["id"], newest["revision"]) if newest else None
-        with st.container(border=True):
-            st.markdown(f"**{name}** — {report.parsed.template.th} / {report.parsed.template.en}, "
-                        f"ศูนย์ต้นทุน {report.cost_center}, ปีงบประมาณ {report.fiscal_year}")
-            a, b, c, d = st.columns(4)
-            a.metric("แถว / rows", f"{report.parsed.rows:,}")
-            b.metric("ผิดพลาด / errors", report.errors)
-            c.metric("คำเตือน / warnings", report.warnings)
-            d.metric("แก้ไขแล้ว / edits", len(draft.edits))
-            findings_table(report)
-            sheet_editor(report, draft, user)
-            left, right = st.columns(2)
-            if left.button("ส่งข้อมูล / Submit", key=f"submit-{name}", type="primary", disabled=report.errors > 0,
-                           help="ส่งได้เมื่อไม่มีข้อผิดพลาด / possible once no error is left"):
-                submit(report, draft, user)
-            if report.findings:
-                checked = annotate(report, draft.path.parent / "checked")
-                right.download_button("⬇ ไฟล์พร้อมจุดที่ต้องแก้ / Workbook with the problems marked",
-                                      checked.read_bytes(), file_name=checked.name, key=f"annotated-{name}",
-                                      help="แก้ใน Excel แล้วอัปโหลดใหม่ / fix it in Excel and upload it again")
-            else:
-                right.download_button("⬇ ไฟล์ล่าสุด / Current workbook", draft.path.read_bytes(), file_name=name,
-                                      key=f"download-{name}")
+        remember_base(report)
+        draft_card(name, draft, report, user)
+    if drafts():
+        blocked = any(reports()[n].errors or reports()[n].unreadable for n in drafts())
+        if st.button(f"ส่งข้อมูล / Submit ({len(drafts())} ไฟล์ / files)", key="submit", type="primary",
+                     disabled=blocked, help="ส่งทุกไฟล์ข้างบนพร้อมกัน ได้เมื่อไม่มีข้อผิดพลาด / submits every "
+                                               "workbook above together, once no error is left"):
+            submit_drafts(user)
 
 
 def my_submissions(user: User) -> None:
@@ -195,12 +256,12 @@ def my_submissions(user: User) -> None:
     if frame.empty:
         st.info("ยังไม่มีข้อมูลที่ส่ง / Nothing submitted yet")
         return
-    shown = frame.assign(status=frame["status"].map(STATUS))[
+    shown = frame.assign(status=frame["status"].map(SubmissionStatus.labels()))[
         ["id", "template", "cost_center", "fiscal_year", "version", "status", "rows", "errors", "warnings",
          "submitted_by", "submitted_at"]]
     st.dataframe(labelled(shown), hide_index=True, width="stretch")
     trail = audit_trail(state.engine(), frame["id"].tolist())
-    comments = trail[trail["action"].isin(["return", "approve", "reopen"])]
+    comments = trail[trail["action"].isin(list(Decision))]
     if not comments.empty:
         st.markdown("**ความเห็นผู้กำกับ / Checker's comments**")
         st.dataframe(labelled(comments[["at", "actor", "action", "submission_id", "comment"]]), hide_index=True,

@@ -1,57 +1,74 @@
-"""The ``sms`` command: build templates, print the spec, manage reference data, make the demo."""
+"""The ``sms`` command: templates, validation, import, the demo, the review app, reports, users, reference data.
+
+Start-up is most of what a user waits for, so this module imports only typer and the error root;
+each command imports what it needs when it runs (``sms --help`` never loads pandas). Every error a
+person reads is a :class:`domain.errors.SmsError`: one handler (:class:`Commands`) prints its Thai and
+English sentences and exits with its ``exit_code``.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import sqlalchemy as sa
 import typer
-from rich.console import Console
-from rich.progress import Progress, TextColumn
-from rich.table import Table
+from typer.core import TyperGroup
 
-from importer.normalise import NormaliseError, parse_date
-from importer.parse import Unreadable
-from reports.config import REPORTS_DIR, TARGETS_ENV, TargetsError, disbursement_targets
-from reports.params import ReportError, check_params
-from sms.demo import DEMO_AS_OF, DEMO_FISCAL_YEAR, MISTAKES_DIR, write_demo
-from sms.rules import RULES
-from store.db import connect, database_url
-from store.reference import current_reference, save_reference
-from store.schema import submissions
-from store.submissions import ImportResult, import_files, known_keys, stored_context
-from store.users import UserError, add_user, get_user
-from templates import TEMPLATES, UNIT_TEMPLATES
-from templates.catalog import SHEETS
-from templates.datapackage import datapackage
-from templates.workbook import build_workbook
-from validators.annotate import annotate_all, describe
-from validators.reference import read_reference
-from validators.validate import Report, validate
+from domain.errors import Reason, SmsError
+from reports.config import REPORTS_DIR
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from services.submission import Outcome
+    from validators.validate import Report
 
 OUTPUTS = Path("outputs")
 
-app = typer.Typer(help="SMS Workbench: ระบบแบบฟอร์มมาตรฐาน ตรวจสอบ และรายงาน SMS / "
-                       "standard templates, validation and reports for MOPH strategic-budget tracking.",
-                  no_args_is_help=True, add_completion=False)
+
+class Commands(TyperGroup):
+    """The command group, with the one handler of every error a person reads."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SmsError as error:
+            typer.echo(f"{error.message_th}\n{error.message_en}", err=True)
+            raise typer.Exit(error.exit_code) from None
+
+
+app = typer.Typer(cls=Commands, help="SMS Workbench: ระบบแบบฟอร์มมาตรฐาน ตรวจสอบ และรายงาน SMS / "
+                                      "standard templates, validation and reports for MOPH strategic-budget tracking.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  rich_markup_mode=None)
 templates_app = typer.Typer(help="แบบฟอร์มมาตรฐาน / The standard Excel templates.", no_args_is_help=True)
 reference_app = typer.Typer(help="ข้อมูลอ้างอิง / Reference data: units, codes, plans, KPIs.", no_args_is_help=True)
-app.add_typer(templates_app, name="templates")
 users_app = typer.Typer(help="ผู้ใช้ / Local accounts of the review app.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
 app.add_typer(reference_app, name="reference")
 app.add_typer(users_app, name="users")
 
 
-def fail(message_th: str, message_en: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"{message_th}\n{message_en}", err=True)
-    return typer.Exit(code)
+def wrong(message_th: str, message_en: str, reason: Reason = Reason.BAD_PARAMETER, exit_code: int = 2) -> SmsError:
+    """An error in what was typed on the command line (exit 2), or in what it found (exit 1)."""
+    return SmsError(message_th, message_en, reason, exit_code=exit_code)
 
 
+def parse_as_of(value: str | None) -> dt.date | None:
+    """--as-of accepts what a user types for a date: 2026-03-31, 31/3/2569, 31 มี.ค. 2569."""
+    if value is None:
+        return None
+    from importer.normalise import NormaliseError, parse_date
+
+    try:
+        return parse_date(value)
+    except NormaliseError as exc:
+        raise wrong(f"--as-of: {exc.message_th}", f"--as-of: {exc.message_en}", Reason.BAD_VALUE) from None
+
+
+# -- templates -------------------------------------------------------------------------------------------
 @templates_app.command("build")
 def templates_build(
     out: Annotated[Path, typer.Option(help="Folder to write the workbooks to.")] = OUTPUTS / "templates",
@@ -60,17 +77,23 @@ def templates_build(
     template: Annotated[list[str] | None, typer.Option(help="Only these template ids (repeatable).")] = None,
 ) -> None:
     """เขียนแบบฟอร์ม Excel / Write the standard workbooks, one per template id."""
+    from store.db import connect
+    from store.reference import current_reference
+    from store.submissions import known_keys
+    from templates import TEMPLATES, UNIT_TEMPLATES
+    from templates.workbook import build_workbook
+
     engine = connect()
     reference = current_reference(engine)
     if cost_center and cost_center not in reference.codes("cost_centers"):
-        raise fail(f"ไม่พบศูนย์ต้นทุน {cost_center} ในข้อมูลอ้างอิง",
-                   f"Cost centre {cost_center} is not in the reference data; check the 10-digit code.")
+        raise wrong(f"ไม่พบศูนย์ต้นทุน {cost_center} ในข้อมูลอ้างอิง",
+                    f"Cost centre {cost_center} is not in the reference data; check the 10-digit code.")
     if fiscal_year is not None and not 2500 <= fiscal_year <= 2700:
-        raise fail("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2569", "The fiscal year is a BE year, e.g. 2569.")
+        raise wrong("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2569", "The fiscal year is a BE year, e.g. 2569.")
     unknown = sorted(set(template or []) - set(TEMPLATES))
     if unknown:
-        raise fail(f"ไม่รู้จักแบบฟอร์ม {', '.join(unknown)}",
-                   f"Unknown template {', '.join(unknown)}; known: {', '.join(TEMPLATES)}.")
+        raise wrong(f"ไม่รู้จักแบบฟอร์ม {', '.join(unknown)}",
+                    f"Unknown template {', '.join(unknown)}; known: {', '.join(TEMPLATES)}.")
     chosen = [TEMPLATES[k] for k in template] if template else list(UNIT_TEMPLATES)
     suffix = f"_{cost_center}" if cost_center else ""
     for spec in chosen:
@@ -85,6 +108,10 @@ def templates_spec(
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
 ) -> None:
     """พิมพ์สเปกแบบฟอร์มเป็น Frictionless Data Package / Print the spec as a Data Package (JSON)."""
+    import json
+
+    from templates.datapackage import datapackage
+
     text = json.dumps(datapackage(), ensure_ascii=False, indent=2)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
@@ -92,17 +119,14 @@ def templates_spec(
         typer.echo(text)
 
 
-def parse_as_of(value: str | None) -> dt.date | None:
-    """--as-of accepts what a user types for a date: 2026-03-31, 31/3/2569, 31 มี.ค. 2569."""
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except NormaliseError as exc:
-        raise fail(f"--as-of: {exc.message_th}", f"--as-of: {exc.message_en}") from None
-
-
+# -- validate and import ---------------------------------------------------------------------------------
 def print_report(report: Report, limit: int = 50) -> None:
+    """Each file's verdict and its first ``limit`` findings, in Thai and English."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from templates.catalog import SHEETS
+
     console = Console()
     for fr in report.files:
         if fr.unreadable:
@@ -142,44 +166,52 @@ def validate_command(
 
     Exit 0 when there is no error (warnings allowed), 1 when there are errors, 2 when a file could not be read.
     """
+    from services.submission import check
+    from store.db import connect
+    from store.reference import current_reference
+
+    when = parse_as_of(as_of)
     engine = connect()
-    report = validate(files, current_reference(engine), as_of=parse_as_of(as_of), fiscal_year=fiscal_year,
-                      stored=stored_context(engine))
+    report = check(engine, files, current_reference(engine), as_of=when, fiscal_year=fiscal_year)
     if as_json:
+        import json
+
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
     else:
         print_report(report)
     if annotate:
+        from validators.annotate import annotate_all, describe
+
         for path in annotate_all(report, annotate, full=full_copy):
             typer.echo(f"{path}  {describe(path)}", err=as_json)  # stderr under --json keeps stdout valid JSON
     raise typer.Exit(2 if report.unreadable else (1 if report.errors else 0))
 
 
-def exit_code(results: list[ImportResult]) -> int:
-    if any(r.status == "unreadable" for r in results):
+def exit_code(outcomes: list[Outcome]) -> int:
+    """2 when a file could not be read, 1 when one was not stored, else 0."""
+    if any(o.status == "unreadable" for o in outcomes):
         return 2
-    return 1 if any(r.status in ("refused", "locked", "forbidden") for r in results) else 0
+    return 0 if all(o.status.kept for o in outcomes) else 1
 
 
-STATUS_TEXT = {"stored": "[green]บันทึกแล้ว / stored[/]", "unchanged": "[cyan]ไม่เปลี่ยนแปลง / unchanged[/]",
-               "refused": "[red]ไม่รับ (มีข้อผิดพลาด) / refused (errors)[/]",
-               "unreadable": "[red]อ่านไม่ได้ / unreadable[/]",
-               "locked": "[red]อนุมัติแล้ว แก้ไขไม่ได้จนกว่าผู้กำกับจะเปิดให้ / approved: locked until a checker reopens it[/]",
-               "forbidden": "[red]ไม่มีสิทธิ์ส่งข้อมูลของศูนย์ต้นทุนนี้ / not allowed for this cost centre[/]"}
+def print_outcomes(outcomes: list[Outcome]) -> None:
+    """One line per workbook: what happened to it, and the changes or findings behind it."""
+    from rich.console import Console
 
+    from validators.validate import Report
 
-def print_results(results: list[ImportResult]) -> None:
     console = Console()
-    for r in results:
-        console.print(f"{STATUS_TEXT[r.status]}  {r.file}  {r.template} {r.cost_center}"
-                      + (f" v{r.version}" if r.version else ""))
-        if r.status == "stored":
-            c = r.counts
+    for o in outcomes:
+        colour = "green" if o.status == "stored" else ("cyan" if o.status.kept else "red")
+        console.print(f"[{colour}]{o.status.label}[/]  {o.file}  {o.template} {o.cost_center}"
+                      + (f" v{o.version}" if o.version else ""))
+        if o.status == "stored":
+            c = o.counts
             console.print(f"    เพิ่ม/added {c['added']:,}  แก้/changed {c['changed']:,}  "
                           f"ลบ/removed {c['removed']:,}  เหมือนเดิม/unchanged {c['unchanged']:,}")
-        if r.status == "unchanged":
+        if o.status == "unchanged":
             console.print("    ไฟล์นี้เหมือนฉบับล่าสุดทุกไบต์ ไม่มีอะไรเปลี่ยน / identical to the current version; nothing changed")
-    refused = [r.report for r in results if r.status in ("refused", "unreadable") and r.report]
+    refused = [o.report for o in outcomes if o.status in ("refused", "unreadable") and o.report]
     if refused:
         print_report(Report(refused))
 
@@ -195,19 +227,30 @@ def import_command(
 
     Exit 0 when every file was stored or unchanged, 1 when one was refused for errors, 2 when one was unreadable.
     """
+    from services.submission import submit
+    from store.db import connect
+    from store.reference import current_reference
+
+    when = parse_as_of(as_of)
     engine = connect()
-    results = import_files(engine, files, current_reference(engine), actor=actor, as_of=parse_as_of(as_of),
-                           fiscal_year=fiscal_year)
-    print_results(results)
-    raise typer.Exit(exit_code(results))
+    outcomes = submit(engine, files, current_reference(engine), actor=actor, as_of=when, fiscal_year=fiscal_year)
+    print_outcomes(outcomes)
+    raise typer.Exit(exit_code(outcomes))
 
 
+# -- the demo and the app ------------------------------------------------------------------------------------
 @app.command("demo")
 def demo_command(
     out: Annotated[Path, typer.Option(help="Folder for the demo workbooks.")] = OUTPUTS / "demo",
     load: Annotated[bool, typer.Option(help="Also import the demo into the database.")] = True,
 ) -> None:
     """สร้างข้อมูลตัวอย่างทั้งปีงบประมาณ / Build a realistic demo fiscal year and load it."""
+    from rich.progress import Progress, TextColumn
+
+    from demo import DEMO_FISCAL_YEAR, write_demo
+    from store.db import connect
+    from store.reference import current_reference
+
     engine = connect()
     reference = current_reference(engine)
     with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[label]}")) as progress:
@@ -215,49 +258,33 @@ def demo_command(
         paths = write_demo(out, reference, progress=lambda done, total, label: progress.update(
             task, completed=done, total=total, label=label))
     typer.echo(f"{len(paths)} files in {out / str(DEMO_FISCAL_YEAR)}")
-    if not load:
-        return
+    if load:
+        load_demo(engine, reference, paths)
+
+
+def load_demo(engine, reference, paths: list[Path]) -> None:
+    """Store the demo's workbooks (the good ones, then the mistakes, refused as intended) and its accounts."""
+    from demo import DEMO_AS_OF, MISTAKES_DIR
+    from demo.accounts import DEMO_ACTOR, add_demo_accounts, demo_loaded
+    from domain.vocabulary import ImportOutcome
+    from services.submission import submit
+    from store.db import database_url
+
     if demo_loaded(engine):
         typer.echo("ข้อมูลตัวอย่างโหลดไว้แล้ว / the demo is already loaded "
                    f"({database_url()}; delete it to load again)")
-        add_demo_accounts(engine, reference)
-        return
-    workbooks = [p for p in paths if p.suffix == ".xlsx"]
-    good = [p for p in workbooks if MISTAKES_DIR not in p.parts]
-    results = import_files(engine, good, reference, actor="demo", as_of=DEMO_AS_OF)
-    results += import_files(engine, [p for p in workbooks if p not in good], reference, actor="demo",
-                            as_of=DEMO_AS_OF)
-    add_demo_accounts(engine, reference)
-    counts = {status: sum(r.status == status for r in results) for status in STATUS_TEXT}
-    typer.echo(f"database {database_url()}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
-    if counts["stored"] + counts["unchanged"] < len(good):
-        raise fail("ข้อมูลตัวอย่างบางไฟล์ไม่ผ่านการตรวจ", "Some demo workbooks did not pass validation.", 1)
-
-
-DEMO_PASSWORD = "demo-2569"
-DEMO_ACCOUNTS = (  # name, role, cost centre, region
-    ("maker1", "maker", "2100200131", None),  # สสจ.หนองบัวลำภู
-    ("maker2", "maker", "2100200136", None),  # สสจ.อุดรธานี
-    ("checker8", "checker", None, 8),
-    ("inspector", "inspector", None, None),
-    ("admin", "admin", None, None),
-)
-
-
-def demo_loaded(engine) -> bool:
-    """Whether `sms demo` already loaded its year: running it again must not stack new versions."""
-    with engine.connect() as conn:
-        return bool(conn.execute(sa.select(submissions.c.id).where(submissions.c.submitted_by == "demo")
-                                 .limit(1)).first())
-
-
-def add_demo_accounts(engine, reference) -> None:
-    """The demo's sign-in accounts, created once; their password is printed, never use them in production."""
-    for name, role, cost_center, region in DEMO_ACCOUNTS:
-        if get_user(engine, name) is None:
-            add_user(engine, reference, name, role, DEMO_PASSWORD, cost_center=cost_center, region=region)
-    typer.echo(f"บัญชีทดลอง / demo accounts (รหัสผ่าน / password '{DEMO_PASSWORD}'): "
-               + ", ".join(f"{n} ({r})" for n, r, *_ in DEMO_ACCOUNTS))
+    else:
+        workbooks = [p for p in paths if p.suffix == ".xlsx"]
+        good = [p for p in workbooks if MISTAKES_DIR not in p.parts]
+        outcomes = submit(engine, good, reference, actor=DEMO_ACTOR, as_of=DEMO_AS_OF)
+        outcomes += submit(engine, [p for p in workbooks if p not in good], reference, actor=DEMO_ACTOR,
+                           as_of=DEMO_AS_OF)
+        counts = {s: sum(o.status == s for o in outcomes) for s in ImportOutcome}
+        typer.echo(f"database {database_url()}: " + ", ".join(f"{s.label} {n}" for s, n in counts.items() if n))
+        if sum(o.status.kept for o in outcomes) < len(good):
+            raise wrong("ข้อมูลตัวอย่างบางไฟล์ไม่ผ่านการตรวจ", "Some demo workbooks did not pass validation.",
+                        Reason.BAD_VALUE, exit_code=1)
+    typer.echo(add_demo_accounts(engine, reference))
 
 
 @app.command("serve")
@@ -266,25 +293,31 @@ def serve(
     address: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 to serve the network.")] = "127.0.0.1",
 ) -> None:
     """เปิดแอปตรวจทาน / Start the review app (Streamlit) on the configured database."""
+    from store.db import database_url
+
     app_path = Path(__file__).resolve().parents[1] / "review_app.py"
     typer.echo(f"SMS Workbench: http://{address}:{port}  (database {database_url()})")
     os.execvp(sys.executable, [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
                                "--server.address", address])
 
 
+# -- reference data and users -------------------------------------------------------------------------------
 @reference_app.command("load")
 def reference_load(
     file: Annotated[Path, typer.Argument(help="A filled reference workbook (see: sms reference export).")],
     actor: Annotated[str, typer.Option(help="Who loads it, for the audit trail.")] = "cli",
 ) -> None:
     """โหลดข้อมูลอ้างอิงจากไฟล์ / Replace the reference data with a reference workbook's."""
-    try:
-        reference, report = read_reference(file)
-    except Unreadable as exc:
-        raise fail(exc.message_th, exc.message_en) from None
+    from store.db import connect
+    from store.reference import save_reference
+    from validators.reference import read_reference
+    from validators.validate import Report
+
+    reference, report = read_reference(file)
     if report.errors:
         print_report(Report([report]))
-        raise fail("ไม่ได้โหลดข้อมูลอ้างอิง เพราะมีข้อผิดพลาด", "The reference data was not loaded: fix the errors.", 1)
+        raise wrong("ไม่ได้โหลดข้อมูลอ้างอิง เพราะมีข้อผิดพลาด", "The reference data was not loaded: fix the errors.",
+                    Reason.BAD_VALUE, exit_code=1)
     counts = save_reference(connect(), reference, actor, file.name)
     typer.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -294,6 +327,11 @@ def reference_export(
     out: Annotated[Path, typer.Option(help="Where to write the reference workbook.")] = OUTPUTS / "reference.xlsx",
 ) -> None:
     """เขียนข้อมูลอ้างอิงปัจจุบันเป็นไฟล์ Excel / Write the current reference data as a workbook to edit and load."""
+    from store.db import connect
+    from store.reference import current_reference
+    from templates import TEMPLATES
+    from templates.workbook import build_workbook
+
     reference = current_reference(connect())
     typer.echo(build_workbook(TEMPLATES["reference"], out, reference, data=reference.tables))
 
@@ -309,15 +347,17 @@ def users_add(
                                           help="At least 8 characters; asked for when not given.")] = "",
 ) -> None:
     """เพิ่มผู้ใช้ / Add a local account with a hashed password."""
+    from store.db import connect
+    from store.reference import current_reference
+    from store.users import add_user
+
     engine = connect()
-    try:
-        user = add_user(engine, current_reference(engine), name, role, password, cost_center=cost_center,
-                        region=region, display_name=display_name)
-    except UserError as exc:
-        raise fail(exc.message_th, exc.message_en) from None
+    user = add_user(engine, current_reference(engine), name, role, password, cost_center=cost_center,
+                    region=region, display_name=display_name)
     typer.echo(f"{user.label}: {user.cost_center or ''}{f'region {user.region}' if user.region else ''}")
 
 
+# -- reports ------------------------------------------------------------------------------------------------
 @app.command("report")
 def report_command(
     fiscal_year: Annotated[int, typer.Option(help="Fiscal year in BE, e.g. 2569.")],
@@ -342,31 +382,32 @@ def report_command(
     Writes the executed notebook, an HTML page and a PDF of each. Exit 0 when every report was made,
     1 when one failed (the others are still made), 2 for a wrong parameter.
     """
+    from rich.console import Console
+
+    from reports.config import TARGETS_ENV, disbursement_targets
+    from reports.params import check_params
     from reports.run import absolute_url, jobs_for, provinces_with_data, run_with_progress
+    from store.db import connect, database_url
+    from store.reference import current_reference
 
     if all_provinces == (province is not None):
-        raise fail("ระบุ --province หรือ --all อย่างใดอย่างหนึ่ง", "Give either --province or --all.")
+        raise wrong("ระบุ --province หรือ --all อย่างใดอย่างหนึ่ง", "Give either --province or --all.")
     if targets is not None:
         os.environ[TARGETS_ENV] = str(targets.resolve())  # the kernels inherit it
-    try:
-        disbursement_targets(fiscal_year)
-    except TargetsError as exc:
-        raise fail(f"อ่านเป้าหมายการเบิกจ่ายไม่ได้: {exc}", f"Cannot read the disbursement targets: {exc}") from None
+    disbursement_targets(fiscal_year)
+    when = parse_as_of(as_of)
     engine = connect()
     reference = current_reference(engine)
     codes = provinces_with_data(engine, reference, fiscal_year) if all_provinces else [province]
     if not codes:
-        raise fail(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year}", f"There is no data for fiscal year {fiscal_year}.", 1)
+        raise wrong(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year}", f"There is no data for fiscal year {fiscal_year}.",
+                    Reason.NO_DATA, exit_code=1)
     url = absolute_url(database_url())
     jobs = []
-    try:
-        for code in codes:
-            params, where = check_params(reference, fiscal_year=fiscal_year, province=code, quarter=quarter,
-                                         round=round, as_of=parse_as_of(as_of), database_url=url,
-                                         include_unapproved=include_unapproved)
-            jobs += jobs_for(params, where, out, pdf=pdf)
-    except ReportError as exc:
-        raise fail(exc.message_th, exc.message_en) from None
+    for code in codes:
+        params, where = check_params(reference, fiscal_year=fiscal_year, province=code, quarter=quarter,
+                                     round=round, as_of=when, database_url=url, include_unapproved=include_unapproved)
+        jobs += jobs_for(params, where, out, pdf=pdf)
     console = Console()
     outcomes = run_with_progress(jobs, workers=workers, console=console)
     failed = [o for o in outcomes if not o.ok]
@@ -383,6 +424,8 @@ def report_command(
 @app.command("rules")
 def rules_command() -> None:
     """รายการกฎการตรวจ / Print the rule catalogue as a Markdown table (it is the README's)."""
+    from domain.rules import RULES
+
     typer.echo("| id | severity | กฎ | rule |\n|---|---|---|---|")
     for rule in RULES.values():
         typer.echo(f"| {rule.id} | {rule.severity} | {rule.th} | {rule.en} |")

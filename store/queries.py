@@ -47,47 +47,23 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from domain.fiscal import fiscal_months
+from domain.ledger import ACROSS_COST_CENTRES, net_disbursed
+from domain.vocabulary import RECONCILIATION, RecordingState, SubmissionStatus
 from reference.reference_set import ReferenceSet
-from sms.fiscal import fiscal_months
 from store.schema import DATA_TABLES, submissions
-from store.submissions import ACCEPTED
 from templates import TEMPLATES
-from templates.catalog import SHEETS
+from templates.catalog import SHEETS, STEPS
 from templates.spec import Sheet, Template
 
-SMS_TEMPLATES = ("allocations", "projects", "disbursements", "outputs")
 LATE_AFTER_DAYS = 15
-STATES = ("approved", "submitted", "returned", "refused", "missing", "late")
 LEVELS = ("region", "province", "cost_center", "strategy")
-RECONCILIATION_HEADERS: dict[str, str] = {  # seed 000's columns (1)-(7), in its order
-    "installment_gfmis": "(1) เงินประจำงวด (กองคลัง) / Installment money (GFMIS)",
-    "received_sms": "(2) รับโอน (SMS) / Transfers received (SMS)",
-    "allocated_sms": "(3) จัดให้โครงการ (SMS) / Allocated to projects (SMS)",
-    "disbursed_gfmis": "(4) เบิกจ่าย (กองคลัง) / Disbursed (GFMIS)",
-    "disbursed_sms": "(5) เบิกจ่าย (SMS) / Disbursed (SMS)",
-    "diff_installment": "(6) = (1) − (2) ส่วนต่างเงินประจำงวด GFMIS กับรับโอน SMS"
-                        " / Installment (GFMIS) − received (SMS)",
-    "diff_disbursed": "(7) = (4) − (5) ส่วนต่างเบิกจ่าย GFMIS กับเบิกจ่าย SMS / Disbursed (GFMIS) − disbursed (SMS)",
-}
-MONEY = list(RECONCILIATION_HEADERS)
-HEADERS: dict[str, str] = {  # the other columns of the read models
-    "region": "เขต / Health region",
-    "province_code": "จังหวัด / Province",
-    "cost_center": "รหัสศูนย์ต้นทุน / Cost centre code",
-    "excellence_code": "ยุทธศาสตร์ / Strategy",
-    "name": "หน่วยงาน / Name",
-    "recorded": "บันทึกใน SMS / Recorded in SMS",
-    "projects": "โครงการ / Projects",
-    "budget": "งบประมาณ / Budget",
-    "disbursed": "เบิกจ่าย / Disbursed",
-    "remaining": "คงเหลือ / Remaining",
-    "rate": "อัตราการเบิกจ่าย / Disbursement rate",
-}
+ACCEPTED = SubmissionStatus.accepted()
 
 
 # -- the current submissions and their rows -------------------------------------------------------
 def statuses(include_unapproved: bool) -> tuple[str, ...]:
-    return ACCEPTED if include_unapproved else ("approved",)
+    return ACCEPTED if include_unapproved else (SubmissionStatus.APPROVED,)
 
 
 def current_submissions(fiscal_year: int, templates: Iterable[str], allowed: Iterable[str] = ACCEPTED):
@@ -180,7 +156,7 @@ def recorded_cost_centres(engine: sa.Engine, fiscal_year: int, cost_centers: Ite
     """Cost centres with any accepted submission of an SMS template for the year."""
     s = submissions.c
     query = sa.select(s.cost_center).distinct().where(
-        s.fiscal_year == fiscal_year, s.template.in_(SMS_TEMPLATES), s.status.in_(ACCEPTED))
+        s.fiscal_year == fiscal_year, s.template.in_(STEPS), s.status.in_(ACCEPTED))
     if cost_centers is not None:
         query = query.where(s.cost_center.in_(sorted(cost_centers)))
     with engine.connect() as conn:
@@ -191,7 +167,8 @@ def reconciliation(engine: sa.Engine, reference: ReferenceSet, *, fiscal_year: i
                    cost_centers: Iterable[str] | None = None, include_unapproved: bool = True) -> pd.DataFrame:
     """Seed 000's table: one row per cost centre in scope, columns (1)–(7) cumulative to the month's end.
 
-    Headers for display: :data:`RECONCILIATION_HEADERS`. ``attrs["month_end"]`` is the cut-off day.
+    Columns: region, cost_center, name, then :data:`domain.vocabulary.RECONCILIATION` (baht) and
+    ``recorded``. ``attrs["month_end"]`` is the cut-off day.
     """
     end = month_end(fiscal_year, month)
     scope = None if cost_centers is None else set(cost_centers)
@@ -212,34 +189,16 @@ def reconciliation(engine: sa.Engine, reference: ReferenceSet, *, fiscal_year: i
     out["received_sms"] = cc.map(sum_by(up_to(transfers, "transfer_date", end), "cost_center", "amount"))
     out["allocated_sms"] = cc.map(sum_by(allocated, "cost_center", "amount"))
     out["disbursed_gfmis"] = cc.map(gfmis["disbursed"]).astype("float64")
-    out["disbursed_sms"] = cc.map(disbursed_by(rows("payments"), rows("clearings"), "cost_center", end))
+    out["disbursed_sms"] = cc.map(net_disbursed(rows("payments"), rows("clearings"), "cost_center",
+                                                on=ACROSS_COST_CENTRES, end=end))
     out[["received_sms", "allocated_sms", "disbursed_sms"]] = out[
         ["received_sms", "allocated_sms", "disbursed_sms"]].astype("float64").fillna(0.0)
     out["diff_installment"] = out["installment_gfmis"] - out["received_sms"]
     out["diff_disbursed"] = out["disbursed_gfmis"] - out["disbursed_sms"]
-    out[MONEY] = out[MONEY].round(2)
+    out[list(RECONCILIATION)] = out[list(RECONCILIATION)].round(2)
     out["recorded"] = cc.isin(recorded_cost_centres(engine, fiscal_year, scope)).astype(bool)
     out.attrs["month_end"] = end
     return out.reset_index(drop=True)
-
-
-def disbursed_by(payments: pd.DataFrame, clearings: pd.DataFrame, keys: str | list[str],
-                 end: dt.date | None = None) -> pd.Series:
-    """Payments and advances − money returned on their clearings, summed by ``keys`` (dated up to ``end``).
-
-    Clearings take the keys of the advance they clear (matched on cost centre, unit and document no.).
-    """
-    if end is not None:
-        payments, clearings = up_to(payments, "document_date", end), up_to(clearings, "clearing_date", end)
-    advances = payments.rename(columns={"document_no": "advance_document_no"})
-    keys = [keys] if isinstance(keys, str) else keys
-    extra = [k for k in keys if k not in ("cost_center", "unit_code")]
-    cleared = clearings.merge(advances[["cost_center", "unit_code", "advance_document_no", *extra]],
-                              on=["cost_center", "unit_code", "advance_document_no"], how="inner")
-    paid = sum_by(payments, keys, "amount")
-    if cleared.empty:  # nothing returned yet: an empty sum by several keys has no index names to align on
-        return paid.round(2)
-    return paid.sub(sum_by(cleared, keys, "returned"), fill_value=0.0).round(2)
 
 
 # -- dashboard totals ---------------------------------------------------------------------------------
@@ -251,7 +210,8 @@ def project_figures(engine: sa.Engine, reference: ReferenceSet, *, fiscal_year: 
                             include_unapproved=include_unapproved)
 
     projects = rows("projects")
-    disbursed = disbursed_by(rows("payments"), rows("clearings"), ["cost_center", "project_code"])
+    disbursed = net_disbursed(rows("payments"), rows("clearings"), ["cost_center", "project_code"],
+                              on=ACROSS_COST_CENTRES)
     key = pd.MultiIndex.from_frame(projects[["cost_center", "project_code"]])
     projects["disbursed"] = disbursed.reindex(key, fill_value=0.0).to_numpy() if len(projects) else 0.0
     places = cost_centres(reference)[["cost_center", "province_code", "region"]]
@@ -316,7 +276,7 @@ def submission_states(engine: sa.Engine, *, fiscal_year: int, cost_centers: Iter
     """
     s = submissions.c
     query = sa.select(s.id, s.template, s.cost_center, s.version, s.status, s.as_of, s.submitted_at).where(
-        s.fiscal_year == fiscal_year, s.template.in_(SMS_TEMPLATES))
+        s.fiscal_year == fiscal_year, s.template.in_(STEPS))
     if cost_centers is not None:
         query = query.where(s.cost_center.in_(sorted(cost_centers)))
     with engine.connect() as conn:
@@ -328,7 +288,7 @@ def submission_states(engine: sa.Engine, *, fiscal_year: int, cost_centers: Iter
     subs["covered"] = [a if is_date(a) else pd.Timestamp(t).date()
                        for a, t in zip(subs["as_of"], subs["submitted_at"], strict=True)]
     accepted = subs[subs["status"].isin(ACCEPTED)].sort_values("version").groupby(["cost_center", "template"]).last()
-    refused = subs[subs["status"] == "refused"].groupby(["cost_center", "template"]).last()
+    refused = subs[subs["status"] == SubmissionStatus.REFUSED].groupby(["cost_center", "template"]).last()
     out = accepted[["id", "version", "status", "covered"]].rename(
         columns={"id": "submission_id", "covered": "covered_to"})
     out = out.join(refused[["id", "covered"]].rename(columns={"id": "refused_id", "covered": "refused_to"}),
@@ -349,19 +309,20 @@ def completeness(engine: sa.Engine, reference: ReferenceSet, *, fiscal_year: int
     """Per cost centre in scope × SMS template × month that ended by ``as_of``: the recording state.
 
     Columns: region, cost_center, name, template, month (calendar), month_end, state (one of
-    :data:`STATES`), submission_id and status of the current submission, covered_to, and
+    :class:`domain.vocabulary.RecordingState`), submission_id and status of the current submission, covered_to, and
     ``pending_review`` (the current submission waits for a checker: status submitted).
     """
     centres = cost_centres(reference, cost_centers)[["region", "cost_center", "name"]]
     months = pd.DataFrame(due_months(fiscal_year, as_of), columns=["month", "month_end"])
-    grid = centres.merge(pd.DataFrame({"template": SMS_TEMPLATES}), how="cross").merge(months, how="cross")
+    grid = centres.merge(pd.DataFrame({"template": STEPS}), how="cross").merge(months, how="cross")
     states = submission_states(engine, fiscal_year=fiscal_year, cost_centers=cost_centers)
     grid = grid.merge(states, on=["cost_center", "template"], how="left")
     covered = before(grid["month_end"], grid["covered_to"])
     refused = before(grid["month_end"], grid["refused_to"])
     late = grid["month_end"].map(lambda end: (as_of - end).days > LATE_AFTER_DAYS).astype(bool)
-    grid["state"] = np.select([covered, refused, late], [grid["status"], "refused", "late"], "missing")
-    grid["pending_review"] = (grid["status"] == "submitted").to_numpy()
+    grid["state"] = np.select([covered, refused, late], [grid["status"], RecordingState.REFUSED, RecordingState.LATE],
+                              RecordingState.MISSING)
+    grid["pending_review"] = (grid["status"] == SubmissionStatus.SUBMITTED).to_numpy()
     columns = ["region", "cost_center", "name", "template", "month", "month_end", "state", "submission_id",
                "status", "covered_to", "pending_review"]
     grid["submission_id"] = grid["submission_id"].astype("Int64")
@@ -386,16 +347,16 @@ def completeness_summary(engine: sa.Engine, reference: ReferenceSet, *, fiscal_y
     centres = cost_centres(reference, cost_centers)[["region", "cost_center", "name"]]
     states = submission_states(engine, fiscal_year=fiscal_year, cost_centers=cost_centers)
     indexed = states.set_index(["cost_center", "template"])
-    status = indexed["status"].fillna(indexed["refused_id"].notna().map({True: "refused", False: None}))
+    status = indexed["status"].fillna(indexed["refused_id"].notna().map({True: RecordingState.REFUSED, False: None}))
     latest = grid.sort_values("month_end").groupby(["cost_center", "template"])["state"].last()
-    cells = pd.MultiIndex.from_product([centres["cost_center"], SMS_TEMPLATES], names=["cost_center", "template"])
-    board = latest.reindex(cells).fillna(status.reindex(cells)).fillna("missing").unstack("template")
-    board = centres.merge(board[list(SMS_TEMPLATES)], left_on="cost_center", right_index=True, how="left")
+    cells = pd.MultiIndex.from_product([centres["cost_center"], STEPS], names=["cost_center", "template"])
+    board = latest.reindex(cells).fillna(status.reindex(cells)).fillna(RecordingState.MISSING).unstack("template")
+    board = centres.merge(board[list(STEPS)], left_on="cost_center", right_index=True, how="left")
     current = states[states["status"].notna()]
-    for column, value in (("pending_review", "submitted"), ("returned", "returned")):
+    for column, value in (("pending_review", SubmissionStatus.SUBMITTED), ("returned", SubmissionStatus.RETURNED)):
         counts = current[current["status"] == value].groupby("cost_center").size()
         board[column] = board["cost_center"].map(counts).fillna(0).astype("int64")
-    board["late"] = board["cost_center"].map(grid[grid["state"] == "late"].groupby("cost_center").size())
+    board["late"] = board["cost_center"].map(grid[grid["state"] == RecordingState.LATE].groupby("cost_center").size())
     board["late"] = board["late"].fillna(0).astype("int64")
     return board.reset_index(drop=True)
 

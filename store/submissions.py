@@ -1,9 +1,11 @@
 """Submissions: whole workbooks stored in one transaction, versioned, never overwritten.
 
-A submission is a full snapshot of one cost centre's template for one fiscal
-year. The newest accepted version is current; every earlier one, and the bytes
-of every file, stay. A workbook with any error stores none of its rows, only a
-record that the attempt was refused (for the completeness board).
+A submission is a full snapshot of one cost centre's template for one fiscal year. The newest
+accepted version is current; every earlier one, and the bytes of every file, stay. A workbook with
+any error stores none of its rows, only a record that the attempt was refused (for the completeness
+board). The store only stores: what to store, and in which order, is decided by the submission
+service (``services.submission``), which validates first and gives each function here the open
+connection of its one transaction.
 """
 
 from __future__ import annotations
@@ -12,31 +14,57 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 
-from reference.reference_set import ReferenceSet
+from domain.errors import Reason, SmsError
+from domain.vocabulary import ImportOutcome, SubmissionStatus
 from store.schema import DATA_TABLES, audit, submissions
 from templates import TEMPLATES, Template
-from validators.validate import FileReport, validate
 
 INSERT_BATCH = 20_000  # rows per executemany
-ACCEPTED = ("submitted", "approved", "returned")
+ACCEPTED = SubmissionStatus.accepted()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One checked workbook as the store keeps it.
+
+    ``sheets`` holds the typed rows per sheet key: the spec's columns (``templates.spec.Sheet.dtypes``;
+    money in baht as floats with at most 2 decimals, dates as ``datetime.date``), indexed by the Excel
+    row each was read from. ``errors`` and ``warnings`` are the validators' counts: with any error the
+    snapshot is refused, not stored.
+    """
+
+    template: str
+    template_version: int
+    cost_center: str  # "" for a workbook of every cost centre (finance's GFMIS)
+    fiscal_year: int
+    file_name: str
+    content: bytes
+    sheets: Mapping[str, pd.DataFrame]
+    errors: int = 0
+    warnings: int = 0
+
+    @property
+    def rows(self) -> int:
+        return sum(len(frame) for frame in self.sheets.values())
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
 
 
 @dataclass
-class ImportResult:
-    file: str
-    status: str  # stored | unchanged | refused | unreadable
-    template: str = ""
-    cost_center: str = ""
-    fiscal_year: int | None = None
+class Stored:
+    """What the store did with a snapshot: its :class:`ImportOutcome` (stored, unchanged, locked or refused),
+    the submission it is now (None when locked), its version, and rows added/changed/removed/unchanged."""
+
+    status: ImportOutcome
     submission_id: int | None = None
     version: int | None = None
-    counts: dict[str, int] = field(default_factory=dict)  # added, changed, removed, unchanged
-    report: FileReport | None = None
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def now() -> dt.datetime:
@@ -151,7 +179,7 @@ def record_audit(conn: sa.Connection, actor: str, action: str, submission_id: in
 
 @dataclass(frozen=True)
 class Edit:
-    """One cell changed in the review app's editor."""
+    """One cell changed in the review app's editor: sheet key, Excel row, column key, old and new text."""
 
     sheet: str
     row: int
@@ -160,96 +188,83 @@ class Edit:
     new: str
 
 
-class StaleEdit(Exception):
-    """Someone saved a newer version since the editor was opened: the later save is refused."""
+class StaleEdit(SmsError):
+    """Someone saved a newer version since the editor was opened: the later save is refused, nothing is written."""
 
-    message_th = "มีผู้อื่นบันทึกฉบับใหม่กว่าไปแล้วหลังจากที่คุณเปิดแก้ไข การแก้ไขของคุณยังอยู่ กรุณาดาวน์โหลดเก็บไว้แล้วโหลดหน้าใหม่"
-    message_en = ("Someone saved a newer version after you started editing. Your edits are kept: download them, "
-                  "reload, and apply them again.")
+    reason = Reason.STALE_EDIT
+
+    def __init__(self, file: str = ""):
+        super().__init__(
+            "มีผู้อื่นบันทึกฉบับใหม่กว่าไปแล้วหลังจากที่คุณเปิดแก้ไข การแก้ไขของคุณยังอยู่ กรุณาดาวน์โหลดเก็บไว้แล้วโหลดหน้าใหม่",
+            "Someone saved a newer version after you started editing. Your edits are kept: download them, "
+            "reload, and apply them again.", file=file)
 
 
 def newest_submission(conn: sa.Connection, template: str, cost_center: str, fiscal_year: int):
-    """The newest submission of any status, the one an edit must start from."""
+    """The newest submission of any status (a mapping of the submissions table's columns, or None):
+    the one an edit must start from."""
     s = submissions.c
     return conn.execute(sa.select(submissions).where(s.template == template, s.cost_center == cost_center,
                                                      s.fiscal_year == fiscal_year)
                         .order_by(s.id.desc()).limit(1)).mappings().first()
 
 
+def check_base(conn: sa.Connection, snapshot: Snapshot, base: tuple[int, int]) -> None:
+    """Raise :class:`StaleEdit` unless the newest submission of the snapshot's template, cost centre and
+    year is still ``base`` (submission id, revision), the one its edits started from."""
+    newest = newest_submission(conn, snapshot.template, snapshot.cost_center, snapshot.fiscal_year)
+    if newest is None or (newest["id"], newest["revision"]) != base:
+        raise StaleEdit(snapshot.file_name)
+
+
 def record_edits(conn: sa.Connection, actor: str, submission_id: int, edits: Iterable[Edit]) -> None:
+    """Audit each cell edit against the submission it went into, in the caller's transaction."""
     for e in edits:
         record_audit(conn, actor, "edit", submission_id, sheet=e.sheet, row_number=e.row, column=e.column,
                      old_value=e.old, new_value=e.new)
 
 
-def store_report(engine: sa.Engine, fr: FileReport, actor: str, as_of: dt.date | None, *,
-                 base: tuple[int, int] | None = None, edits: Iterable[Edit] = ()) -> ImportResult:
-    """Store one validated workbook whole, or record its refusal; one transaction either way.
+def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: dt.date | None,
+                   edits: Iterable[Edit] = ()) -> Stored:
+    """Store one snapshot whole, or record its refusal, in the caller's transaction (``conn``).
 
-    ``base`` is the (submission id, revision) an edit started from: when a newer
-    submission exists, or that one changed, :class:`StaleEdit` is raised and nothing is written.
+    - ``locked``: the current version is approved; nothing is written.
+    - ``unchanged``: the file is byte for byte the current version; nothing is written.
+    - ``refused``: the snapshot has errors; a refused submission (no rows) and its audit are written.
+    - ``stored``: a new version with every row, audited with the rows added, changed, removed, unchanged.
+
+    ``edits`` are audited against the new (or refused) submission. Raises only what the database raises;
+    the caller's transaction then writes nothing.
     """
-    parsed = fr.parsed
-    result = ImportResult(fr.file, "", parsed.template.key, fr.cost_center, fr.fiscal_year, report=fr)
-    content = fr.path.read_bytes()
-    digest = hashlib.sha256(content).hexdigest()
-    typed = {key: ps.values for key, ps in parsed.sheets.items()}
-    with engine.begin() as conn:
-        if base is not None:
-            newest = newest_submission(conn, result.template, fr.cost_center, fr.fiscal_year)
-            if newest is None or (newest["id"], newest["revision"]) != base:
-                raise StaleEdit()
-        current = current_submission(conn, result.template, fr.cost_center, fr.fiscal_year)
-        if current is not None and current["locked"]:
-            result.status, result.submission_id, result.version = "locked", current["id"], current["version"]
-            return result
-        if current is not None and current["file_sha256"] == digest:
-            result.status, result.submission_id, result.version = "unchanged", current["id"], current["version"]
-            return result
-        row = dict(template=result.template, template_version=parsed.workbook.version, cost_center=fr.cost_center,
-                   fiscal_year=fr.fiscal_year, file_name=fr.file, file_sha256=digest, file_bytes=content,
-                   rows=parsed.rows, errors=fr.errors, warnings=fr.warnings, as_of=as_of, submitted_by=actor,
-                   submitted_at=now(), locked=False, revision=0)
-        if fr.errors:
-            sid = conn.execute(submissions.insert().values(**row, status="refused")).inserted_primary_key[0]
-            record_audit(conn, actor, "refused", sid, f"{fr.errors} errors")
-            record_edits(conn, actor, sid, edits)
-            result.status, result.submission_id = "refused", sid
-            return result
-        latest = conn.execute(sa.select(sa.func.max(submissions.c.version)).where(
-            submissions.c.template == result.template, submissions.c.cost_center == fr.cost_center,
-            submissions.c.fiscal_year == fr.fiscal_year)).scalar() or 0
-        sid = conn.execute(submissions.insert().values(**row, status="submitted", version=latest + 1)
+    current = current_submission(conn, snapshot.template, snapshot.cost_center, snapshot.fiscal_year)
+    if current is not None and current["locked"]:
+        return Stored(ImportOutcome.LOCKED, current["id"], current["version"])
+    if current is not None and current["file_sha256"] == snapshot.sha256:
+        return Stored(ImportOutcome.UNCHANGED, current["id"], current["version"])
+    row = dict(template=snapshot.template, template_version=snapshot.template_version,
+               cost_center=snapshot.cost_center, fiscal_year=snapshot.fiscal_year, file_name=snapshot.file_name,
+               file_sha256=snapshot.sha256, file_bytes=snapshot.content, rows=snapshot.rows, errors=snapshot.errors,
+               warnings=snapshot.warnings, as_of=as_of, submitted_by=actor, submitted_at=now(), locked=False,
+               revision=0)
+    if snapshot.errors:
+        sid = conn.execute(submissions.insert().values(**row, status=SubmissionStatus.REFUSED.value)
                            ).inserted_primary_key[0]
-        for key, frame in typed.items():
-            if len(frame):
-                insert_rows(conn, DATA_TABLES[key], frame, sid)
-        if current is None:  # a first version: everything is added
-            result.counts = {"added": parsed.rows, "changed": 0, "removed": 0, "unchanged": 0}
-        else:
-            result.counts = diff_counts(parsed.template, submission_rows(conn, parsed.template, current["id"]), typed)
-        record_audit(conn, actor, "import", sid, f"v{latest + 1}: {result.counts}")
+        record_audit(conn, actor, "refused", sid, f"{snapshot.errors} errors")
         record_edits(conn, actor, sid, edits)
-        result.status, result.submission_id, result.version = "stored", sid, latest + 1
-    return result
-
-
-def import_files(engine: sa.Engine, paths: Iterable[Path], reference: ReferenceSet, *, actor: str,
-                 as_of: dt.date | None = None, fiscal_year: int | None = None,
-                 allowed: set[str] | None = None) -> list[ImportResult]:
-    """Validate workbooks together against the store, then store each one whole or not at all.
-
-    ``allowed`` limits the cost centres the actor may submit for (None: any).
-    """
-    report = validate(paths, reference, as_of=as_of, fiscal_year=fiscal_year, stored=stored_context(engine))
-    results = []
-    for fr in report.files:
-        if fr.unreadable:
-            results.append(ImportResult(fr.file, "unreadable", report=fr))
-        elif allowed is not None and fr.cost_center not in allowed:
-            results.append(ImportResult(fr.file, "forbidden", fr.parsed.template.key, fr.cost_center, report=fr))
-        elif fr.parsed.template.key == "reference" or not (fr.cost_center or fr.parsed.template.key == "gfmis"):
-            results.append(ImportResult(fr.file, "refused", fr.parsed.template.key, report=fr))
-        else:
-            results.append(store_report(engine, fr, actor, as_of))
-    return results
+        return Stored(ImportOutcome.REFUSED, sid)
+    latest = conn.execute(sa.select(sa.func.max(submissions.c.version)).where(
+        submissions.c.template == snapshot.template, submissions.c.cost_center == snapshot.cost_center,
+        submissions.c.fiscal_year == snapshot.fiscal_year)).scalar() or 0
+    sid = conn.execute(submissions.insert().values(**row, status=SubmissionStatus.SUBMITTED.value,
+                                                   version=latest + 1)).inserted_primary_key[0]
+    for key, frame in snapshot.sheets.items():
+        if len(frame):
+            insert_rows(conn, DATA_TABLES[key], frame, sid)
+    template = TEMPLATES[snapshot.template]
+    if current is None:  # a first version: everything is added
+        counts = {"added": snapshot.rows, "changed": 0, "removed": 0, "unchanged": 0}
+    else:
+        counts = diff_counts(template, submission_rows(conn, template, current["id"]), snapshot.sheets)
+    record_audit(conn, actor, "import", sid, f"v{latest + 1}: {counts}")
+    record_edits(conn, actor, sid, edits)
+    return Stored(ImportOutcome.STORED, sid, latest + 1, counts)

@@ -15,18 +15,19 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from domain.errors import Reason, SmsError
+from domain.vocabulary import Role
 from reference.reference_set import ReferenceSet
-from sms.errors import BilingualError
 from store.schema import users
 
-ROLES = ("maker", "checker", "inspector", "admin")
-ROLE_LABELS = {"maker": "ผู้บันทึกข้อมูล / maker", "checker": "ผู้กำกับดูแล / checker",
-               "inspector": "ผู้ตรวจราชการ / inspector", "admin": "ผู้ดูแลระบบ / admin"}
+ROLES = tuple(r.value for r in Role)
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # OWASP's minimum for scrypt
 
 
-class UserError(BilingualError, ValueError):
+class UserError(SmsError, ValueError):
     """An account that cannot be created as asked."""
+
+    reason = Reason.BAD_ACCOUNT
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,9 @@ class User:
 
     def cost_centers(self, reference: ReferenceSet) -> set[str] | None:
         """The cost centres this user may see; None means all of them."""
-        if self.role in ("inspector", "admin"):
+        if self.role in (Role.INSPECTOR, Role.ADMIN):
             return None
-        if self.role == "maker":
+        if self.role == Role.MAKER:
             return {self.cost_center} if self.cost_center else set()
         provinces = reference["provinces"]
         codes = provinces.loc[provinces["region"] == self.region, "province_code"]
@@ -54,7 +55,7 @@ class User:
 
     @property
     def label(self) -> str:
-        return f"{self.display_name or self.name} ({ROLE_LABELS[self.role]})"
+        return f"{self.display_name or self.name} ({Role(self.role).label})"
 
 
 def hash_password(password: str) -> str:
@@ -77,10 +78,10 @@ def add_user(engine: sa.Engine, reference: ReferenceSet, name: str, role: str, p
     """Create an account; a maker needs its cost centre, a checker its health region."""
     if role not in ROLES:
         raise UserError(f"บทบาท {role} ไม่มีในระบบ", f"Role {role} does not exist; use one of {', '.join(ROLES)}.")
-    if role == "maker" and cost_center not in reference.codes("cost_centers"):
+    if role == Role.MAKER and cost_center not in reference.codes("cost_centers"):
         raise UserError("ผู้บันทึกข้อมูลต้องระบุศูนย์ต้นทุนที่มีอยู่ (--cost-center)",
                         "A maker needs an existing cost centre (--cost-center).")
-    if role == "checker" and region not in range(1, 14):
+    if role == Role.CHECKER and region not in range(1, 14):
         raise UserError("ผู้กำกับดูแลต้องระบุเขตสุขภาพ 1–13 (--region)", "A checker needs a health region 1–13 (--region).")
     if len(password) < 8:
         raise UserError("รหัสผ่านต้องยาวอย่างน้อย 8 ตัวอักษร", "The password must be at least 8 characters long.")
@@ -88,10 +89,10 @@ def add_user(engine: sa.Engine, reference: ReferenceSet, name: str, role: str, p
         if conn.execute(sa.select(users.c.name).where(users.c.name == name)).first():
             raise UserError(f"มีผู้ใช้ชื่อ {name} แล้ว", f"A user named {name} already exists.")
         conn.execute(users.insert().values(
-            name=name, role=role, cost_center=cost_center if role == "maker" else None,
-            region=region if role == "checker" else None, display_name=display_name,
+            name=name, role=role, cost_center=cost_center if role == Role.MAKER else None,
+            region=region if role == Role.CHECKER else None, display_name=display_name,
             password_hash=hash_password(password), created_at=dt.datetime.now(dt.UTC)))
-    return User(name, role, cost_center if role == "maker" else None, region if role == "checker" else None,
+    return User(name, role, cost_center if role == Role.MAKER else None, region if role == Role.CHECKER else None,
                 display_name)
 
 

@@ -4,47 +4,58 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from domain.errors import Reason, SmsError
+from domain.vocabulary import Decision, Role, SubmissionStatus
 from reference.reference_set import ReferenceSet
-from sms.errors import BilingualError
 from store.schema import submissions
 from store.submissions import record_audit
 from store.users import User
 
-# action -> (statuses it applies to, status after, locked after)
-TRANSITIONS = {
-    "approve": (("submitted",), "approved", True),
-    "return": (("submitted", "approved"), "returned", False),
-    "reopen": (("approved",), "submitted", False),
+S = SubmissionStatus
+# decision -> (statuses it applies to, status after, locked after)
+TRANSITIONS: dict[Decision, tuple[tuple[SubmissionStatus, ...], SubmissionStatus, bool]] = {
+    Decision.APPROVE: ((S.SUBMITTED,), S.APPROVED, True),
+    Decision.RETURN: ((S.SUBMITTED, S.APPROVED), S.RETURNED, False),
+    Decision.REOPEN: ((S.APPROVED,), S.SUBMITTED, False),
 }
-LABELS = {"approve": ("อนุมัติ", "approve"), "return": ("ส่งกลับแก้ไข", "return"), "reopen": ("เปิดให้แก้ไข", "reopen")}
 
 
-class WorkflowError(BilingualError):
+class WorkflowError(SmsError):
     """A decision that cannot be taken on this submission now."""
+
+    reason = Reason.NOT_ALLOWED
 
 
 def decide(engine: sa.Engine, reference: ReferenceSet, user: User, submission_id: int, revision: int,
-           action: str, comment: str = "") -> dict:
-    """Apply a checker's decision to the submission the checker saw (at ``revision``); return it updated."""
+           action: Decision | str, comment: str = "") -> dict:
+    """Apply a checker's decision to the submission the checker saw (at ``revision``), in one transaction
+    with its audit; return the submission's row (the submissions table's columns) as it is now.
+
+    Raises :class:`WorkflowError` when the user may not decide, a return has no comment, the submission is
+    outside the user's scope, changed since ``revision``, or its status does not allow the decision.
+    """
+    action = Decision(action)
     allowed_from, after, locked = TRANSITIONS[action]
-    th, en = LABELS[action]
-    if user.role not in ("checker", "admin"):
+    th, en = action.th, action.en
+    if user.role not in (Role.CHECKER, Role.ADMIN):
         raise WorkflowError(f"เฉพาะผู้กำกับดูแลเท่านั้นที่{th}ได้", f"Only a checker may {en} a submission.")
-    if action == "return" and not comment.strip():
+    if action == Decision.RETURN and not comment.strip():
         raise WorkflowError("กรุณาเขียนเหตุผลที่ส่งกลับ เพื่อให้ผู้บันทึกแก้ไขได้ถูกต้อง",
                             "Write why it is returned, so the maker knows what to fix.")
     with engine.begin() as conn:
         row = conn.execute(sa.select(submissions).where(submissions.c.id == submission_id)
                            .with_for_update()).mappings().first()
         if row is None or not user.may_see(row["cost_center"], reference):
-            raise WorkflowError("ไม่พบข้อมูลที่ส่ง หรือไม่มีสิทธิ์เข้าถึง", "No such submission, or not yours to see.")
+            raise WorkflowError("ไม่พบข้อมูลที่ส่ง หรือไม่มีสิทธิ์เข้าถึง", "No such submission, or not yours to see.",
+                                Reason.NOT_FOUND_IN_SCOPE)
         if row["revision"] != revision:
             raise WorkflowError("ข้อมูลนี้ถูกเปลี่ยนหลังจากที่คุณเปิดดู กรุณาโหลดหน้าใหม่แล้วตรวจอีกครั้ง",
-                                "This submission changed after you opened it; reload and check it again.")
+                                "This submission changed after you opened it; reload and check it again.",
+                                Reason.STALE_EDIT)
         if row["status"] not in allowed_from:
-            raise WorkflowError(f"{th}ไม่ได้ เพราะสถานะปัจจุบันคือ {row['status']}",
-                                f"Cannot {en}: the submission is {row['status']}.")
+            now = SubmissionStatus(row["status"])
+            raise WorkflowError(f"{th}ไม่ได้ เพราะสถานะปัจจุบันคือ {now.th}", f"Cannot {en}: the submission is {now.en}.")
         conn.execute(submissions.update().where(submissions.c.id == submission_id)
-                     .values(status=after, locked=locked, revision=revision + 1))
-        record_audit(conn, user.name, action, submission_id, comment.strip())
+                     .values(status=after.value, locked=locked, revision=revision + 1))
+        record_audit(conn, user.name, action.value, submission_id, comment.strip())
         return dict(conn.execute(sa.select(submissions).where(submissions.c.id == submission_id)).mappings().first())

@@ -10,12 +10,12 @@ from mini_year import AS_OF, CC, mini_year
 from streamlit.testing.v1 import AppTest
 from test_rules import over_allocate, write_year
 
+from services.submission import submit
 from store.db import connect
-from store.queries import RECONCILIATION_HEADERS
 from store.schema import audit, submissions
-from store.submissions import import_files
 from store.users import add_user
 from templates import TEMPLATES
+from templates.headers import header
 
 APP = str(Path(__file__).parents[1] / "review_app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,7 +95,7 @@ def test_maker_uploads_fixes_a_flagged_cell_and_submits(db, tmp_path, reference)
 
 def stored_year(db, tmp_path, reference) -> int:
     paths = write_year(tmp_path, reference, mini_year())
-    [result] = import_files(db, paths[:1], reference, actor="maker1", as_of=AS_OF)
+    [result] = submit(db, paths[:1], reference, actor="maker1", as_of=AS_OF)
     return result.submission_id
 
 
@@ -103,7 +103,7 @@ def test_checker_of_the_region_approves(db, tmp_path, reference):
     sid = stored_year(db, tmp_path, reference)
     at = signed_in("checker8", "checker-pass")
     queue = at.dataframe[0].value
-    assert queue["เลขที่ / id"].tolist() == [sid] and queue["ศูนย์ต้นทุน / cost centre"].tolist() == [CC]
+    assert queue["เลขที่ / Id"].tolist() == [sid] and queue["รหัสศูนย์ต้นทุน / Cost centre code"].tolist() == [CC]
     next(b for b in at.button if "Approve" in b.label).click().run()
     assert not at.exception, at.exception
     assert f"#{sid}" in texts(at)
@@ -120,8 +120,8 @@ def test_checker_returns_with_a_comment_the_maker_then_sees(db, tmp_path, refere
     next(b for b in at.button if "Return" in b.label).click().run()
     maker = signed_in("maker1", "maker-pass")
     comments = maker.dataframe[-1].value
-    assert comments["ความเห็น / comment"].tolist() == ["ใบโอน T2 ลงวันที่ผิด"]
-    assert comments["การกระทำ / action"].tolist() == ["return"]
+    assert comments["ความเห็น / Comment"].tolist() == ["ใบโอน T2 ลงวันที่ผิด"]
+    assert comments["การกระทำ / Action"].tolist() == ["return"]
 
 
 def test_other_regions_and_cost_centres_see_nothing(db, tmp_path, reference):
@@ -141,7 +141,7 @@ def table_with(at: AppTest, column: str):
 
 
 def reconciliation_table(at: AppTest):
-    return table_with(at, RECONCILIATION_HEADERS["installment_gfmis"])
+    return table_with(at, str(header("installment_gfmis")))
 
 
 def section(at: AppTest, name: str) -> AppTest:
@@ -165,12 +165,12 @@ def test_completeness_board_shows_the_scope_and_the_reconciliation(db, tmp_path,
 
 def test_dashboard_totals_match_the_stored_projects(db, tmp_path, reference):
     paths = write_year(tmp_path, reference, mini_year())
-    import_files(db, paths, reference, actor="maker1", as_of=AS_OF)
+    submit(db, paths, reference, actor="maker1", as_of=AS_OF)
     at = section(signed_in("maker1", "maker-pass"), "Dashboard")
     labels = {m.label: m.value for m in at.metric}
-    assert labels["โครงการ / projects"] == "2"
-    assert labels["งบประมาณ / budget"] == f"{90000 + 40000:,.2f}"
-    assert labels["เบิกจ่าย / disbursed"] == f"{20000 + 10000 - 2000:,.2f}"
+    assert labels["โครงการ / Projects"] == "2"
+    assert labels["งบประมาณ / Budget"] == f"{90000 + 40000:,.2f}"
+    assert labels["เบิกจ่าย / Disbursed"] == f"{20000 + 10000 - 2000:,.2f}"
 
 
 def test_board_by_month_shows_each_month_of_the_year(db, tmp_path, reference):

@@ -294,7 +294,7 @@ def test_maker_fixes_a_flagged_cell_and_the_checker_approves(app, page, referenc
     queue = page.get_by_test_id("stDataFrame").first
     expect(queue).to_be_visible()
     [queued] = grid_cells(queue)  # only the columns drawn: the grid is wider than the page
-    assert (queued["เลขที่ / id"], queued["แบบฟอร์ม / template"], queued["ศูนย์ต้นทุน / cost centre"]) == (
+    assert (queued["เลขที่ / Id"], queued["แบบฟอร์ม / Template"], queued["รหัสศูนย์ต้นทุน / Cost centre code"]) == (
         "1", "allocations", CC)
     shot(page, "checker_queue.png")
     page.get_by_role("button", name="✓ อนุมัติ / Approve").click()

@@ -14,8 +14,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from demo import DEMO_AS_OF, DEMO_FISCAL_YEAR, generate, write_demo
 from finance.health import hospital_health
-from sms.demo import DEMO_AS_OF, DEMO_FISCAL_YEAR, generate, write_demo
 from templates import TEMPLATES
 from validators.validate import validate
 

@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 from mini_year import AS_OF, CC, CC2, FY, U1, U2, mini_year, mini_year_of_cc2
 
+from domain.vocabulary import FIGURES, RECONCILIATION
+from services.submission import submit
 from store.queries import (
-    RECONCILIATION_HEADERS,
-    SMS_TEMPLATES,
     completeness,
     completeness_summary,
     current_rows,
@@ -28,10 +28,10 @@ from store.queries import (
     submission_diff,
     totals,
 )
-from store.submissions import import_files
 from store.users import User
 from store.workflow import decide
 from templates import TEMPLATES
+from templates.catalog import STEPS as SMS_TEMPLATES
 from templates.workbook import build_workbook
 
 SILENT = "2100200132"
@@ -68,16 +68,16 @@ def gfmis_workbook(folder, reference):
 @pytest.fixture
 def store(engine, tmp_path, reference):
     """The three cost centres above; returns the import results by (cost centre, template)."""
-    results = import_files(engine, write(tmp_path / "cc", reference, CC, mini_year()), reference,
+    results = submit(engine, write(tmp_path / "cc", reference, CC, mini_year()), reference,
                            actor="maker1", as_of=AS_OF)
     other = variant()
     broken = other.pop("outputs")
     broken["kpi_results"].loc[0, "quarter"] = 5  # S08: refused
-    results += import_files(engine, write(tmp_path / "cc2", reference, CC2, other), reference,
+    results += submit(engine, write(tmp_path / "cc2", reference, CC2, other), reference,
                             actor="maker2", as_of=CC2_AS_OF)
-    results += import_files(engine, write(tmp_path / "cc2-bad", reference, CC2, {"outputs": broken}), reference,
+    results += submit(engine, write(tmp_path / "cc2-bad", reference, CC2, {"outputs": broken}), reference,
                             actor="maker2", as_of=CC2_AS_OF)
-    results += import_files(engine, [gfmis_workbook(tmp_path, reference)], reference, actor="finance", as_of=AS_OF)
+    results += submit(engine, [gfmis_workbook(tmp_path, reference)], reference, actor="finance", as_of=AS_OF)
     by_key = {(r.cost_center, r.template): r for r in results}
     assert [r.status for r in results] == ["stored"] * 7 + ["refused", "stored"], [
         (r.file, r.status, r.report and [(f.rule, f.cell) for f in r.report.findings]) for r in results]
@@ -117,7 +117,7 @@ def test_current_rows_are_typed_scoped_and_filtered_by_status(engine, reference,
 def test_reconciliation_of_january(engine, reference, store):
     table = reconciliation(engine, reference, fiscal_year=FY, month=1, cost_centers=SCOPE)
     assert table.attrs["month_end"] == dt.date(2026, 1, 31)
-    assert list(table.columns) == ["region", "cost_center", "name", *RECONCILIATION_HEADERS, "recorded"]
+    assert list(table.columns) == ["region", "cost_center", "name", *RECONCILIATION, "recorded"]
     assert table["cost_center"].tolist() == [CC, SILENT, CC2]  # region, then code
     rows = table.set_index("cost_center")
 
@@ -138,8 +138,8 @@ def test_reconciliation_of_january(engine, reference, store):
 
     assert (table["diff_installment"] == table["installment_gfmis"] - table["received_sms"]).all()
     assert (table["diff_disbursed"] == table["disbursed_gfmis"] - table["disbursed_sms"]).all()
-    assert RECONCILIATION_HEADERS["installment_gfmis"] == "(1) เงินประจำงวด (กองคลัง) / Installment money (GFMIS)"
-    assert [RECONCILIATION_HEADERS[k][:3] for k in table.columns[3:10]] == [f"({n})" for n in range(1, 8)]
+    assert str(FIGURES["installment_gfmis"]) == "(1) เงินประจำงวด (กองคลัง) / Installment money (GFMIS)"
+    assert [str(FIGURES[k])[:3] for k in table.columns[3:10]] == [f"({n})" for n in range(1, 8)]
 
 
 def test_reconciliation_cuts_at_the_month_end(engine, reference, store):
@@ -265,7 +265,7 @@ def test_submission_diff_against_the_previous_version(engine, tmp_path, referenc
     year["allocations"]["allocations"] = pd.concat([alloc.iloc[[0, 1]], pd.DataFrame(  # T2 -> U1 removed, -> U2 added
         [dict(transfer_no="T2", unit_code=U2, allocation_date=alloc.loc[2, "allocation_date"], amount=50000)],
         dtype=object)], ignore_index=True)
-    [second] = import_files(engine, write(tmp_path / "v2", reference, CC, {"allocations": year["allocations"]}),
+    [second] = submit(engine, write(tmp_path / "v2", reference, CC, {"allocations": year["allocations"]}),
                             reference, actor="maker1", as_of=AS_OF)
     assert (second.status, second.version) == ("stored", 2)
 
@@ -286,18 +286,3 @@ def test_submission_diff_against_the_previous_version(engine, tmp_path, referenc
     with pytest.raises(LookupError):
         submission_diff(engine, 10**6)
 
-
-def test_disbursed_by_several_keys_before_any_clearing():
-    import datetime as dt
-
-    import pandas as pd
-
-    from store.queries import disbursed_by
-
-    payments = pd.DataFrame({"cost_center": ["C", "C"], "unit_code": ["U", "U"], "document_no": ["D1", "A1"],
-                             "document_date": [dt.date(2026, 1, 5)] * 2, "amount": [20000.0, 10000.0]})
-    clearings = pd.DataFrame({"cost_center": ["C"], "unit_code": ["U"], "advance_document_no": ["A1"],
-                              "clearing_date": [dt.date(2026, 2, 1)], "returned": [2000.0]})
-    keys = ["cost_center", "unit_code"]
-    assert disbursed_by(payments, clearings, keys, dt.date(2026, 1, 31)).tolist() == [20000 + 10000]
-    assert disbursed_by(payments, clearings, keys, dt.date(2026, 2, 28)).tolist() == [20000 + 10000 - 2000]

@@ -22,10 +22,10 @@ from finance import health as fh
 from reports import tables
 from reports.params import resolve_province
 from reports.show import FIGURES_MIME
+from services.submission import submit
 from sms.cli import app
 from store.db import connect
 from store.queries import current_rows
-from store.submissions import import_files
 from templates import TEMPLATES
 from templates.workbook import build_workbook
 
@@ -81,7 +81,7 @@ def store_url(tmp_path_factory, reference):
     files = [build_workbook(TEMPLATES["hospital_finance"], folder / f"{cc}.xlsx", reference, fiscal_year=FY,
                             cost_center=cc, data={"hospital_finance": rows_of(cc)})
              for cc in sorted(set(CENTRES.values()))]
-    results = import_files(engine, files, reference, actor="test", as_of=AS_OF)
+    results = submit(engine, files, reference, actor="test", as_of=AS_OF)
     assert [r.status for r in results] == ["stored"] * 2, [
         (r.file, r.status, r.report and [(f.rule, f.cell, f.message) for f in r.report.findings]) for r in results]
     engine.dispose()

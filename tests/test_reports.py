@@ -34,9 +34,9 @@ from reports.fmt import FAIL, NA, NO_CRITERION, NOT_RECORDED, PASS, money, numbe
 from reports.params import ReportError, check_params, resolve_province
 from reports.run import jobs_for, run_jobs
 from reports.show import FIGURES_MIME
+from services.submission import submit
 from sms.cli import app
 from store.db import connect
-from store.submissions import import_files
 from templates import TEMPLATES
 from templates.workbook import build_workbook
 
@@ -88,7 +88,7 @@ def store_url(tmp_path_factory, reference):
     files += write(folder / "cc2", reference, CC2, mini_year_of_cc2())
     gfmis = build_workbook(TEMPLATES["gfmis"], folder / "gfmis.xlsx", reference, fiscal_year=FY, data={
         "gfmis": pd.DataFrame(GFMIS, columns=["cost_center", "month", "installment_money", "disbursed"])})
-    results = import_files(engine, [*files, gfmis], reference, actor="test", as_of=AS_OF)
+    results = submit(engine, [*files, gfmis], reference, actor="test", as_of=AS_OF)
     assert [r.status for r in results] == ["stored"] * 9, [
         (r.file, r.status, r.report and [(f.rule, f.cell) for f in r.report.findings]) for r in results]
     engine.dispose()

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from mini_year import AS_OF, CC, FY, mini_year
 from test_rules import overdraw_allocation, write_year
 
+from services.submission import submit
 from store.schema import DATA_TABLES, audit, submissions
-from store.submissions import import_files, stored_context
+from store.submissions import stored_context
 from validators.validate import validate
 
 
@@ -28,7 +29,7 @@ def data_rows(engine) -> dict[str, int]:
 
 def test_import_stores_each_workbook_as_one_submission(engine, tmp_path, reference):
     paths = write_year(tmp_path, reference, mini_year())
-    results = import_files(engine, paths, reference, actor="maker1", as_of=AS_OF)
+    results = submit(engine, paths, reference, actor="maker1", as_of=AS_OF)
     assert [(r.status, r.template, r.cost_center, r.fiscal_year, r.version) for r in results] == [
         ("stored", key, CC, FY, 1) for key in ("allocations", "projects", "disbursements", "outputs")]
     rows = data_rows(engine)
@@ -46,9 +47,9 @@ def test_import_stores_each_workbook_as_one_submission(engine, tmp_path, referen
 
 def test_identical_reimport_changes_nothing_and_says_so(engine, tmp_path, reference):
     paths = write_year(tmp_path, reference, mini_year())
-    import_files(engine, paths, reference, actor="maker1", as_of=AS_OF)
+    submit(engine, paths, reference, actor="maker1", as_of=AS_OF)
     before = (data_rows(engine), count(engine, submissions))
-    again = import_files(engine, paths, reference, actor="maker1", as_of=AS_OF)
+    again = submit(engine, paths, reference, actor="maker1", as_of=AS_OF)
     assert [(r.status, r.version) for r in again] == [("unchanged", 1)] * 4
     assert (data_rows(engine), count(engine, submissions)) == before
 
@@ -56,14 +57,14 @@ def test_identical_reimport_changes_nothing_and_says_so(engine, tmp_path, refere
 def test_a_changed_workbook_is_a_new_version_and_the_old_one_stays(engine, tmp_path, reference):
     year = mini_year()
     first = write_year(tmp_path / "v1", reference, year)
-    import_files(engine, first, reference, actor="maker1", as_of=AS_OF)
+    submit(engine, first, reference, actor="maker1", as_of=AS_OF)
     alloc = year["allocations"]["allocations"]
     alloc.loc[0, "amount"] = 55000  # changed
     year["allocations"]["allocations"] = pd.concat([alloc.iloc[[0, 1]], pd.DataFrame(  # T2 removed, T2->U2 added
         [dict(transfer_no="T2", unit_code="93902", allocation_date=alloc.loc[2, "allocation_date"], amount=50000)],
         dtype=object)], ignore_index=True)
     second = write_year(tmp_path / "v2", reference, {"allocations": year["allocations"]})
-    [result] = import_files(engine, second, reference, actor="maker1", as_of=AS_OF)
+    [result] = submit(engine, second, reference, actor="maker1", as_of=AS_OF)
     assert (result.status, result.version) == ("stored", 2)
     assert result.counts == {"added": 1, "changed": 1, "removed": 1, "unchanged": 3}
     with engine.connect() as conn:
@@ -77,7 +78,7 @@ def test_a_workbook_with_errors_stores_no_row(engine, tmp_path, reference):
     year = mini_year()
     year["allocations"]["allocations"].loc[1, "amount"] = 50000  # B01
     paths = write_year(tmp_path, reference, {"allocations": year["allocations"]})
-    [result] = import_files(engine, paths, reference, actor="maker1", as_of=AS_OF)
+    [result] = submit(engine, paths, reference, actor="maker1", as_of=AS_OF)
     assert result.status == "refused" and result.report.errors == 2
     assert data_rows(engine)["allocations"] == 0 and data_rows(engine)["transfers"] == 0
     with engine.connect() as conn:
@@ -89,14 +90,14 @@ def test_a_failure_half_way_leaves_every_table_as_it_was(engine, tmp_path, refer
     import store.submissions as module
 
     paths = write_year(tmp_path, reference, mini_year())
-    import_files(engine, paths[:1], reference, actor="maker1", as_of=AS_OF)
+    submit(engine, paths[:1], reference, actor="maker1", as_of=AS_OF)
     before = (data_rows(engine), count(engine, submissions), count(engine, audit))
 
     def broken_audit(*args, **kwargs):
         raise RuntimeError("disk full")
     monkeypatch.setattr(module, "record_audit", broken_audit)
     with pytest.raises(RuntimeError):
-        import_files(engine, paths[1:2], reference, actor="maker1", as_of=AS_OF)
+        submit(engine, paths[1:2], reference, actor="maker1", as_of=AS_OF)
     assert (data_rows(engine), count(engine, submissions), count(engine, audit)) == before
 
 
@@ -105,11 +106,12 @@ def test_an_import_killed_half_way_leaves_nothing(engine, tmp_path, reference):
     script = textwrap.dedent(f"""
         import os, signal, datetime
         import store.submissions as module
+        from services.submission import submit
         from store.db import connect
         from reference.reference_set import load_default
         module.record_audit = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)  # after the rows, before commit
-        module.import_files(connect({str(engine.url.render_as_string(hide_password=False))!r}),
-                            [{str(paths[0])!r}], load_default(), actor="x", as_of=datetime.date(2026, 3, 31))
+        submit(connect({str(engine.url.render_as_string(hide_password=False))!r}),
+               [{str(paths[0])!r}], load_default(), actor="x", as_of=datetime.date(2026, 3, 31))
     """)
     child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert child.returncode == -9, child.stderr
@@ -120,7 +122,7 @@ def test_rules_check_new_workbooks_against_what_is_stored(engine, tmp_path, refe
     year = mini_year()
     overdraw_allocation(year)
     paths = write_year(tmp_path, reference, year)
-    [stored] = import_files(engine, paths[:1], reference, actor="maker1", as_of=AS_OF)
+    [stored] = submit(engine, paths[:1], reference, actor="maker1", as_of=AS_OF)
     assert stored.status == "stored"
     report = validate(paths[1:2], reference, as_of=AS_OF, stored=stored_context(engine))
     assert {(f.rule, f.cell) for f in report.files[0].findings if f.is_error} == {("B03", "C4")}

@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from mini_year import AS_OF, CC, mini_year
 from test_rules import write_year
 
+from services.submission import submit
 from store.schema import audit, submissions
-from store.submissions import Edit, StaleEdit, import_files, newest_submission, store_report
+from store.submissions import Edit, StaleEdit, newest_submission
 from store.users import UserError, add_user, authenticate
 from store.workflow import WorkflowError, decide
-from validators.validate import validate
 
 OTHER_REGION_CC = "2100200233"  # รพ.ตรัง, health region 12
 
@@ -29,7 +29,7 @@ def people(engine, reference):
 @pytest.fixture
 def stored(engine, tmp_path, reference, people):
     paths = write_year(tmp_path, reference, mini_year())
-    [result] = import_files(engine, paths[:1], reference, actor="maker1", as_of=AS_OF)
+    [result] = submit(engine, paths[:1], reference, actor="maker1", as_of=AS_OF)
     return result
 
 
@@ -67,10 +67,10 @@ def test_checker_approves_and_the_submission_is_locked(engine, reference, people
     year = mini_year()
     year["allocations"]["transfers"].loc[0, "note"] = "แก้ไข"
     again = write_year(tmp_path / "v2", reference, {"allocations": year["allocations"]})
-    [locked] = import_files(engine, again, reference, actor="maker1", as_of=AS_OF)
+    [locked] = submit(engine, again, reference, actor="maker1", as_of=AS_OF)
     assert locked.status == "locked"
     decide(engine, reference, people["checker"], stored.submission_id, 1, "reopen", "แก้ได้")
-    [result] = import_files(engine, again, reference, actor="maker1", as_of=AS_OF)
+    [result] = submit(engine, again, reference, actor="maker1", as_of=AS_OF)
     assert (result.status, result.version) == ("stored", 2)
     with engine.connect() as conn:
         trail = conn.execute(sa.select(audit.c.action, audit.c.actor, audit.c.comment)
@@ -107,7 +107,7 @@ def test_a_decision_on_a_stale_view_is_refused(engine, reference, people, stored
 
 def test_a_maker_cannot_import_for_another_cost_centre(engine, tmp_path, reference, people):
     paths = write_year(tmp_path, reference, mini_year())
-    [result] = import_files(engine, paths[:1], reference, actor="maker12", as_of=AS_OF, allowed={OTHER_REGION_CC})
+    [result] = submit(engine, paths[:1], reference, actor="maker12", as_of=AS_OF, allowed={OTHER_REGION_CC})
     assert result.status == "forbidden"
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(submissions)).scalar() == 0
@@ -122,11 +122,13 @@ def test_the_later_of_two_edits_is_refused_and_nothing_is_lost(engine, tmp_path,
         year = mini_year()
         year["allocations"]["transfers"].loc[0, "note"] = note
         edited.append(write_year(tmp_path / f"e{n}", reference, {"allocations": year["allocations"]})[0])
-    first, second = (validate([p], reference, as_of=AS_OF).files[0] for p in edited)
-    change = [Edit("transfers", 2, "note", "", "แก้โดย ก")]
-    assert store_report(engine, first, "maker1", AS_OF, base=start, edits=change).status == "stored"
+    first, second = edited
+    change = {first.name: [Edit("transfers", 2, "note", "", "แก้โดย ก")]}
+    [result] = submit(engine, [first], reference, actor="maker1", as_of=AS_OF, bases={first.name: start}, edits=change)
+    assert result.status == "stored"
     with pytest.raises(StaleEdit):
-        store_report(engine, second, "maker2", AS_OF, base=start, edits=[Edit("transfers", 2, "note", "", "แก้โดย ข")])
+        submit(engine, [second], reference, actor="maker2", as_of=AS_OF, bases={second.name: start},
+               edits={second.name: [Edit("transfers", 2, "note", "", "แก้โดย ข")]})
     with engine.connect() as conn:
         edits = conn.execute(sa.select(audit.c.actor, audit.c.sheet, audit.c.row_number, audit.c.column,
                                        audit.c.new_value).where(audit.c.action == "edit")).all()

@@ -1,4 +1,17 @@
-"""Validate workbooks together: parse, column checks, then budget rules per cost centre and year."""
+"""Validate workbooks together: parse, column checks, then budget rules per cost centre and year.
+
+Nothing here stores anything or raises for a bad file: a file that cannot be read is *reported*
+(:attr:`FileReport.unreadable`), every problem of a readable one is a :class:`domain.findings.Finding`
+at its cell. Two steps, so a caller can check the same parsed files again without reading them again
+(the submission service does, when one file of a group is refused and the others must be checked
+without it):
+
+1. :func:`read` parses one file and runs the checks that need that file alone (S01–S10);
+2. :func:`check_together` runs the budget rules B01–B14 across the files of each cost centre and
+   fiscal year, against what is already stored for them (``stored``).
+
+:func:`validate` does both.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +22,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from domain.findings import Finding
+from domain.fiscal import fiscal_year as fiscal_year_of
 from importer.parse import ParsedWorkbook, Unreadable, parse_workbook
 from reference.reference_set import ReferenceSet
-from sms.findings import Finding
-from sms.fiscal import fiscal_year as fiscal_year_of
 from templates import UNIT_TEMPLATES
 from templates.catalog import SHEETS
 from validators.budget import Tables, check_budget
@@ -24,12 +37,17 @@ Stored = Callable[[str, int, set[str]], Mapping[str, pd.DataFrame]]
 
 @dataclass
 class FileReport:
+    """One file's result: its parsed workbook (or why it is unreadable), its cost centre and fiscal year
+    (BE), and its findings ordered by sheet, row and column. ``own_findings`` are those of the file alone
+    (reader, normaliser and column checks); ``findings`` adds the budget rules across files."""
+
     path: Path
     parsed: ParsedWorkbook | None = None
     unreadable: Unreadable | None = None
     findings: list[Finding] = field(default_factory=list)
     cost_center: str = ""
     fiscal_year: int | None = None
+    own_findings: list[Finding] = field(default_factory=list)
 
     @property
     def file(self) -> str:
@@ -50,8 +68,7 @@ class FileReport:
             out.update(template=self.parsed.template.key, template_version=self.parsed.workbook.version,
                        rows=self.parsed.rows)
         if self.unreadable:
-            out["unreadable"] = {"reason": self.unreadable.reason, "message_th": self.unreadable.message_th,
-                                 "message_en": self.unreadable.message_en}
+            out["unreadable"] = self.unreadable.as_dict()
         keys = ("sheet", "row", "column", "cell", "value", "rule", "severity", "message_th", "message_en")
         out["findings"] = [{k: getattr(f, k) for k in keys} for f in self.findings]
         return out
@@ -59,6 +76,8 @@ class FileReport:
 
 @dataclass
 class Report:
+    """The files checked together, in the order given."""
+
     files: list[FileReport]
 
     @property
@@ -142,24 +161,35 @@ def order(findings: list[Finding], parsed: ParsedWorkbook) -> list[Finding]:
     return sorted(findings, key=key)
 
 
-def validate(paths: Iterable[Path], reference: ReferenceSet, *, as_of: dt.date | None = None,
-             fiscal_year: int | None = None, stored: Stored | None = None) -> Report:
-    """Check workbooks given together; nothing is stored."""
-    as_of = as_of or dt.date.today()
-    reports = []
-    for path in paths:
-        report = FileReport(Path(path))
+def read(source: Path | ParsedWorkbook, reference: ReferenceSet, *, as_of: dt.date,
+         fiscal_year: int | None = None) -> FileReport:
+    """Parse one file (or take one already parsed) and check what needs that file alone.
+
+    Reports, never raises, an unreadable file. The cost centre comes from the workbook's metadata or
+    its rows; the fiscal year (BE) from the metadata, else ``fiscal_year``, else ``as_of``'s.
+    """
+    if isinstance(source, ParsedWorkbook):
+        report = FileReport(source.workbook.path, source)
+    else:
+        report = FileReport(Path(source))
         try:
             report.parsed = parse_workbook(report.path)
         except Unreadable as exc:
             report.unreadable = exc
-            reports.append(report)
-            continue
-        report.findings = report.parsed.findings + column_findings(report.parsed)
-        report.cost_center = cost_center_of(report.parsed, reference)
-        report.fiscal_year = fiscal_year_for(report.parsed, fiscal_year, as_of)
-        reports.append(report)
+            return report
+    report.own_findings = report.parsed.findings + column_findings(report.parsed)
+    report.findings = list(report.own_findings)
+    report.cost_center = cost_center_of(report.parsed, reference)
+    report.fiscal_year = fiscal_year_for(report.parsed, fiscal_year, as_of)
+    return report
 
+
+def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as_of: dt.date,
+                   stored: Stored | None = None) -> Report:
+    """Run the budget rules across the readable files of each (cost centre, fiscal year), against the
+    rows ``stored`` returns for the templates not given; set each file's ``findings`` to its own plus
+    the rules'. Reference workbooks are checked alone. Returns the reports, in the order given."""
+    reports = list(reports)
     groups: dict[tuple[str, int], list[FileReport]] = {}
     for report in (r for r in reports if r.parsed and r.parsed.template.key != "reference"):
         groups.setdefault((report.cost_center, report.fiscal_year), []).append(report)
@@ -170,6 +200,19 @@ def validate(paths: Iterable[Path], reference: ReferenceSet, *, as_of: dt.date |
         for finding in check_budget(build_tables(group, context, reference, year, as_of)):
             by_file.setdefault(finding.file, []).append(finding)
         for report in group:
-            budget = without_echoes(report.findings, by_file.get(str(report.path), []))
-            report.findings = order(report.findings + budget, report.parsed)
+            budget = without_echoes(report.own_findings, by_file.get(str(report.path), []))
+            report.findings = order(report.own_findings + budget, report.parsed)
     return Report(reports)
+
+
+def validate(sources: Iterable[Path | ParsedWorkbook], reference: ReferenceSet, *, as_of: dt.date | None = None,
+             fiscal_year: int | None = None, stored: Stored | None = None) -> Report:
+    """Check files given together (paths, or workbooks already parsed); nothing is stored.
+
+    ``as_of`` (default today) is the data-as-of date of rules B10 and B12; ``stored`` gives the rows
+    already stored for a cost centre and year (see :data:`Stored`). An unreadable file is reported in
+    its :class:`FileReport`, never raised.
+    """
+    as_of = as_of or dt.date.today()
+    return check_together([read(s, reference, as_of=as_of, fiscal_year=fiscal_year) for s in sources], reference,
+                          as_of=as_of, stored=stored)

@@ -1,0 +1,177 @@
+"""The one way workbooks reach the store: checked together, then stored whole or not at all.
+
+The CLI (``sms validate``, ``sms import``, ``sms demo``) and the review app (check again, submit)
+both come through here, so a file is judged the same way wherever it is given:
+
+- :func:`check` validates a set of workbooks together and against what is stored; nothing is stored.
+- :func:`submit` checks them the same way, then stores each workbook that may be stored as its own
+  submission, in dependency order (allocations → projects → disbursements → outputs, then the
+  others), all in one transaction: a failure half way stores nothing.
+
+A workbook is *held back* when it cannot become the current version: it is unreadable, has errors,
+belongs to a cost centre the actor may not submit for, has none, or its template's current version
+is approved (locked). The files checked together with a held-back one were checked against rows that
+will not be stored, so they are checked again without it, against the store, until no other file is
+held back: a projects workbook is never stored against allocations that were refused beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from domain.vocabulary import ImportOutcome, TemplateGroup
+from importer.parse import ParsedWorkbook
+from reference.reference_set import ReferenceSet
+from store.submissions import (
+    Edit,
+    Snapshot,
+    check_base,
+    current_submission,
+    store_snapshot,
+    stored_context,
+)
+from templates import UNIT_TEMPLATES
+from validators.validate import FileReport, Report, check_together, read, validate
+
+Source = Path | ParsedWorkbook  # a file to read, or a workbook already parsed
+ORDER = {t.key: i for i, t in enumerate(UNIT_TEMPLATES)}  # the catalog lists templates in dependency order
+
+
+@dataclass
+class Outcome:
+    """What :func:`submit` did with one workbook: its :class:`ImportOutcome`, where it went (template,
+    cost centre, fiscal year in BE, submission id and version), the rows added/changed/removed/unchanged
+    against the previous version, and its validation report (findings, or why it is unreadable)."""
+
+    file: str
+    status: ImportOutcome
+    template: str = ""
+    cost_center: str = ""
+    fiscal_year: int | None = None
+    submission_id: int | None = None
+    version: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    report: FileReport | None = None
+
+
+def check(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date | None = None,
+          fiscal_year: int | None = None) -> Report:
+    """Validate workbooks together and against what ``engine`` stores for their cost centres and years.
+
+    Stores nothing and never raises for a bad file: an unreadable one is reported in its FileReport.
+    ``as_of`` defaults to today; ``fiscal_year`` (BE) applies to files that do not say theirs.
+    """
+    return validate(sources, reference, as_of=as_of, fiscal_year=fiscal_year, stored=stored_context(engine))
+
+
+def _rejected(report: FileReport, allowed: set[str] | None) -> ImportOutcome | None:
+    """Why a workbook never reaches the store (None: it goes there, to be stored or recorded as refused)."""
+    if report.unreadable:
+        return ImportOutcome.UNREADABLE
+    if allowed is not None and report.cost_center not in allowed:
+        return ImportOutcome.FORBIDDEN
+    template = report.parsed.template
+    if template.group == TemplateGroup.REFERENCE or not (report.cost_center or template.group == TemplateGroup.FINANCE):
+        return ImportOutcome.REFUSED  # reference data is loaded by the admin; a unit workbook needs its cost centre
+    return None
+
+
+def _held(report: FileReport, allowed: set[str] | None, locked: set[tuple[str, str, int]]) -> ImportOutcome | None:
+    """Why a checked workbook cannot become the current version (None: it can)."""
+    if why := _rejected(report, allowed):
+        return why
+    if (report.parsed.template.key, report.cost_center, report.fiscal_year) in locked:
+        return ImportOutcome.LOCKED
+    return ImportOutcome.REFUSED if report.errors else None
+
+
+def _locked(engine: sa.Engine, reports: Sequence[FileReport]) -> set[tuple[str, str, int]]:
+    """(template, cost centre, year) of the given workbooks whose current version is approved."""
+    out = set()
+    with engine.connect() as conn:
+        for r in reports:
+            if r.parsed:
+                key = (r.parsed.template.key, r.cost_center, r.fiscal_year)
+                current = current_submission(conn, *key)
+                if current is not None and current["locked"]:
+                    out.add(key)
+    return out
+
+
+def settle(engine: sa.Engine, reports: list[FileReport], reference: ReferenceSet, *, as_of: dt.date,
+           allowed: set[str] | None = None) -> dict[int, ImportOutcome]:
+    """Check ``reports`` together, then again without each file that is held back, until none more is.
+
+    Returns, by position in ``reports``, why each held-back file cannot be stored; the others may be.
+    Every report's findings are those of the last check it took part in.
+    """
+    stored = stored_context(engine)
+    locked = _locked(engine, reports)
+    held: dict[int, ImportOutcome] = {}
+    checking = list(range(len(reports)))
+    while checking:
+        check_together([reports[i] for i in checking], reference, as_of=as_of, stored=stored)
+        newly = {i: why for i in checking if (why := _held(reports[i], allowed, locked))}
+        held.update(newly)
+        groups = {(reports[i].cost_center, reports[i].fiscal_year) for i in newly}
+        # only the files that shared a group with a held-back one were checked against rows now missing
+        checking = [i for i in checking if i not in newly and reports[i].parsed
+                    and (reports[i].cost_center, reports[i].fiscal_year) in groups]
+    return held
+
+
+def snapshot(report: FileReport) -> Snapshot:
+    """What the store keeps of a checked workbook: its template, cost centre, year, file and typed rows."""
+    parsed = report.parsed
+    return Snapshot(parsed.template.key, parsed.workbook.version, report.cost_center, report.fiscal_year,
+                    report.file, report.path.read_bytes(), {k: ps.values for k, ps in parsed.sheets.items()},
+                    report.errors, report.warnings)
+
+
+def submit(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet, *, actor: str,
+           as_of: dt.date | None = None, fiscal_year: int | None = None, allowed: set[str] | None = None,
+           bases: Mapping[str, tuple[int, int] | None] | None = None,
+           edits: Mapping[str, Sequence[Edit]] | None = None) -> list[Outcome]:
+    """Check workbooks together, then store each one that may be, whole, in one transaction.
+
+    ``allowed`` limits the cost centres ``actor`` may submit for (None: any). ``bases`` gives, by file
+    name, the (submission id, revision) the review app's edits of that file started from, and ``edits``
+    the cell edits to audit with it; when a newer version was stored since, the whole call raises
+    ``store.submissions.StaleEdit`` and stores nothing. A refused workbook is recorded as a refused
+    submission (no rows), as the completeness board counts them. Returns one :class:`Outcome` per source,
+    in the order given.
+    """
+    as_of = as_of or dt.date.today()
+    reports = [read(s, reference, as_of=as_of, fiscal_year=fiscal_year) for s in sources]
+    held = settle(engine, reports, reference, as_of=as_of, allowed=allowed)
+    outcomes = [_outcome(r, held.get(i)) for i, r in enumerate(reports)]
+    # refused and locked workbooks go to the store too: it records a refusal, and says what is locked
+    to_store = [i for i, r in enumerate(reports) if not _rejected(r, allowed)]
+    bases, edits = bases or {}, edits or {}
+    with engine.begin() as conn:
+        for i in sorted(to_store, key=lambda i: ORDER[reports[i].parsed.template.key]):
+            shot = snapshot(reports[i])
+            if bases.get(shot.file_name) is not None:
+                check_base(conn, shot, bases[shot.file_name])
+            stored = store_snapshot(conn, shot, actor, as_of, edits.get(shot.file_name, ()))
+            outcomes[i].status, outcomes[i].submission_id = stored.status, stored.submission_id
+            outcomes[i].version, outcomes[i].counts = stored.version, stored.counts
+    return outcomes
+
+
+def _outcome(report: FileReport, held: ImportOutcome | None) -> Outcome:
+    """The outcome of a workbook before the store has its say (the store fills in the rest)."""
+    if report.unreadable:
+        return Outcome(report.file, ImportOutcome.UNREADABLE, report=report)
+    template = report.parsed.template.key
+    if held == ImportOutcome.FORBIDDEN:
+        return Outcome(report.file, held, template, report.cost_center, report=report)
+    if held == ImportOutcome.REFUSED and not report.errors:  # no cost centre, or reference data
+        return Outcome(report.file, held, template, report=report)
+    return Outcome(report.file, held or ImportOutcome.STORED, template, report.cost_center, report.fiscal_year,
+                   report=report)
