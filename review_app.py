@@ -1,36 +1,5 @@
-"""SMS Workbench review app: `streamlit run review_app.py` (or `sms serve`).
+"""SMS Workbench review app: `streamlit run review_app.py` (or `sms serve`). The app is review/app.py."""
 
-Makers upload, fix and submit; checkers approve or return; everyone in scope
-sees the completeness board and the dashboard. Who sees what is decided by the
-queries on the server (store.users.User.cost_centers), not by hiding widgets.
-"""
+from review.app import main
 
-from __future__ import annotations
-
-import streamlit as st
-
-from review import board, checker, dashboard, maker, state
-
-st.set_page_config(page_title="SMS Workbench", page_icon="📋", layout="wide")
-
-SHARED = {"ติดตามการบันทึก / Completeness": board.page, "ภาพรวม / Dashboard": dashboard.page}
-SECTIONS = {
-    "maker": {"ส่งข้อมูล / Submit": maker.page, **SHARED},
-    "checker": {"ตรวจสอบ / Review": checker.page, **SHARED},
-    "inspector": {**SHARED, "ข้อมูลที่ส่ง / Submissions": checker.page},
-    "admin": {"ตรวจสอบ / Review": checker.page, "ส่งข้อมูล / Submit": maker.page, **SHARED},
-}
-
-user = state.sign_in()
-if user is None:
-    st.stop()
-with st.sidebar:
-    st.markdown(f"**{user.label}**")
-    if user.cost_center:
-        st.caption(f"ศูนย์ต้นทุน / cost centre {user.cost_center} "
-                   f"{state.reference().name_of('cost_centers', user.cost_center)}")
-    if user.region:
-        st.caption(f"เขตสุขภาพที่ / health region {user.region}")
-    section = st.radio("เมนู / Menu", list(SECTIONS[user.role]))
-    st.button("ออกจากระบบ / Sign out", on_click=state.sign_out)
-SECTIONS[user.role][section](user)
+main()

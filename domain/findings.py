@@ -13,6 +13,9 @@ from domain.rules import RULES, Severity
 
 @dataclass(frozen=True)
 class Finding:
+    """One problem at one place: the rule and its severity, what is wrong and what to do in Thai and English,
+    and where (file, sheet key, Excel row, column key and header, cell such as "F12", the value as typed)."""
+
     rule: str
     severity: Severity
     message_th: str

@@ -14,6 +14,8 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Rule:
+    """A catalogued rule: its stable id, severity, and what it checks in Thai and English."""
+
     id: str
     severity: Severity
     th: str

@@ -30,6 +30,9 @@ MARKERS = (b"<f", b't="e"')  # a formula, an error value
 
 @dataclass
 class ParsedSheet:
+    """One sheet read and typed: the raw text (``data``) and the typed ``values`` (every spec column, index =
+    Excel row; money in baht as float64, dates as ``datetime.date``, blanks as NA)."""
+
     data: SheetData
     values: pd.DataFrame  # typed, every spec column present, index = Excel row number
     file: str = ""
@@ -49,6 +52,9 @@ class ParsedSheet:
 
 @dataclass
 class ParsedWorkbook:
+    """One workbook read: what the reader found (template, version, metadata), each sheet parsed, and the
+    findings of reading it (S01–S03, S05, S10)."""
+
     workbook: WorkbookData
     sheets: dict[str, ParsedSheet]
     findings: list[Finding] = field(default_factory=list)

@@ -40,6 +40,9 @@ class TemplateNotRecognised(Unreadable):
 
 @dataclass
 class SheetData:
+    """One template sheet as found in a file: its worksheet name, header row and column letters, and every
+    kept row's raw text."""
+
     sheet: Sheet
     name: str  # the worksheet's name in the file
     frame: pd.DataFrame  # raw text ("str", Arrow-backed), columns = spec keys found, index = Excel row number
@@ -52,6 +55,9 @@ class SheetData:
 
 @dataclass
 class WorkbookData:
+    """A workbook as the reader found it: its template and version, its ``_meta`` sheet, and each template
+    sheet's raw rows (a sheet that is missing is absent, with an S10 finding)."""
+
     path: Path
     template: Template
     version: int
@@ -77,6 +83,7 @@ def header_names(sheet: Sheet) -> dict[str, str]:
 
 
 def sheet_names(sheet: Sheet) -> set[str]:
+    """Every folded spelling a worksheet holding ``sheet`` may be named by."""
     return {fold(sheet.name), fold(sheet.th), fold(sheet.en), fold(sheet.key)}
 
 
@@ -96,6 +103,7 @@ def top_rows(batch: pa.RecordBatch, n: int | None = HEADER_SEARCH_ROWS) -> list[
 
 
 def read_meta(book: fastexcel.ExcelReader) -> dict[str, str]:
+    """The hidden ``_meta`` sheet as {key: value}; empty when the workbook has none (sheets copied elsewhere)."""
     if META not in book.sheet_names:
         return {}
     rows = top_rows(load_rows(book, META)[0], n=None)
@@ -216,6 +224,8 @@ def kept_rows(body: pa.RecordBatch, template_columns: list[int]) -> np.ndarray:
 
 def read_sheet(book: fastexcel.ExcelReader, name: str, sheet: Sheet, renames: dict[str, str],
                file: str) -> tuple[SheetData, list[Finding]]:
+    """One template sheet's raw rows, found by header in the worksheet ``name``, with S01/S02 findings for
+    missing and unknown columns."""
     batch, absolute = load_rows(book, name)
     header_at, found, unknown = locate_header(top_rows(batch), sheet, renames)
     findings = []

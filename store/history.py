@@ -39,6 +39,8 @@ def get_submission(engine: sa.Engine, submission_id: int, cost_centers: set[str]
 
 
 def audit_trail(engine: sa.Engine, submission_ids: Iterable[int]) -> pd.DataFrame:
+    """Every audit row of the given submissions, oldest first: at (UTC), actor, action, submission_id, sheet,
+    row_number (Excel row), column, old_value, new_value, comment."""
     a = audit.c
     query = (sa.select(a.at, a.actor, a.action, a.submission_id, a.sheet, a.row_number, a.column, a.old_value,
                        a.new_value, a.comment).where(a.submission_id.in_(list(submission_ids))).order_by(a.id))

@@ -63,6 +63,7 @@ ACCEPTED = SubmissionStatus.accepted()
 
 # -- the current submissions and their rows -------------------------------------------------------
 def statuses(include_unapproved: bool) -> tuple[str, ...]:
+    """The statuses whose newest version counts: every accepted one, or only approved ones."""
     return ACCEPTED if include_unapproved else (SubmissionStatus.APPROVED,)
 
 
@@ -79,6 +80,7 @@ def current_submissions(fiscal_year: int, templates: Iterable[str], allowed: Ite
 
 
 def owner(sheet_key: str) -> tuple[Template, Sheet]:
+    """The template and sheet of a unit-template sheet key; KeyError for any other key."""
     if sheet_key not in DATA_TABLES:
         raise KeyError(f"{sheet_key!r} is not a sheet of a unit template (known: {', '.join(DATA_TABLES)})")
     return SHEETS[sheet_key]
@@ -135,14 +137,17 @@ def month_end(fiscal_year: int, month: int) -> dt.date:
 
 
 def sum_by(frame: pd.DataFrame, keys: str | list[str], column: str) -> pd.Series:
+    """``frame[column]`` summed by ``keys`` (0 for a group of blanks); an empty float Series for no rows."""
     return frame.groupby(keys)[column].sum(min_count=1).fillna(0.0) if len(frame) else pd.Series(dtype="float64")
 
 
 def is_date(value) -> bool:
+    """Whether a value is a real date (not None, NaT or NaN)."""
     return isinstance(value, dt.date) and not pd.isna(value)
 
 
 def on_or_before(dates: pd.Series, end: dt.date) -> pd.Series:
+    """Whether each value of ``dates`` is a date on or before ``end`` (False for a blank), aligned with it."""
     return pd.Series([is_date(d) and d <= end for d in dates], index=dates.index, dtype=bool)
 
 
@@ -396,6 +401,7 @@ def previous_version(sub) -> sa.Select:
 
 
 def sheet_rows(conn: sa.Connection, sheet: Sheet, submission_id: int) -> pd.DataFrame:
+    """One submission's rows of a sheet: ``row_number`` (Excel row) and the spec's columns, typed, on a RangeIndex."""
     table = DATA_TABLES[sheet.key]
     frame = pd.read_sql(sa.select(table).where(table.c.submission_id == submission_id)
                         .order_by(table.c.row_number), conn)

@@ -25,11 +25,13 @@ STATUSES = ("submitted", "approved", "returned", "refused")
 
 
 def sql_column(col: Column, primary_key: bool = False) -> sa.Column:
+    """A spec column as a database column of its type, nullable unless required, commented in Thai / English."""
     return sa.Column(col.key, SQL_TYPES[col.type], primary_key=primary_key,
                      nullable=primary_key is False and not col.required, comment=f"{col.th} / {col.en}")
 
 
 def reference_table(sheet: Sheet) -> sa.Table:
+    """``ref_<sheet>``: the current reference set's rows of one reference sheet."""
     return sa.Table(f"ref_{sheet.key}", metadata,
                     *(sql_column(c, c.key in sheet.primary_key) for c in sheet.columns),
                     comment=f"{sheet.th} / {sheet.en}")

@@ -68,6 +68,7 @@ class Stored:
 
 
 def now() -> dt.datetime:
+    """The current time in UTC: every timestamp the store writes."""
     return dt.datetime.now(dt.UTC)
 
 
@@ -173,6 +174,8 @@ def _as_text(frame: pd.DataFrame | None, keys: list[str]) -> pd.DataFrame:
 
 def record_audit(conn: sa.Connection, actor: str, action: str, submission_id: int | None, comment: str = "",
                  **change) -> None:
+    """Write one audit row (who, when, what, on which submission) in the caller's transaction; ``change`` gives
+    the sheet, row_number, column, old_value and new_value of a cell edit."""
     conn.execute(audit.insert().values(at=now(), actor=actor, action=action, submission_id=submission_id,
                                        comment=comment, **change))
 

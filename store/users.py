@@ -32,6 +32,9 @@ class UserError(SmsError, ValueError):
 
 @dataclass(frozen=True)
 class User:
+    """A signed-in person: name, :class:`domain.vocabulary.Role`, and the scope of that role (a maker's cost
+    centre, a checker's health region 1–13)."""
+
     name: str
     role: str
     cost_center: str | None = None
@@ -59,12 +62,14 @@ class User:
 
 
 def hash_password(password: str) -> str:
+    """``scrypt$<salt hex>$<digest hex>`` of a password, with a fresh 16-byte salt."""
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
     return f"scrypt${salt.hex()}${digest.hex()}"
 
 
 def check_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches a :func:`hash_password` result (constant-time); False for a malformed one."""
     try:
         _, salt, digest = stored.split("$")
     except ValueError:
@@ -101,6 +106,7 @@ def _user(row) -> User:
 
 
 def authenticate(engine: sa.Engine, name: str, password: str) -> User | None:
+    """The user whose name and password match, or None; never says which of the two was wrong."""
     with engine.connect() as conn:
         row = conn.execute(sa.select(users).where(users.c.name == name.strip())).first()
     if row is None or not check_password(password, row.password_hash):
@@ -109,6 +115,7 @@ def authenticate(engine: sa.Engine, name: str, password: str) -> User | None:
 
 
 def get_user(engine: sa.Engine, name: str) -> User | None:
+    """The account of that name, or None."""
     with engine.connect() as conn:
         row = conn.execute(sa.select(users).where(users.c.name == name)).first()
     return _user(row) if row else None

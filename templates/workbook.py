@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from domain.fiscal import FISCAL_MONTH_ORDER, fiscal_year_bounds, month_label
-from reference.reference_set import ReferenceSet
 from templates.spec import Column, Sheet, Template
 
 DATA_ROWS = 5000  # rows below the header that get formats, dropdowns and input messages
@@ -48,6 +48,16 @@ STEPS = (
     ("ตรวจไฟล์ก่อนส่งด้วยแอปตรวจทาน หรือคำสั่ง sms validate แล้วอัปโหลดในแอป",
      "Check the file in the review app or with `sms validate`, then upload it in the app."),
 )
+
+
+class CodeLists(Protocol):
+    """What a workbook needs of the reference data (``reference.reference_set.ReferenceSet`` has it): the dropdown
+    entries of a code list ("code name"), restricted to a cost centre's own where that applies, and the
+    name of one code. A protocol, so the templates do not depend on the reference data above them."""
+
+    def labels(self, sheet_key: str, cost_center: str | None = None) -> list[str]: ...
+
+    def name_of(self, sheet_key: str, code: str) -> str: ...
 
 
 def metadata(template: Template, fiscal_year: int | None, cost_center: str | None) -> dict[str, str]:
@@ -85,7 +95,7 @@ def requirement(col: Column) -> str:
 class _Writer:
     """One workbook being written; holds its formats and dropdown sources."""
 
-    def __init__(self, path: Path, template: Template, reference: ReferenceSet,
+    def __init__(self, path: Path, template: Template, reference: CodeLists,
                  fiscal_year: int | None, cost_center: str | None, refs: Mapping[str, Iterable[str]]):
         self.book = xlsxwriter.Workbook(path, {"strings_to_numbers": False, "strings_to_formulas": False,
                                                "strings_to_urls": False})
@@ -268,7 +278,7 @@ def _clip(text: str, limit: int = 255) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def build_workbook(template: Template, path: Path, reference: ReferenceSet, *, fiscal_year: int | None = None,
+def build_workbook(template: Template, path: Path, reference: CodeLists, *, fiscal_year: int | None = None,
                    cost_center: str | None = None, data: Mapping[str, pd.DataFrame] | None = None,
                    refs: Mapping[str, Iterable[str]] | None = None) -> Path:
     """Write ``template`` to ``path``; personalised when ``cost_center`` is given, filled when ``data`` is."""

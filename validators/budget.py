@@ -36,11 +36,20 @@ MAX_PER_RULE = 1000  # per rule and sheet: a systematic mistake is clear from th
 
 
 def baht(x: float) -> str:
+    """An amount as the messages show it: 1,234,567.89 (baht, 2 decimals)."""
     return f"{x:,.2f}"
 
 
 @dataclass
 class Tables:
+    """What the rules see of one cost centre and fiscal year (BE).
+
+    ``frames`` has one frame per unit-template sheet key: the spec's columns (typed as
+    ``templates.spec.PANDAS_DTYPES``; money in baht as float64; dates as ``datetime.date``) plus
+    ``_file`` (the path of the file a row came from; None for a stored row) and ``_row`` (its Excel row),
+    on a plain RangeIndex. ``letters`` maps (file, sheet key) to each column key's letter in that file.
+    """
+
     frames: dict[str, pd.DataFrame]
     letters: dict[tuple[str, str], dict[str, str]]  # (file, sheet) -> column key -> letter
     reference: ReferenceSet
@@ -91,6 +100,9 @@ def _text(frame: pd.DataFrame, template: str, **columns: pd.Series) -> pd.Series
 
 
 def b01_transfer_over_allocated(t: Tables) -> list[Finding]:
+    """B01: the allocations of one transfer add up to no more than the transfer (DOMAIN.md, seed 001 step 1).
+
+    Reported at the amount of every allocation of an over-allocated transfer."""
     alloc, transfers = t["allocations"], t["transfers"]
     total = alloc.groupby("transfer_no")["amount"].transform("sum")
     amount = alloc["transfer_no"].map(transfers.drop_duplicates("transfer_no").set_index("transfer_no")["amount"])
@@ -104,6 +116,9 @@ def b01_transfer_over_allocated(t: Tables) -> list[Finding]:
 
 
 def b02_unit_outside_cost_center(t: Tables) -> list[Finding]:
+    """B02: an allocation's unit belongs to the cost centre that received the transfer (reference units).
+
+    Reported at the allocation's unit code."""
     alloc = t["allocations"]
     transfers = t["transfers"].drop_duplicates("transfer_no").set_index("transfer_no")
     owner = alloc["transfer_no"].map(transfers["cost_center"])
@@ -124,6 +139,10 @@ def _per_row(totals: pd.Series, frame: pd.DataFrame, a: str, b: str) -> pd.Serie
 
 
 def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
+    """B03: the funding a unit's projects draw from one allocation (transfer × unit) is no more than it.
+
+    Reported at the funding row's transfer no. when the transfer was not allocated to the project's unit,
+    and at its amount when the unit's projects together draw more than was allocated."""
     funding = t["funding"].assign(unit_code=t["funding"]["project_code"].map(
         t["projects"].drop_duplicates("project_code").set_index("project_code")["unit_code"]))
     allocated = t["allocations"].groupby(["transfer_no", "unit_code"])["amount"].sum()
@@ -146,6 +165,7 @@ def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
 
 
 def b04_funding_matches_budget(t: Tables) -> list[Finding]:
+    """B04: a project's funding sources add up to its budget, to the cent. Reported at the project's budget."""
     projects = t["projects"]
     funded = projects["project_code"].map(t["funding"].groupby("project_code")["amount"].sum()).fillna(0.0)
     rows = projects[(funded - projects["budget"]).abs() > CENT]
@@ -158,6 +178,7 @@ def b04_funding_matches_budget(t: Tables) -> list[Finding]:
 
 
 def b05_activity_source(t: Tables) -> list[Finding]:
+    """B05: an activity's one funding source is one of its project's (funding sheet). Reported at the source."""
     acts, funding = t["activities"], t["funding"]
     known = acts["source_transfer_no"].notna() & acts["project_code"].isin(t["projects"]["project_code"])
     mine = isin(acts, ("project_code", "source_transfer_no"), funding, ("project_code", "transfer_no"))
@@ -171,6 +192,8 @@ def b05_activity_source(t: Tables) -> list[Finding]:
 
 
 def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
+    """B06: the activities of a project planned from one source add up to no more than the project's funding
+    from it. Reported at the budget of each activity of that project and source."""
     acts, funding = t["activities"], t["funding"]
     planned = acts.groupby(["project_code", "source_transfer_no"])["budget"].transform("sum")
     funded = funding.groupby(["project_code", "transfer_no"])["amount"].sum()
@@ -185,6 +208,9 @@ def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
 
 
 def b07_money_not_planned(t: Tables) -> list[Finding]:
+    """B07 (warning): a project's activities add up to less than its budget: money not yet planned.
+
+    Reported at the project's budget."""
     projects = t["projects"]
     planned = projects["project_code"].map(t["activities"].groupby("project_code")["budget"].sum()).fillna(0.0)
     rows = projects[projects["budget"] - planned > CENT]
@@ -197,6 +223,8 @@ def b07_money_not_planned(t: Tables) -> list[Finding]:
 
 
 def b08_activity_overspent(t: Tables) -> list[Finding]:
+    """B08: disbursed for an activity (payments + advances − returned, :mod:`domain.ledger`) is no more than
+    its budget. Reported at the amount of every payment of the overspent activity."""
     pay = t["payments"]
     net = ledger.net_per_row(pay, t["clearings"])
     disbursed = net.groupby([pay["project_code"], pay["activity_no"]]).transform("sum")
@@ -212,6 +240,10 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
 
 
 def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
+    """B09: the clearings of an advance (spent + returned) add up to no more than the advance.
+
+    Reported at the clearing's advance no. when it names a payment, not an advance, and at its spent
+    amount when the clearings exceed the advance."""
     clr, pay = t["clearings"], t["payments"]
     doc = match([clr["unit_code"], clr["advance_document_no"]], [pay["unit_code"], pay["document_no"]])
     kind, advance = take(pay["kind"], doc, clr.index), take(pay["amount"], doc, clr.index)
@@ -232,6 +264,8 @@ def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
 
 
 def b10_advance_not_cleared(t: Tables) -> list[Finding]:
+    """B10 (warning): an advance still outstanding more than 30 days after it was paid, on the as-of date
+    (:func:`domain.ledger.advances`). Reported at the advance's date."""
     late = ledger.advances(t["payments"], t["clearings"], t.as_of)
     rows = late[late["overdue"]]
     days = rows["days"].astype("int64").astype(str)
@@ -242,6 +276,11 @@ def b10_advance_not_cleared(t: Tables) -> list[Finding]:
 
 
 def b11_references_exist(t: Tables) -> list[Finding]:
+    """B11: every code and reference exists: the spec's ``codes`` columns in the reference data, its ``ref``
+    columns in the rows given together or stored (``templates.catalog.links``).
+
+    Reported at the referring column; a code of 16 or more digits that is not found gets the hint that
+    Excel keeps only 15 digits of a number."""
     out = []
     for sheet_key, frame in t.frames.items():
         _, sheet = SHEETS[sheet_key]
@@ -268,6 +307,8 @@ def b11_references_exist(t: Tables) -> list[Finding]:
 
 
 def b12_dates_in_year(t: Tables) -> list[Finding]:
+    """B12: every date lies inside the fiscal year and, unless the column is a planned date, not after the
+    as-of date. Reported at the date."""
     start, end = fiscal_year_bounds(t.fiscal_year)
     out = []
     for sheet_key, frame in t.frames.items():
@@ -290,6 +331,8 @@ def b12_dates_in_year(t: Tables) -> list[Finding]:
 
 
 def b13_keys_unique(t: Tables) -> list[Finding]:
+    """B13: each sheet's primary key (``templates.spec.Sheet.primary_key``) is unique across the rows given
+    and stored. Reported at the key's last column of every row that shares a key."""
     out = []
     for sheet_key, frame in t.frames.items():
         pk = list(SHEETS[sheet_key][1].primary_key)
@@ -306,6 +349,8 @@ def b13_keys_unique(t: Tables) -> list[Finding]:
 
 
 def b14_results_in_bounds(t: Tables) -> list[Finding]:
+    """B14 (warning): a KPI result a percentage KPI cannot have (outside 0–100), a denominator of 0, or a
+    result that is not A ÷ B × 100. Reported at the result or the denominator."""
     kpi = t["kpi_results"]
     label = kpi["kpi_code"].map(t.reference["kpis"].set_index("kpi_code")["unit_label"]).fillna("")
     percent = label.str.contains("ร้อยละ|%", regex=True)
@@ -339,4 +384,6 @@ BUDGET_RULES: tuple[Callable[[Tables], list[Finding]], ...] = (
 
 
 def check_budget(t: Tables) -> list[Finding]:
+    """Every budget rule B01–B14 on ``t``, in rule order: findings of the rows of the files being checked only
+    (stored rows are context), at most :data:`MAX_PER_RULE` per rule and sheet plus one that counts the rest."""
     return [finding for rule in BUDGET_RULES for finding in rule(t)]

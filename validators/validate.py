@@ -112,17 +112,21 @@ def cost_center_of(parsed: ParsedWorkbook, reference: ReferenceSet) -> str:
 
 
 def fiscal_year_for(parsed: ParsedWorkbook, given: int | None, as_of: dt.date) -> int:
+    """The workbook's fiscal year (BE): its metadata, else ``given``, else the year ``as_of`` falls in."""
     meta = parsed.workbook.meta.get("fiscal_year", "")
     return int(meta) if meta.isdigit() else (given or fiscal_year_of(as_of))
 
 
 def column_findings(parsed: ParsedWorkbook) -> list[Finding]:
+    """S04 and S06–S09 of every sheet, not repeating a blank at a cell already reported unreadable (S03, S05)."""
     failed = {(f.sheet, f.row, f.column) for f in parsed.findings if f.rule in ("S03", "S05")}
     return [f for ps in parsed.sheets.values() for f in check_columns(ps, failed)]
 
 
 def build_tables(group: list[FileReport], stored: Mapping[str, pd.DataFrame], reference: ReferenceSet,
                  fiscal_year: int, as_of: dt.date) -> Tables:
+    """The :class:`validators.budget.Tables` of one cost centre and year: the rows of ``group``'s files with
+    their ``_file`` and ``_row``, and the ``stored`` rows of the templates not given (``_file`` None)."""
     parts: dict[str, list[pd.DataFrame]] = {s.key: [] for t in UNIT_TEMPLATES for s in t.sheets}
     letters = {}
     for report in group:
@@ -151,6 +155,7 @@ def without_echoes(column_level: list[Finding], budget: list[Finding]) -> list[F
 
 
 def order(findings: list[Finding], parsed: ParsedWorkbook) -> list[Finding]:
+    """Findings in the order a unit reads its workbook: by sheet, Excel row, column, then rule."""
     sheets = [s.key for s in parsed.template.sheets]
     columns = {s.key: s.keys for s in parsed.template.sheets}
 
