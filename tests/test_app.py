@@ -208,3 +208,52 @@ def test_admin_reviews_and_submits(db, tmp_path, reference):
     next(b for b in at.button if "Approve" in b.label).click().run()
     with db.connect() as conn:
         assert conn.execute(sa.select(submissions.c.status).where(submissions.c.id == sid)).scalar() == "approved"
+
+
+def shown_findings(at: AppTest) -> set[tuple[str, str, str, str]]:
+    """(sheet, cell, rule, English message) of every findings table on the page."""
+    rows = set()
+    for frame in (d.value for d in at.dataframe if "กฎ / rule" in d.value.columns):
+        rows |= set(zip(frame["แผ่นงาน / sheet"], frame["ช่อง / cell"], frame["กฎ / rule"], frame["message (EN)"],
+                        strict=True))
+    return rows
+
+
+def test_check_again_checks_the_workbooks_uploaded_together_as_sms_validate_does(db, tmp_path, reference):
+    import datetime as dt
+    import json
+
+    from typer.testing import CliRunner
+
+    from sms.cli import app
+    from templates.catalog import SHEETS
+
+    def year_with(payee: str):
+        year = {k: v for k, v in mini_year().items() if k != "outputs"}
+        over_allocate(year)  # B01 at allocations D2 and D3
+        year["disbursements"]["payments"].loc[0, ["amount", "payee"]] = [55000, payee]  # B08 at G2 and G3
+        return year
+
+    uploaded = write_year(tmp_path / "uploaded", reference, year_with("ร้านอาหาร"))
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value([(p.name, p.read_bytes(), XLSX) for p in uploaded]).run()
+    assert not at.exception, at.exception
+    at.selectbox(key="sheet-disbursements.xlsx").set_value(TEMPLATES["disbursements"].sheet("payments")).run()
+    editor = next(e for e in at.data_editor if e.key.startswith("editor-disbursements.xlsx-payments"))
+    shown = editor.value.reset_index(drop=True)
+    position = int(shown.index[shown["แถว / row"] == 2][0])
+    at.session_state[editor.key] = {"edited_rows": {position: {"payee": "ร้านอาหารริมน้ำ"}}, "added_rows": [],
+                                    "deleted_rows": []}
+    at.run()
+    at.button(key="recheck-disbursements.xlsx").click().run()
+    assert not at.exception, at.exception
+    in_app = shown_findings(at)
+
+    edited = write_year(tmp_path / "edited", reference, year_with("ร้านอาหารริมน้ำ"))
+    result = CliRunner().invoke(app, ["validate", *map(str, edited), "--json", "--as-of", dt.date.today().isoformat()])
+    by_cli = {(SHEETS[f["sheet"]][1].name, f["cell"], f["rule"], f["message_en"])
+              for file in json.loads(result.stdout)["files"] for f in file["findings"]}
+    assert in_app == by_cli
+    assert {(sheet, cell, rule) for sheet, cell, rule, _ in in_app} == {
+        ("จัดสรร", "D2", "B01"), ("จัดสรร", "D3", "B01"), ("เบิกจ่าย-ยืม", "G2", "B08"), ("เบิกจ่าย-ยืม", "G3", "B08")}
+    assert next(m for m in at.metric if "edits" in m.label and m.value == "1")  # the edit is counted on its card
