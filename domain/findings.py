@@ -50,3 +50,13 @@ def display(value) -> str:
     if isinstance(value, dt.date):
         return format_be_date(value)
     return str(value)
+
+
+def column_letter(index: int) -> str:
+    """The Excel letters of a 0-based column index: 0 → "A", 25 → "Z", 26 → "AA", 16383 → "XFD"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

@@ -20,12 +20,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from xlsxwriter.utility import xl_col_to_name
 
 from domain.errors import Reason, Unreadable
-from domain.findings import Finding
+from domain.findings import Finding, column_letter
 from templates import TEMPLATES, Sheet, Template
-from templates.workbook import META
+from templates.spec import META
 
 HEADER_SEARCH_ROWS = 5  # a unit may add a title row or two above the header
 TOTAL_WORDS = ("รวม", "total", "grand total", "รวมทั้งสิ้น")
@@ -246,7 +245,7 @@ def read_sheet(book: fastexcel.ExcelReader, name: str, sheet: Sheet, renames: di
     rows = pd.Index(np.flatnonzero(kept) + header_at + 2, name="row")  # Excel rows, 1-based
     frame = pd.DataFrame({found[i]: pd.Series(body.column(i).filter(kept), index=rows, dtype="str")
                           for i in positions}, index=rows)
-    letters = {found[i]: xl_col_to_name(absolute[i]) for i in positions}
+    letters = {found[i]: column_letter(absolute[i]) for i in positions}
     return SheetData(sheet, name, frame, letters, header_at + 1), findings
 
 

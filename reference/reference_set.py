@@ -7,12 +7,14 @@ an admin replaces it with ``sms reference load FILE``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
+from domain.frames import LazyFrames
 from templates import REFERENCE, Sheet
 
 DEFAULT_DIR = Path(__file__).with_name("data")
@@ -31,15 +33,21 @@ def typed(sheet: Sheet, frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ReferenceSet:
-    tables: dict[str, pd.DataFrame]
+    """One table per sheet of the ``reference`` template (the spec's columns, typed), by sheet key.
+
+    ``tables`` may be any mapping: the shipped and the stored sets read a table when first asked for.
+    """
+
+    tables: Mapping[str, pd.DataFrame]
 
     @classmethod
     def from_dir(cls, folder: Path = DEFAULT_DIR) -> ReferenceSet:
-        tables = {}
-        for sheet in REFERENCE.sheets:
-            frame = pd.read_csv(folder / f"{sheet.key}.csv", dtype=str, keep_default_na=False)
-            tables[sheet.key] = typed(sheet, frame[sheet.keys])
-        return cls(tables)
+        """The set in a folder of CSV files, one per reference sheet (``<sheet key>.csv``, text as written)."""
+        def read(key: str) -> pd.DataFrame:
+            sheet = REFERENCE.sheet(key)
+            frame = pd.read_csv(folder / f"{key}.csv", dtype=str, keep_default_na=False)
+            return typed(sheet, frame[sheet.keys])
+        return cls(LazyFrames([s.key for s in REFERENCE.sheets], read))
 
     def __getitem__(self, sheet_key: str) -> pd.DataFrame:
         return self.tables[sheet_key]

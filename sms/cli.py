@@ -121,31 +121,39 @@ def templates_spec(
 
 # -- validate and import ---------------------------------------------------------------------------------
 def print_report(report: Report, limit: int = 50) -> None:
-    """Each file's verdict and its first ``limit`` findings, in Thai and English."""
+    """Each file's verdict and its first ``limit`` findings, in Thai and English (rich is loaded only for a
+    table of findings: a clean file's line costs no start-up)."""
+    for fr in report.files:
+        if fr.unreadable:
+            typer.secho(f"✗ {fr.path}", fg="red", bold=True)
+            typer.echo(f"  {fr.unreadable.message_th}\n  {fr.unreadable.message_en}")
+            continue
+        mark = typer.style("✗", fg="red") if fr.errors else (
+            typer.style("!", fg="yellow") if fr.warnings else typer.style("✓", fg="green"))
+        typer.echo(f"{mark} {typer.style(str(fr.path), bold=True)} {fr.parsed.template.key} "
+                   f"v{fr.parsed.workbook.version}, {fr.parsed.rows:,} แถว/rows, ผิดพลาด/errors {fr.errors:,}, "
+                   f"คำเตือน/warnings {fr.warnings:,}")
+        if fr.findings:
+            print_findings(fr.findings, limit)
+
+
+def print_findings(findings: list, limit: int) -> None:
+    """The first ``limit`` findings as a table: sheet, cell, rule, both messages."""
     from rich.console import Console
     from rich.table import Table
 
     from templates.catalog import SHEETS
 
+    table = Table("แผ่นงาน/sheet", "ช่อง/cell", "กฎ/rule", "ข้อความ/message", show_lines=False)
+    for f in findings[:limit]:
+        style = "red" if f.is_error else "yellow"
+        sheet = SHEETS[f.sheet][1].name if f.sheet in SHEETS else f.sheet
+        table.add_row(sheet, f.cell, f"[{style}]{f.rule}[/]", f"{f.message_th}\n{f.message_en}")
     console = Console()
-    for fr in report.files:
-        if fr.unreadable:
-            console.print(f"[bold red]✗ {fr.path}[/]\n  {fr.unreadable.message_th}\n  {fr.unreadable.message_en}")
-            continue
-        mark = "[red]✗[/]" if fr.errors else ("[yellow]![/]" if fr.warnings else "[green]✓[/]")
-        console.print(f"{mark} [bold]{fr.path}[/] {fr.parsed.template.key} v{fr.parsed.workbook.version}, "
-                      f"{fr.parsed.rows:,} แถว/rows, ผิดพลาด/errors {fr.errors:,}, คำเตือน/warnings {fr.warnings:,}")
-        if not fr.findings:
-            continue
-        table = Table("แผ่นงาน/sheet", "ช่อง/cell", "กฎ/rule", "ข้อความ/message", show_lines=False)
-        for f in fr.findings[:limit]:
-            style = "red" if f.is_error else "yellow"
-            sheet = SHEETS[f.sheet][1].name if f.sheet in SHEETS else f.sheet
-            table.add_row(sheet, f.cell, f"[{style}]{f.rule}[/]", f"{f.message_th}\n{f.message_en}")
-        console.print(table)
-        if len(fr.findings) > limit:
-            console.print(f"… อีก {len(fr.findings) - limit:,} รายการ / {len(fr.findings) - limit:,} more "
-                          "(ใช้ --json หรือ --annotate / use --json or --annotate)")
+    console.print(table)
+    if len(findings) > limit:
+        console.print(f"… อีก {len(findings) - limit:,} รายการ / {len(findings) - limit:,} more "
+                      "(ใช้ --json หรือ --annotate / use --json or --annotate)")
 
 
 @app.command("validate")
@@ -431,5 +439,13 @@ def rules_command() -> None:
         typer.echo(f"| {rule.id} | {rule.severity} | {rule.th} | {rule.en} |")
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """The ``sms`` console script."""
+    # pandera imports hypothesis, when it is installed, to synthesise test data, which no command does:
+    # 0.1 s of every command's start. Kept out here only, so a test process keeps its hypothesis.
+    sys.modules.setdefault("hypothesis", None)
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -52,6 +52,7 @@ from domain.ledger import ACROSS_COST_CENTRES, net_disbursed
 from domain.vocabulary import RECONCILIATION, RecordingState, SubmissionStatus
 from reference.reference_set import ReferenceSet
 from store.schema import DATA_TABLES, submissions
+from store.submissions import sheet_rows
 from templates import TEMPLATES
 from templates.catalog import SHEETS, STEPS
 from templates.spec import Sheet, Template
@@ -387,8 +388,8 @@ def submission_diff(engine: sa.Engine, submission_id: int, *,
         template = TEMPLATES[sub["template"]]
         out = {}
         for sheet in template.sheets:
-            old = sheet_rows(conn, sheet, previous if previous is not None else -1)  # -1: no rows
-            out[sheet.key] = diff_sheet(sheet, old, sheet_rows(conn, sheet, submission_id))
+            old = sheet_rows(conn, sheet, previous if previous is not None else -1).reset_index()  # -1: no rows
+            out[sheet.key] = diff_sheet(sheet, old, sheet_rows(conn, sheet, submission_id).reset_index())
     return out
 
 
@@ -398,14 +399,6 @@ def previous_version(sub) -> sa.Select:
     return (sa.select(s.id).where(s.template == sub["template"], s.cost_center == sub["cost_center"],
                                   s.fiscal_year == sub["fiscal_year"], s.status.in_(ACCEPTED), s.id < sub["id"])
             .order_by(s.version.desc()).limit(1))
-
-
-def sheet_rows(conn: sa.Connection, sheet: Sheet, submission_id: int) -> pd.DataFrame:
-    """One submission's rows of a sheet: ``row_number`` (Excel row) and the spec's columns, typed, on a RangeIndex."""
-    table = DATA_TABLES[sheet.key]
-    frame = pd.read_sql(sa.select(table).where(table.c.submission_id == submission_id)
-                        .order_by(table.c.row_number), conn)
-    return frame[["row_number", *sheet.keys]].astype({**sheet.dtypes, "row_number": "int64"})
 
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
+from domain.frames import LazyFrames
 from reference.reference_set import ReferenceSet, load_default, typed
 from store.schema import REFERENCE_TABLES, audit
 from templates import REFERENCE
@@ -34,8 +35,10 @@ def current_reference(engine: sa.Engine) -> ReferenceSet:
     with engine.connect() as conn:
         if not conn.execute(sa.select(sa.func.count()).select_from(REFERENCE_TABLES["units"])).scalar():
             return load_default()
-        tables = {}
-        for sheet in REFERENCE.sheets:
-            frame = pd.read_sql(sa.select(REFERENCE_TABLES[sheet.key]), conn)
-            tables[sheet.key] = typed(sheet, frame[sheet.keys].astype(object).where(frame.notna(), ""))
-    return ReferenceSet(tables)
+
+    def read(key: str) -> pd.DataFrame:
+        sheet = REFERENCE.sheet(key)
+        with engine.connect() as conn:
+            frame = pd.read_sql(sa.select(REFERENCE_TABLES[key]), conn)
+        return typed(sheet, frame[sheet.keys].astype(object).where(frame.notna(), ""))
+    return ReferenceSet(LazyFrames([s.key for s in REFERENCE.sheets], read))

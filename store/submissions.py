@@ -19,9 +19,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 from domain.errors import Reason, SmsError
+from domain.frames import LazyFrames
 from domain.vocabulary import ImportOutcome, SubmissionStatus
 from store.schema import DATA_TABLES, audit, submissions
-from templates import TEMPLATES, Template
+from templates import TEMPLATES, UNIT_TEMPLATES, Template
+from templates.spec import Sheet
 
 INSERT_BATCH = 20_000  # rows per executemany
 ACCEPTED = SubmissionStatus.accepted()
@@ -81,30 +83,47 @@ def current_submission(conn: sa.Connection, template: str, cost_center: str, fis
         .order_by(s.version.desc()).limit(1)).mappings().first()
 
 
+def sheet_rows(conn: sa.Connection, sheet: Sheet, submission_id: int) -> pd.DataFrame:
+    """One submission's rows of one sheet: the spec's columns, typed (``Sheet.dtypes``), indexed by Excel row
+    (``row_number``)."""
+    table = DATA_TABLES[sheet.key]
+    frame = pd.read_sql(sa.select(table).where(table.c.submission_id == submission_id)
+                        .order_by(table.c.row_number), conn)
+    return frame.set_index("row_number")[sheet.keys].astype(sheet.dtypes)
+
+
 def submission_rows(conn: sa.Connection, template: Template, submission_id: int) -> dict[str, pd.DataFrame]:
-    """A submission's rows per sheet, with the spec's columns, indexed by Excel row number."""
-    out = {}
-    for sheet in template.sheets:
-        table = DATA_TABLES[sheet.key]
-        frame = pd.read_sql(sa.select(table).where(table.c.submission_id == submission_id)
-                            .order_by(table.c.row_number), conn)
-        out[sheet.key] = frame.set_index("row_number")[sheet.keys].astype(sheet.dtypes)
-    return out
+    """A submission's rows per sheet key (see :func:`sheet_rows`)."""
+    return {sheet.key: sheet_rows(conn, sheet, submission_id) for sheet in template.sheets}
+
+
+def stored_rows(engine: sa.Engine, cost_center: str, fiscal_year: int,
+                templates: Iterable[Template]) -> Mapping[str, pd.DataFrame]:
+    """The current rows of a cost centre's templates for a fiscal year, by sheet key, each sheet read from the
+    database only when a rule first asks for it (a 30-row disbursements workbook needs two sheets, not six).
+
+    Frames have the spec's columns, typed, on a RangeIndex; a sheet of a template with no current version is
+    absent.
+    """
+    templates = list(templates)
+    with engine.connect() as conn:
+        currents = {t.key: current_submission(conn, t.key, cost_center, fiscal_year) for t in templates}
+    where = {sheet.key: (sheet, current["id"]) for t in templates if (current := currents[t.key])
+             for sheet in t.sheets}
+
+    def read(sheet_key: str) -> pd.DataFrame:
+        sheet, submission_id = where[sheet_key]
+        with engine.connect() as conn:
+            return sheet_rows(conn, sheet, submission_id).reset_index(drop=True)
+    return LazyFrames(where, read)
 
 
 def stored_context(engine: sa.Engine):
-    """What the validators compare new workbooks with: the current rows of the other templates."""
+    """What the validators compare new workbooks with (``validators.validate.Stored``): for a cost centre, a
+    fiscal year and the templates given, the current rows of the other unit templates (:func:`stored_rows`)."""
     def stored(cost_center: str, fiscal_year: int, given: set[str]) -> Mapping[str, pd.DataFrame]:
-        out = {}
-        with engine.connect() as conn:
-            for key, template in TEMPLATES.items():
-                if key in given or key == "reference":
-                    continue
-                current = current_submission(conn, key, cost_center, fiscal_year)
-                if current is not None:
-                    out.update({k: v.reset_index(drop=True)
-                                for k, v in submission_rows(conn, template, current["id"]).items()})
-        return out
+        others = [t for t in UNIT_TEMPLATES if t.key not in given]
+        return stored_rows(engine, cost_center, fiscal_year, others)
     return stored
 
 

@@ -36,6 +36,7 @@ PANDAS_DTYPES: dict[str, str] = {
 }
 
 MONEY_DECIMALS = 2
+META = "_meta"  # the hidden sheet every workbook carries its template id, version, fiscal year and cost centre in
 
 
 @dataclass(frozen=True)

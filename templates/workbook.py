@@ -19,12 +19,11 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from domain.fiscal import FISCAL_MONTH_ORDER, fiscal_year_bounds, month_label
-from templates.spec import Column, Sheet, Template
+from templates.spec import META, Column, Sheet, Template
 
 DATA_ROWS = 5000  # rows below the header that get formats, dropdowns and input messages
 INSTRUCTIONS = "คำแนะนำ"
 LISTS = "_lists"
-META = "_meta"
 GENERATOR = "SMS Workbench"
 
 DATE_FORMAT = "[$-1070000]d/m/yyyy"  # Buddhist-Era display (calendar 07) in Excel and LibreOffice

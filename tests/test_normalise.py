@@ -23,6 +23,7 @@ from importer.normalise import (
     parse_number,
     parse_quarter,
 )
+from templates.spec import PANDAS_DTYPES
 
 PARSERS = {
     "text": clean_text,
@@ -470,15 +471,18 @@ def per_value(parse, cell):
 
 
 def column_outcomes(cells, column_type, choices=()):
-    """normalise_column's (value, error) per cell, the same by the vectorised path and one by one."""
-    both = []
-    for small_column in (0, 10**9):  # every distinct text vectorised, then none
-        with mock.patch.object(normalise, "SMALL_COLUMN", small_column):
+    """normalise_column's (value, error) per cell, the same by each of its paths: every distinct text
+    vectorised, every distinct text one by one, and every cell one by one (a short column)."""
+    paths = []
+    for small_column, direct_cells in ((0, -1), (10**9, -1), (0, 10**9)):
+        with (mock.patch.object(normalise, "SMALL_COLUMN", small_column),
+              mock.patch.object(normalise, "DIRECT_CELLS", direct_cells)):
             values, errors = normalise_column(pd.Series(cells, dtype=object), column_type, choices)
+        assert values.dtype == PANDAS_DTYPES[column_type] and list(values.index) == list(range(len(cells)))
         values = values.astype(object).where(values.notna(), None)
-        both.append([(v, e and e.message_en) for v, e in zip(values, errors, strict=True)])
-    assert both[0] == both[1]
-    return both[0]
+        paths.append([(v, e and e.message_en) for v, e in zip(values, errors, strict=True)])
+    assert paths[0] == paths[1] == paths[2]
+    return paths[0]
 
 
 @pytest.mark.parametrize("column_type", [*PARSERS, "choice"])

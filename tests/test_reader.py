@@ -129,3 +129,9 @@ def test_a_merged_header_leaves_values_readable(allocations, reference):
     assert report.errors == 0
     note = report.files[0].parsed.sheets["transfers"].values["note"]
     assert note.iat[0] == "งวดแรก" and pd.isna(note.iat[1])
+
+
+def test_column_letters_are_excels():
+    from domain.findings import column_letter
+
+    assert [column_letter(i) for i in (0, 25, 26, 51, 701, 702, 16383)] == ["A", "Z", "AA", "AZ", "ZZ", "AAA", "XFD"]

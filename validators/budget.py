@@ -9,7 +9,7 @@ reports only rows of the workbooks being checked: stored data is context.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -48,16 +48,29 @@ class Tables:
     ``templates.spec.PANDAS_DTYPES``; money in baht as float64; dates as ``datetime.date``) plus
     ``_file`` (the path of the file a row came from; None for a stored row) and ``_row`` (its Excel row),
     on a plain RangeIndex. ``letters`` maps (file, sheet key) to each column key's letter in that file.
+    ``checked`` names the sheets with rows of the files being checked (None: work it out from the frames).
     """
 
-    frames: dict[str, pd.DataFrame]
+    frames: Mapping[str, pd.DataFrame]
     letters: dict[tuple[str, str], dict[str, str]]  # (file, sheet) -> column key -> letter
     reference: ReferenceSet
     fiscal_year: int
     as_of: dt.date
+    checked_sheets: set[str] | None = None
 
     def __getitem__(self, sheet_key: str) -> pd.DataFrame:
         return self.frames[sheet_key]
+
+    def checked(self, sheet_key: str) -> bool:
+        """Whether a sheet has rows of the files being checked (stored rows alone are context, never reported)."""
+        if self.checked_sheets is not None:
+            return sheet_key in self.checked_sheets
+        frame = self.frames.get(sheet_key)
+        return frame is not None and bool(frame["_file"].notna().any())
+
+    def checked_frames(self) -> list[tuple[str, pd.DataFrame]]:
+        """(sheet key, frame) of every sheet with rows being checked."""
+        return [(key, self.frames[key]) for key in self.frames if self.checked(key)]
 
     def emit(self, rule: str, rows: pd.DataFrame, sheet_key: str, column: str,
              th: pd.Series | str, en: pd.Series | str) -> list[Finding]:
@@ -85,6 +98,19 @@ class Tables:
         return out
 
 
+Rule = Callable[[Tables], list[Finding]]
+
+
+def reports_on(*sheet_keys: str) -> Callable[[Rule], Rule]:
+    """Declare the sheets a rule reports at (none: every sheet, and it skips the unchecked ones itself);
+    :func:`check_budget` skips a rule when no row of its sheets is being checked (a 30-row disbursements
+    workbook need not run the allocation rules over what is stored)."""
+    def mark(rule: Rule) -> Rule:
+        rule.sheets = sheet_keys
+        return rule
+    return mark
+
+
 def _names(sheet_key: str, keys) -> tuple[str, str]:
     """Columns as the unit knows them: their Thai and English headers."""
     cols = [SHEETS[sheet_key][1].column(k) for k in keys]
@@ -99,6 +125,7 @@ def _text(frame: pd.DataFrame, template: str, **columns: pd.Series) -> pd.Series
     return pd.Series([template.format(**r) for r in values.to_dict("records")], index=frame.index, dtype=object)
 
 
+@reports_on("allocations")
 def b01_transfer_over_allocated(t: Tables) -> list[Finding]:
     """B01: the allocations of one transfer add up to no more than the transfer (DOMAIN.md, seed 001 step 1).
 
@@ -115,6 +142,7 @@ def b01_transfer_over_allocated(t: Tables) -> list[Finding]:
                         n=rows["transfer_no"], t=total, a=amount))
 
 
+@reports_on("allocations")
 def b02_unit_outside_cost_center(t: Tables) -> list[Finding]:
     """B02: an allocation's unit belongs to the cost centre that received the transfer (reference units).
 
@@ -138,6 +166,7 @@ def _per_row(totals: pd.Series, frame: pd.DataFrame, a: str, b: str) -> pd.Serie
     return lookup(totals, frame, [a, b])
 
 
+@reports_on("funding")
 def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
     """B03: the funding a unit's projects draw from one allocation (transfer × unit) is no more than it.
 
@@ -164,6 +193,7 @@ def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
                      "reduce the funding.", u=over["unit_code"], n=over["transfer_no"], d=d, a=a))
 
 
+@reports_on("projects")
 def b04_funding_matches_budget(t: Tables) -> list[Finding]:
     """B04: a project's funding sources add up to its budget, to the cent. Reported at the project's budget."""
     projects = t["projects"]
@@ -177,6 +207,7 @@ def b04_funding_matches_budget(t: Tables) -> list[Finding]:
                         "make them equal.", p=rows["project_code"], f=f, b=b))
 
 
+@reports_on("activities")
 def b05_activity_source(t: Tables) -> list[Finding]:
     """B05: an activity's one funding source is one of its project's (funding sheet). Reported at the source."""
     acts, funding = t["activities"], t["funding"]
@@ -191,6 +222,7 @@ def b05_activity_source(t: Tables) -> list[Finding]:
                         n=rows["activity_no"], p=rows["project_code"]))
 
 
+@reports_on("activities")
 def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
     """B06: the activities of a project planned from one source add up to no more than the project's funding
     from it. Reported at the budget of each activity of that project and source."""
@@ -207,6 +239,7 @@ def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
                         "from it; reduce them.", c=rows["project_code"], s=rows["source_transfer_no"], p=p, f=f))
 
 
+@reports_on("projects")
 def b07_money_not_planned(t: Tables) -> list[Finding]:
     """B07 (warning): a project's activities add up to less than its budget: money not yet planned.
 
@@ -222,6 +255,7 @@ def b07_money_not_planned(t: Tables) -> list[Finding]:
                         "money not yet planned.", c=rows["project_code"], p=p, b=b))
 
 
+@reports_on("payments")
 def b08_activity_overspent(t: Tables) -> list[Finding]:
     """B08: disbursed for an activity (payments + advances − returned, :mod:`domain.ledger`) is no more than
     its budget. Reported at the amount of every payment of the overspent activity."""
@@ -239,6 +273,7 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
                         "check the amounts or the activity.", a=rows["activity_no"], p=rows["project_code"], d=d, b=b))
 
 
+@reports_on("clearings")
 def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
     """B09: the clearings of an advance (spent + returned) add up to no more than the advance.
 
@@ -263,6 +298,7 @@ def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
                      d=over["advance_document_no"], c=c, a=a))
 
 
+@reports_on("payments")
 def b10_advance_not_cleared(t: Tables) -> list[Finding]:
     """B10 (warning): an advance still outstanding more than 30 days after it was paid, on the as-of date
     (:func:`domain.ledger.advances`). Reported at the advance's date."""
@@ -275,6 +311,7 @@ def b10_advance_not_cleared(t: Tables) -> list[Finding]:
                         d=rows["document_no"], n=days))
 
 
+@reports_on()
 def b11_references_exist(t: Tables) -> list[Finding]:
     """B11: every code and reference exists: the spec's ``codes`` columns in the reference data, its ``ref``
     columns in the rows given together or stored (``templates.catalog.links``).
@@ -282,7 +319,7 @@ def b11_references_exist(t: Tables) -> list[Finding]:
     Reported at the referring column; a code of 16 or more digits that is not found gets the hint that
     Excel keeps only 15 digits of a number."""
     out = []
-    for sheet_key, frame in t.frames.items():
+    for sheet_key, frame in t.checked_frames():
         _, sheet = SHEETS[sheet_key]
         for link in (k for k in links(sheet) if (sheet_key, k.fields[-1]) not in CHECKED_ELSEWHERE):
             target = (t.reference[link.target.key] if link.template.key == "reference"
@@ -294,8 +331,10 @@ def b11_references_exist(t: Tables) -> list[Finding]:
                 continue
             found = isin(frame, link.fields, target, link.target_fields)
             rows = frame[present & ~found]
+            if rows.empty:
+                continue
             th, en = _names(sheet_key, link.fields)
-            shown = rows[list(link.fields)].astype(str).agg(" / ".join, axis=1) if len(rows) else rows.index
+            shown = rows[list(link.fields)].astype(str).agg(" / ".join, axis=1)
             long = rows[link.fields[-1]].astype(str).str.fullmatch(LONG_CODE)
             out += t.emit("B11", rows, sheet_key, link.fields[-1],
                           _text(rows, f"ไม่พบ{th} '{{v}}' ใน{link.target.th}{{h}}", v=shown,
@@ -306,12 +345,13 @@ def b11_references_exist(t: Tables) -> list[Finding]:
     return out
 
 
+@reports_on()
 def b12_dates_in_year(t: Tables) -> list[Finding]:
     """B12: every date lies inside the fiscal year and, unless the column is a planned date, not after the
     as-of date. Reported at the date."""
     start, end = fiscal_year_bounds(t.fiscal_year)
     out = []
-    for sheet_key, frame in t.frames.items():
+    for sheet_key, frame in t.checked_frames():
         for col in (c for c in SHEETS[sheet_key][1].columns if c.type == "date"):
             when = frame[col.key]
             present = when.notna()
@@ -330,11 +370,12 @@ def b12_dates_in_year(t: Tables) -> list[Finding]:
     return out
 
 
+@reports_on()
 def b13_keys_unique(t: Tables) -> list[Finding]:
     """B13: each sheet's primary key (``templates.spec.Sheet.primary_key``) is unique across the rows given
     and stored. Reported at the key's last column of every row that shares a key."""
     out = []
-    for sheet_key, frame in t.frames.items():
+    for sheet_key, frame in t.checked_frames():
         pk = list(SHEETS[sheet_key][1].primary_key)
         if not pk or frame.empty:
             continue
@@ -348,6 +389,7 @@ def b13_keys_unique(t: Tables) -> list[Finding]:
     return out
 
 
+@reports_on("kpi_results")
 def b14_results_in_bounds(t: Tables) -> list[Finding]:
     """B14 (warning): a KPI result a percentage KPI cannot have (outside 0–100), a denominator of 0, or a
     result that is not A ÷ B × 100. Reported at the result or the denominator."""
@@ -375,7 +417,7 @@ def b14_results_in_bounds(t: Tables) -> list[Finding]:
     )
 
 
-BUDGET_RULES: tuple[Callable[[Tables], list[Finding]], ...] = (
+BUDGET_RULES: tuple[Rule, ...] = (
     b01_transfer_over_allocated, b02_unit_outside_cost_center, b03_allocation_overdrawn,
     b04_funding_matches_budget, b05_activity_source, b06_activity_budgets_per_source, b07_money_not_planned,
     b08_activity_overspent, b09_clearing_exceeds_advance, b10_advance_not_cleared, b11_references_exist,
@@ -386,4 +428,5 @@ BUDGET_RULES: tuple[Callable[[Tables], list[Finding]], ...] = (
 def check_budget(t: Tables) -> list[Finding]:
     """Every budget rule B01–B14 on ``t``, in rule order: findings of the rows of the files being checked only
     (stored rows are context), at most :data:`MAX_PER_RULE` per rule and sheet plus one that counts the rest."""
-    return [finding for rule in BUDGET_RULES for finding in rule(t)]
+    due = [rule for rule in BUDGET_RULES if not rule.sheets or any(t.checked(s) for s in rule.sheets)]
+    return [finding for rule in due for finding in rule(t)]

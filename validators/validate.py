@@ -24,6 +24,7 @@ import pandas as pd
 
 from domain.findings import Finding
 from domain.fiscal import fiscal_year as fiscal_year_of
+from domain.frames import LazyFrames
 from importer.parse import ParsedWorkbook, Unreadable, parse_workbook
 from reference.reference_set import ReferenceSet
 from templates import UNIT_TEMPLATES
@@ -126,26 +127,32 @@ def column_findings(parsed: ParsedWorkbook) -> list[Finding]:
 def build_tables(group: list[FileReport], stored: Mapping[str, pd.DataFrame], reference: ReferenceSet,
                  fiscal_year: int, as_of: dt.date) -> Tables:
     """The :class:`validators.budget.Tables` of one cost centre and year: the rows of ``group``'s files with
-    their ``_file`` and ``_row``, and the ``stored`` rows of the templates not given (``_file`` None)."""
-    parts: dict[str, list[pd.DataFrame]] = {s.key: [] for t in UNIT_TEMPLATES for s in t.sheets}
+    their ``_file`` and ``_row``, and the ``stored`` rows of the templates not given (``_file`` None). Each
+    sheet's frame is put together when a rule first asks for it."""
+    given: dict[str, list[pd.DataFrame]] = {}
     letters = {}
     for report in group:
         for key, ps in report.parsed.sheets.items():
             source = str(report.path)  # the full path: two units' files may share a name
-            parts[key].append(ps.values.assign(_file=source, _row=ps.values.index).reset_index(drop=True))
+            given.setdefault(key, []).append(
+                ps.values.assign(_file=source, _row=ps.values.index).reset_index(drop=True))
             letters[(source, key)] = ps.data.letters
-    for key, frame in stored.items():
-        parts[key].append(frame.assign(_file=None, _row=pd.NA))
-    frames = {}
-    for key, pieces in parts.items():
-        columns = [*SHEETS[key][1].keys, "_file", "_row"]
+
+    def frame(key: str) -> pd.DataFrame:
+        pieces = given.get(key, []) + ([stored[key].assign(_file=None, _row=pd.NA)] if key in stored else [])
+        sheet = SHEETS[key][1]
+        columns = [*sheet.keys, "_file", "_row"]
         # concatenated among themselves, not with an empty frame of objects, which would turn Arrow text into objects
-        frames[key] = (pd.concat(pieces, ignore_index=True).reindex(columns=columns) if pieces
-                       else pd.DataFrame({k: pd.Series(dtype=object) for k in columns}))
-        for col in SHEETS[key][1].columns:
+        out = (pd.concat(pieces, ignore_index=True).reindex(columns=columns) if pieces
+               else pd.DataFrame({k: pd.Series(dtype=object) for k in columns}))
+        for col in sheet.columns:
             if col.type in ("money", "number"):
-                frames[key][col.key] = pd.to_numeric(frames[key][col.key], errors="coerce").astype(float)
-    return Tables(frames, letters, reference, fiscal_year, as_of)
+                out[col.key] = pd.to_numeric(out[col.key], errors="coerce").astype(float)
+        return out
+
+    keys = [s.key for t in UNIT_TEMPLATES for s in t.sheets]
+    checked = {key for key, pieces in given.items() if any(len(p) for p in pieces)}
+    return Tables(LazyFrames(keys, frame), letters, reference, fiscal_year, as_of, checked)
 
 
 def without_echoes(column_level: list[Finding], budget: list[Finding]) -> list[Finding]:
