@@ -187,6 +187,71 @@ FIGURES: dict[str, Label] = {
     "locked": Label("ล็อก", "Locked"),
     "revision": Label("ครั้งที่แก้", "Revision"),
     "as_of": Label("ข้อมูล ณ วันที่", "Data as of"),
+    # -- the inspection reports (reports/tables/: DOMAIN.md "Reports", seeds 000 and 003), by the key of the
+    # report table's column; a header that depends on the report (a quarter, a target) starts from these words
+    # layout
+    "no": Label("ลำดับ", "No."),
+    "code": Label("รหัส", "Code"),
+    "unit": Label("หน่วยงาน", "Unit"),
+    "project": Label("โครงการ", "Project"),
+    "flag": Label("หมายเหตุ", "Flag"),
+    "verdict": Label("ผลการประเมิน", "Verdict"),
+    # money per cost centre and unit (the financial report's table 1)
+    "received": Label("รับโอน", "Received"),
+    "allocated": Label("จัดสรรให้หน่วยงาน", "Allocated"),
+    "planned": Label("แผนโครงการ", "Planned in projects"),
+    "target_status": Label("เทียบเป้า", "vs target"),  # + the quarter's cumulative target, e.g. "เทียบเป้า 55%"
+    "advances_outstanding": Label("เงินยืมคงค้าง", "Advances outstanding"),
+    "advances_overdue": Label("ยืมเกินกำหนด", "Overdue"),  # + the days of rule B10
+    # KPIs, Small Success, problems and suggestions (the KPI report)
+    "indicator": Label("ตัวชี้วัด", "Indicator"),
+    "quarter_target": Label("เป้าหมายไตรมาส", "Target of quarter"),  # + the quarter: the Small-Success target
+    "units": Label("จำนวนหน่วยงาน", "Units"),
+    "reporting": Label("รายงานผล", "Reporting"),
+    "passing": Label("ผ่านเกณฑ์", "Passing"),
+    "pass_rate": Label("ร้อยละที่ผ่าน", "Pass rate"),
+    "achievement": Label("ร้อยละของเป้า", "% of milestone"),
+    "times": Label("จำนวนครั้ง", "Times"),
+    "quarters": Label("ไตรมาส", "Quarters"),
+    "written_by": Label("หน่วยงานที่รายงาน", "Written by"),
+    # hospital financial health (seed 003): Risk Score
+    "hospital": Label("โรงพยาบาล", "Hospital"),
+    "hospitals": Label("จำนวน รพ.", "Hospitals"),
+    "current_ratio": Label("CR", "Current ratio"),
+    "quick_ratio": Label("QR", "Quick ratio"),
+    "cash_ratio": Label("Cash", "Cash ratio"),
+    "nwc": Label("NWC (บาท)", "Net working capital"),
+    "liquidity": Label("สภาพคล่อง (0–3)", "Liquidity"),
+    "risk_status": Label("สถานะ (0–2)", "Status"),
+    "survival": Label("ความอยู่รอด (0–2)", "Survival"),
+    "risk_score": Label("Risk Score (0–7)", "Risk Score"),
+    # 7 Plus efficiency
+    "operating_margin": Label("Operating Margin", "Operating margin (%)"),
+    "roa": Label("ROA", "Return on assets (%)"),
+    "payment_period": Label("ระยะเวลาชำระหนี้", "Payment period (days)"),
+    "uc_collection_period": Label("เก็บหนี้ UC", "UC collection (days)"),
+    "csmbs_collection_period": Label("เก็บหนี้ข้าราชการ", "CSMBS collection (days)"),
+    "sss_collection_period": Label("เก็บหนี้ประกันสังคม", "SSS collection (days)"),
+    "inventory_period": Label("สินค้าคงคลัง", "Inventory (days)"),
+    "passed": Label("ผ่าน (ข้อ)", "Passed of 7"),
+    "grade": Label("เกรด 7 Plus", "7 Plus grade"),
+    # Planfin and IP revenue
+    "revenue_plan_to_date": Label("แผนรายได้ถึงไตรมาส", "Revenue plan to date"),
+    "revenue_variance_pct": Label("ผลต่างรายได้", "Revenue variance"),
+    "expense_plan_to_date": Label("แผนค่าใช้จ่ายถึงไตรมาส", "Expense plan to date"),
+    "expense_variance_pct": Label("ผลต่างค่าใช้จ่าย", "Expense variance"),
+    "planfin_verdict": Label("ผลต่างไม่เกินเกณฑ์ทั้งสองด้าน", "Both within tolerance"),  # + the tolerance
+    "surplus_verdict": Label("รายได้ ≥ ค่าใช้จ่าย เทียบแผน", "Surplus vs plan"),
+    "ip_share_pct": Label("ร้อยละที่ได้รับ", "Share received"),
+    "ip_expected_pct": Label("ร้อยละตามเวลาที่ผ่านไป", "Elapsed share"),
+    # unit cost
+    "unit_cost_month": Label("ข้อมูลเดือน", "Month"),
+    "opd_cost_per_visit": Label("ต้นทุนต่อครั้ง OPD", "OPD cost per visit"),
+    "opd_limit": Label("Mean + 1SD (OPD)", "Peer limit"),
+    "opd_verdict": Label("OPD", "OPD verdict"),
+    "ipd_cost_per_adjrw": Label("ต้นทุนต่อ AdjRW", "IPD cost per AdjRW"),
+    "ipd_limit": Label("Mean + 1SD (IPD)", "Peer limit"),
+    "ipd_verdict": Label("IPD", "IPD verdict"),
 }
 
 # The reconciliation's money columns, seed 000's (1)-(7) in order.

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from domain.fiscal import format_thai_date
+from domain.vocabulary import Label
+from templates.catalog import SHEETS
+from templates.headers import header
 
 # Verdicts and statuses, and the colour class each gets.
 PASS, FAIL, NA = "ผ่านเกณฑ์", "ไม่ผ่านเกณฑ์", "NA"
@@ -84,15 +87,37 @@ def esc(text) -> str:
 
 @dataclass
 class Col:
+    """A column a report table shows: the frame's column ``key``, how its cells read and its header.
+
+    The header is the title of ``figure`` (default ``key``) from :func:`templates.headers.header`: the
+    column of the spec's ``sheet`` when given (it must be a column of that sheet), else the vocabulary's
+    :data:`domain.vocabulary.FIGURES`. ``label`` replaces it where the header depends on the report (the
+    quarter, the target), built from those same words (see :mod:`reports.tables.labels`).
+    """
+
     key: str
-    th: str
-    en: str = ""
     kind: str = "text"
     flag: str | None = None  # a boolean column of the frame that colours this cell (pass green, fail red)
+    sheet: str | None = None
+    figure: str | None = None
+    label: Label | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {self.kind!r}")
+        name = self.figure or self.key
+        if self.sheet is not None and name not in SHEETS[self.sheet][1].keys:
+            raise ValueError(f"{name!r} is not a column of the spec's sheet {self.sheet!r}")
+        if self.label is None:
+            self.label = header(name, self.sheet)  # KeyError: a header nobody defined
+
+    @property
+    def th(self) -> str:
+        return self.label.th
+
+    @property
+    def en(self) -> str:
+        return self.label.en
 
 
 @dataclass

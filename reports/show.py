@@ -11,9 +11,13 @@ import datetime as dt
 from IPython.display import HTML, display
 
 from domain.fiscal import format_thai_date, quarter_bounds
+from domain.ledger import ADVANCE_OVERDUE_DAYS
+from finance.health import thresholds_for
 from reports import charts
 from reports.fmt import (
+    ACHIEVED,
     BELOW_TARGET,
+    FAIL,
     NA,
     ON_TARGET,
     PASS,
@@ -26,6 +30,7 @@ from reports.fmt import (
     thai_date,
 )
 from reports.tables import Context
+from templates.catalog import STEPS
 
 FIGURES_MIME = "application/vnd.sms-report.figures+json"
 KINDS = {"financial": ("รายงานผลการดำเนินงานด้านการเงินและการเบิกจ่ายงบประมาณ",
@@ -45,8 +50,7 @@ def header(ctx: Context, kind: str) -> None:
     region = regions.loc[regions["region"] == ctx.province.region, "name_th"]
     region = str(region.iloc[0]) if len(region) else f"เขตสุขภาพที่ {ctx.province.region}"
     start, end = quarter_bounds(ctx.fiscal_year, ctx.quarter)
-    templates = ("allocations", "projects", "disbursements", "outputs")
-    unapproved = ctx.unapproved(templates)
+    unapproved = ctx.unapproved(STEPS)  # every template of seed 001's four steps
     state = ("รวมอยู่ในรายงาน / included" if ctx.include_unapproved else "ไม่รวมในรายงาน / left out")
     cutoff = "" if ctx.cutoff == ctx.as_of else f" · ตัวเลขสะสมถึง {thai_date(ctx.cutoff)}"
     html(f"""<header class="report-head">
@@ -75,16 +79,16 @@ def finance_cards(ctx: Context, finance: ReportTable, reconciliation: ReportTabl
            ("เบิกจ่ายสะสม (SMS)", money(total["disbursed"]) + " บาท", ""),
            (f"ร้อยละเบิกจ่าย (เป้า {ctx.target * 100:g}%)", pct(total["rate"]),
             VERDICT_CLASS.get(status, "na") if status in (ON_TARGET, BELOW_TARGET) else "na"),
-           ("เงินยืมเกิน 30 วัน", money(total["advances_overdue"]) + " บาท",
+           (f"เงินยืมเกิน {ADVANCE_OVERDUE_DAYS} วัน", money(total["advances_overdue"]) + " บาท",
             "fail" if total["advances_overdue"] > 0 else "pass"),
            ("ศูนย์ต้นทุนที่ยังไม่บันทึก SMS", f"{silent:,} แห่ง", "fail" if silent else "pass")])
 
 
 def kpi_cards(ctx: Context, summary: ReportTable, outputs: ReportTable) -> None:
     s = summary.frame
-    judged = s[s["verdict"].isin([PASS, "ไม่ผ่านเกณฑ์"])]
+    judged = s[s["verdict"].isin([PASS, FAIL])]
     status = outputs.frame["status"]
-    reached, measured = int((status == "บรรลุ").sum()), int((status != NA).sum())
+    reached, measured = int((status == ACHIEVED).sum()), int((status != NA).sum())
     units = s["reporting"].sum()
     passing = s["passing"].sum()
     cards([("ตัวชี้วัดที่มีผลงาน", f"{int((s['reporting'] > 0).sum()):,} / {len(s):,}", ""),
@@ -139,10 +143,11 @@ def hospitals(ctx: Context, health: dict[str, ReportTable], number: int, figure:
     crisis = int((risk["risk_score"].fillna(0) >= 4).sum())
     good = int(grades.isin(["A", "A-", "B"]).sum())
     within = int(plan["planfin_pass"].fillna(False).astype(bool).sum())
+    tolerance = thresholds_for(ctx.fiscal_year).planfin_tolerance_pct
     cards([("โรงพยาบาล", f"{n:,} แห่ง", ""),
            ("Risk Score 4–7 (วิกฤติ)", f"{crisis:,} แห่ง", "fail" if crisis else "pass"),
            ("7 Plus เกรด B ขึ้นไป", f"{good:,} / {n:,}", ""),
-           ("Planfin ผลต่างไม่เกิน ±5%", f"{within:,} / {n:,}", "")])
+           (f"Planfin ผลต่างไม่เกิน ±{tolerance:g}%", f"{within:,} / {n:,}", "")])
     table(health["hospital_risk"])
     table(health["hospital_seven_plus"])
     matrix = health["hospital_matrix"].frame.set_index("grade")

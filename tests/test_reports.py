@@ -301,6 +301,38 @@ def test_unapproved_counted_and_left_out_when_asked(engine, reference):
     assert table.frame.set_index(["cost_center", "unit_code"]).loc[(CC, U1), "allocated"] == 0
 
 
+def sql_unapproved(engine, *templates) -> float:
+    """Current submissions of ``templates`` in province 39 that a checker has not approved."""
+    ids = " UNION ".join(current(t) for t in templates)
+    return scalar(engine, f"""SELECT COUNT(*) FROM submissions WHERE id IN ({ids}) AND status != 'approved'
+        AND cost_center IN (:cc, :silent)""", cc=CC, silent=SILENT)
+
+
+def test_each_table_counts_the_unapproved_workbooks_it_reads(engine, reference):
+    ctx = context(engine, reference)
+    # the units listed under a KPI and the writers of a remark come from the projects sheet too
+    assert tables.kpi_units(ctx).unapproved == sql_unapproved(engine, "projects", "outputs") == 2
+    assert tables.remarks(ctx, "problems").unapproved == 2
+    assert tables.strategies(ctx).unapproved == sql_unapproved(engine, "projects", "disbursements") == 2
+    # GFMIS is finance's own workbook, read whatever its review state: never counted as unapproved
+    assert tables.reconcile(ctx).unapproved == sql_unapproved(engine, "allocations", "projects",
+                                                              "disbursements") == 3
+
+
+def test_headers_say_the_quarter_the_target_and_the_spec_titles(engine, reference):
+    ctx = context(engine, reference)
+    finance = {c.key: f"{c.th} / {c.en}" for c in tables.finance(ctx).columns}
+    assert finance["status"] == "เทียบเป้า 55% / vs target 55%"  # FY 2569's Q2 target
+    assert finance["advances_overdue"] == "ยืมเกินกำหนด (> 30 วัน) / Overdue (> 30 days)"  # rule B10
+    assert finance["planned"] == "แผนโครงการ / Planned in projects"
+    money = [c.th for c in tables.reconcile(ctx).columns if c.kind == "money"]
+    assert [h[:3] for h in money] == [f"({n})" for n in range(1, 8)] and money[5].startswith("(6) = (1) − (2)")
+    outputs = {c.key: f"{c.th} / {c.en}" for c in tables.small_success(ctx).columns}
+    assert outputs["ss_target"] == "Small Success 6 เดือน / Small Success 6 months"  # what the maker filled for Q2
+    assert outputs["result"] == "ผลงานสะสม / Cumulative result"
+    kpis = {c.key: c.th for c in tables.kpi_summary(ctx).columns}
+    assert kpis["small_success"] == "เป้าหมายไตรมาส 2" and kpis["criterion"] == "เกณฑ์จังหวัด (% หน่วยที่ผ่าน)"
+
 # -- the notebooks: executed, read back, looked at ---------------------------------------------------------------
 @pytest.fixture(scope="module")
 def made(store_url, tmp_path_factory):
