@@ -12,6 +12,7 @@ equal to its term.
 - :class:`TemplateGroup`: who fills a template and what for.
 - :class:`Role`: who signs in to the review app.
 - :class:`RecordingState`: a cost centre's recording of one template for one month (the board).
+- :class:`Verdict`: a report's judgement of a figure (passes, on target, achieved ...).
 - :data:`FIGURES`: the names of computed figures, columns that are not in the spec (DOMAIN.md "Reports").
 """
 
@@ -119,6 +120,20 @@ class RecordingState(Term):
     REFUSED = "refused", "ไม่ผ่าน", "refused"
     MISSING = "missing", "ยังไม่ส่ง", "missing"
     LATE = "late", "ยังไม่ส่งและเลยกำหนด", "late"
+
+
+class Verdict(Term):
+    """A report's judgement of a figure against its target or criterion (seed 003's words are the values)."""
+
+    PASS = "ผ่านเกณฑ์", "ผ่านเกณฑ์", "passes"
+    FAIL = "ไม่ผ่านเกณฑ์", "ไม่ผ่านเกณฑ์", "fails"
+    NA = "NA", "ไม่มีผล", "no result"
+    ON_TARGET = "ถึงเป้าหมาย", "ถึงเป้าหมาย", "on target"
+    BELOW_TARGET = "ต่ำกว่าเป้าหมาย", "ต่ำกว่าเป้าหมาย", "below target"
+    ACHIEVED = "บรรลุ", "บรรลุ", "achieved"
+    NOT_ACHIEVED = "ยังไม่บรรลุ", "ยังไม่บรรลุ", "not achieved"
+    NOT_RECORDED = "ไม่ได้บันทึกใน SMS", "ไม่ได้บันทึกใน SMS", "nothing recorded in SMS"
+    NO_CRITERION = "ไม่กำหนดเกณฑ์", "ไม่กำหนดเกณฑ์", "no criterion"
 
 
 @dataclass(frozen=True)

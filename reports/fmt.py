@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from domain.fiscal import format_thai_date
-from domain.vocabulary import Label
+from domain.vocabulary import Label, Verdict
 from templates.catalog import SHEETS
 from templates.headers import header
 
-# Verdicts and statuses, and the colour class each gets.
-PASS, FAIL, NA = "ผ่านเกณฑ์", "ไม่ผ่านเกณฑ์", "NA"
-ON_TARGET, BELOW_TARGET = "ถึงเป้าหมาย", "ต่ำกว่าเป้าหมาย"
-ACHIEVED, NOT_ACHIEVED = "บรรลุ", "ยังไม่บรรลุ"
-NOT_RECORDED = "ไม่ได้บันทึกใน SMS"
-NO_CRITERION = "ไม่กำหนดเกณฑ์"
+# The vocabulary's verdicts under the names the report code uses, and the colour class each gets.
+V = Verdict
+PASS, FAIL, NA = V.PASS, V.FAIL, V.NA
+ON_TARGET, BELOW_TARGET = V.ON_TARGET, V.BELOW_TARGET
+ACHIEVED, NOT_ACHIEVED = V.ACHIEVED, V.NOT_ACHIEVED
+NOT_RECORDED, NO_CRITERION = V.NOT_RECORDED, V.NO_CRITERION
 VERDICT_CLASS = {PASS: "pass", ON_TARGET: "pass", ACHIEVED: "pass",
                  FAIL: "fail", BELOW_TARGET: "fail", NOT_ACHIEVED: "fail", NOT_RECORDED: "fail",
                  NA: "na", NO_CRITERION: "na", "": "na"}
