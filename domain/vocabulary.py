@@ -272,3 +272,26 @@ FIGURES: dict[str, Label] = {
 # The reconciliation's money columns, seed 000's (1)-(7) in order.
 RECONCILIATION = ("installment_gfmis", "received_sms", "allocated_sms", "disbursed_gfmis", "disbursed_sms",
                   "diff_installment", "diff_disbursed")
+
+
+# Columns the code computes on the way to a figure and never shows, by who computes them. Named here, beside
+# the figures, so that tests/test_column_keys.py can tell them from a spec column that no longer exists.
+WORKING_COLUMNS: frozenset[str] = frozenset({
+    # the validators: where a row came from
+    "_file", "_row",
+    # domain.ledger.advances
+    "cleared", "outstanding", "days", "overdue",
+    # store.queries: completeness, and the changes since the previous version
+    "covered", "covered_to", "refused_id", "refused_to", "month_end", "change", "changed_columns", "old_row_number",
+    # finance.health: each indicator's point, limit, median and pass flag
+    "cr_point", "qr_point", "cash_point", "nwc_point", "ni_point", "om", "opd", "ipd", "months", "survival_ratio",
+    "om_median", "roa_median", "payment_limit", "om_pass", "roa_pass", "payment_pass", "inventory_pass",
+    "revenue_pass", "expense_pass", "planfin_pass", "surplus_pass", "ip_pass", "opd_pass", "ipd_pass",
+    "unit_cost_pass", "planfin_complete", "passed_without_median",
+    # the reports: a row's place in a table, and the text of a figure before it is shown
+    "level", "basis", "text", "plan", "strategy", "label", "criterion", "n_units", "ss_target",
+    "quarter_target_text", "unit_cost_label", "advances_overdue_count", "revenue_variance", "expense_variance",
+    "revenue_verdict", "expense_verdict", "ip_verdict", "risk_ok",
+    # the demo's hospital finance
+    "depreciation",
+})

@@ -63,16 +63,17 @@ class FileReport:
         return sum(not f.is_error for f in self.findings)
 
     def as_dict(self) -> dict:
-        out = {"file": str(self.path), "template": None, "template_version": None, "rows": 0,
-               "cost_center": self.cost_center or None, "fiscal_year": self.fiscal_year}
+        """The file's report as ``sms validate --json`` prints it."""
+        keys = ("sheet", "row", "column", "cell", "value", "rule", "severity", "message_th", "message_en")
+        doc = {"file": str(self.path), "template": None, "template_version": None, "rows": 0,
+               "cost_center": self.cost_center or None, "fiscal_year": self.fiscal_year,
+               "findings": [{k: getattr(f, k) for k in keys} for f in self.findings]}
         if self.parsed:
-            out.update(template=self.parsed.template.key, template_version=self.parsed.workbook.version,
+            doc.update(template=self.parsed.template.key, template_version=self.parsed.workbook.version,
                        rows=self.parsed.rows)
         if self.unreadable:
-            out["unreadable"] = self.unreadable.as_dict()
-        keys = ("sheet", "row", "column", "cell", "value", "rule", "severity", "message_th", "message_en")
-        out["findings"] = [{k: getattr(f, k) for k in keys} for f in self.findings]
-        return out
+            doc.update(unreadable=self.unreadable.as_dict())
+        return doc
 
 
 @dataclass
