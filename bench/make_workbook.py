@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from domain.vocabulary import PaymentKind
 from reference.reference_set import ReferenceSet, load_default
 from templates import TEMPLATES
 from templates.workbook import META, NUMBER_FORMATS, build_workbook, metadata
@@ -73,19 +74,20 @@ def plan(rows: int, reference: ReferenceSet, seed: int = 1) -> dict[str, pd.Data
     advance = np.zeros(rows, dtype=bool)
     old = np.flatnonzero(pay["day"].to_numpy() <= year_days - 35)
     advance[rng.choice(old, size=min(len(old), max(5, rows // 1000)), replace=False)] = True
-    pay["kind"] = np.where(advance, "ยืม", "เบิกจ่าย")
+    pay["kind"] = np.where(advance, PaymentKind.ADVANCE.value, PaymentKind.PAYMENT.value)
     pay.loc[advance, "cents"] = pay.loc[advance, "cents"] // 10_000 * 10_000 + 100_000  # whole hundreds of baht
     pay = pay.sort_values(["unit_code", "day"], kind="stable").reset_index(drop=True)
-    prefix = np.where(pay["kind"] == "ยืม", "สย.", "ขบ.")  # loan contracts and payment vouchers
+    prefix = np.where(pay["kind"] == PaymentKind.ADVANCE, "สย.", "ขบ.")  # loan contracts and payment vouchers
     number = pay.groupby([pay["unit_code"], prefix]).cumcount() + 1
     pay["document_no"] = [f"{p}{FISCAL_YEAR}/{n:06d}" for p, n in zip(prefix, number, strict=True)]
     pay = pay.sample(frac=1.0, random_state=seed).reset_index(drop=True)  # filled in no particular order
     names = dict(zip(range(1, ACTIVITIES_PER_PROJECT + 1), ACTIVITY_NAMES, strict=True))
     items = rng.choice(EXPENSES, size=rows)
     pay["description"] = [f"{i} {names[a]}" for i, a in zip(items, pay["activity_no"], strict=True)]
-    pay["payee"] = np.where(pay["kind"] == "ยืม", rng.choice(STAFF, size=rows), rng.choice(PAYEES, size=rows))
+    is_advance = pay["kind"] == PaymentKind.ADVANCE
+    pay["payee"] = np.where(is_advance, rng.choice(STAFF, size=rows), rng.choice(PAYEES, size=rows))
 
-    adv = pay[pay["kind"] == "ยืม"].sort_values(["unit_code", "day"]).reset_index(drop=True)
+    adv = pay[pay["kind"] == PaymentKind.ADVANCE].sort_values(["unit_code", "day"]).reset_index(drop=True)
     returned = np.where(rng.random(len(adv)) < 0.5, (adv["cents"] * rng.uniform(0.02, 0.25, len(adv))) // 100 * 100, 0)
     clr = pd.DataFrame({"unit_code": adv["unit_code"], "advance_document_no": adv["document_no"],
                         "day": adv["day"] + rng.integers(5, 29, len(adv)),

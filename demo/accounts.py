@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from domain.vocabulary import Role
 from reference.reference_set import ReferenceSet
 from store.schema import submissions
 from store.users import add_user, get_user
 
 DEMO_PASSWORD = "demo-2569"
 DEMO_ACCOUNTS = (  # name, role, cost centre, region
-    ("maker1", "maker", "2100200131", None),  # สสจ.หนองบัวลำภู
-    ("maker2", "maker", "2100200136", None),  # สสจ.อุดรธานี
-    ("checker8", "checker", None, 8),
-    ("inspector", "inspector", None, None),
-    ("admin", "admin", None, None),
+    ("maker1", Role.MAKER, "2100200131", None),  # สสจ.หนองบัวลำภู
+    ("maker2", Role.MAKER, "2100200136", None),  # สสจ.อุดรธานี
+    ("checker8", Role.CHECKER, None, 8),
+    ("inspector", Role.INSPECTOR, None, None),
+    ("admin", Role.ADMIN, None, None),
 )
 DEMO_ACTOR = "demo"  # who the demo's submissions are stored as
 

@@ -12,6 +12,7 @@ equal to its term.
 - :class:`TemplateGroup`: who fills a template and what for.
 - :class:`Role`: who signs in to the review app.
 - :class:`RecordingState`: a cost centre's recording of one template for one month (the board).
+- :class:`RowChange`, :class:`AuditAction`: what changed between versions, and what the audit trail records.
 - :class:`Verdict`: a report's judgement of a figure (passes, on target, achieved ...).
 - :data:`FIGURES`: the names of computed figures, columns that are not in the spec (DOMAIN.md "Reports").
 """
@@ -120,6 +121,24 @@ class RecordingState(Term):
     REFUSED = "refused", "ไม่ผ่าน", "refused"
     MISSING = "missing", "ยังไม่ส่ง", "missing"
     LATE = "late", "ยังไม่ส่งและเลยกำหนด", "late"
+
+
+class RowChange(Term):
+    """What happened to a row between two versions of a submission, matched by its sheet's primary key."""
+
+    ADDED = "added", "เพิ่ม", "added"
+    CHANGED = "changed", "แก้", "changed"
+    REMOVED = "removed", "ลบ", "removed"
+    UNCHANGED = "unchanged", "เหมือนเดิม", "unchanged"
+
+
+class AuditAction(Term):
+    """What the audit trail records besides a checker's :class:`Decision` (whose values it records as they are)."""
+
+    IMPORT = "import", "ส่งข้อมูล", "submitted"
+    REFUSED = "refused", "ไม่ผ่านการตรวจ", "refused"
+    EDIT = "edit", "แก้ไขช่อง", "cell edited"
+    REFERENCE_LOAD = "reference_load", "โหลดข้อมูลอ้างอิง", "reference data loaded"
 
 
 class Verdict(Term):

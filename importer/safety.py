@@ -137,20 +137,20 @@ def _display_name(name: str) -> str:
     return name if len(name) <= 80 else name[:38] + "…" + name[-38:]
 
 
-def _refuse(reason: str, name: str, variant: str = "", **kw) -> WorkbookRefused:
+def _refuse(reason: Reason, name: str, variant: str = "", **kw) -> WorkbookRefused:
     f = f"“{name}”"
-    if reason == "not_found":
+    if reason == Reason.NOT_FOUND:
         th = f"ไม่พบไฟล์ {f} กรุณาเลือกไฟล์แล้วอัปโหลดใหม่อีกครั้ง"
         en = f"The file {f} could not be found; choose the file and upload it again."
-    elif reason == "empty" and variant == "no_sheets":
+    elif reason == Reason.EMPTY and variant == "no_sheets":
         th = (f"ไฟล์ {f} ไม่มีแผ่นงาน (worksheet) ให้อ่าน "
               "กรุณาใช้แบบฟอร์มมาตรฐาน กรอกข้อมูลแล้วบันทึก แล้วอัปโหลดใหม่")
         en = (f"The file {f} contains no worksheet to read; "
               "fill in the standard template, save it and upload it again.")
-    elif reason == "empty":
+    elif reason == Reason.EMPTY:
         th = f"ไฟล์ {f} ว่างเปล่า (ขนาด 0 ไบต์) กรุณาตรวจสอบว่าบันทึกไฟล์เรียบร้อยแล้ว แล้วอัปโหลดใหม่"
         en = f"The file {f} is empty (0 bytes); check that it was saved properly and upload it again."
-    elif reason == "too_large" and variant == "cells":
+    elif reason == Reason.TOO_LARGE and variant == "cells":
         rows, cols, cells, limit, sheet = kw["rows"], kw["cols"], kw["cells"], kw["limit"], kw["sheet"]
         fit = max(limit // max(cols, 1), 1)
         th = (f"แผ่นงาน “{sheet}” ในไฟล์ {f} มีข้อมูลถึงแถวที่ {rows:,} และคอลัมน์ที่ {cols:,} "
@@ -161,36 +161,36 @@ def _refuse(reason: str, name: str, variant: str = "", **kw) -> WorkbookRefused:
               f"more than the limit of {limit:,} cells per sheet (about {fit:,} rows of {cols:,} columns); "
               "split the data into several files and upload them one at a time. If the real data is "
               "shorter, delete the empty rows and columns below and right of it, save and upload again.")
-    elif reason == "too_large":
+    elif reason == Reason.TOO_LARGE:
         size, limit = kw["size"], kw["limit"]
         th = (f"ไฟล์ {f} มีขนาด {_mb(size, up=True)} เกินขนาดสูงสุดที่รับได้ {_mb(limit)} "
               "กรุณาแบ่งข้อมูลเป็นหลายไฟล์ หรือลบแผ่นงานและรูปภาพที่ไม่จำเป็นออก แล้วอัปโหลดใหม่")
         en = (f"The file {f} is {_mb(size, up=True)}, more than the {_mb(limit)} limit; split the data into "
               "several files or remove unneeded sheets and pictures, and upload again.")
-    elif reason == "csv":
+    elif reason == Reason.CSV:
         th = f"ไฟล์ {f} เป็นไฟล์ข้อความหรือ CSV ไม่ใช่ไฟล์ Excel (.xlsx) {_SAVE_AS_TH}"
         en = f"The file {f} is a text or CSV file, not an Excel workbook (.xlsx); {_SAVE_AS_EN}"
-    elif reason == "xls":
+    elif reason == Reason.XLS:
         th = f"ไฟล์ {f} เป็นไฟล์ Excel รุ่นเก่า (.xls, Excel 97-2003) ซึ่งระบบไม่รับ {_SAVE_AS_TH}"
         en = f"The file {f} is in the old Excel 97-2003 format (.xls), which is not accepted; {_SAVE_AS_EN}"
-    elif reason == "encrypted" and variant == "zip":
+    elif reason == Reason.ENCRYPTED and variant == "zip":
         th = (f"ไฟล์ {f} ถูกบีบอัดพร้อมตั้งรหัสผ่าน ระบบจึงเปิดอ่านไม่ได้ "
               "กรุณาอัปโหลดไฟล์ Excel (.xlsx) ต้นฉบับที่ไม่ได้ตั้งรหัสผ่าน")
         en = (f"The file {f} is a password-protected archive, so it cannot be read; "
               "upload the original Excel workbook (.xlsx) without a password.")
-    elif reason == "encrypted":
+    elif reason == Reason.ENCRYPTED:
         th = (f"ไฟล์ {f} ถูกตั้งรหัสผ่านไว้ ระบบจึงเปิดอ่านไม่ได้ กรุณาเปิดไฟล์ใน Excel ไปที่ "
               "ไฟล์ > ข้อมูล > ป้องกันเวิร์กบุ๊ก > เข้ารหัสด้วยรหัสผ่าน "
               "(File > Info > Protect Workbook > Encrypt with Password) ลบรหัสผ่านออก บันทึก แล้วอัปโหลดใหม่")
         en = (f"The file {f} is protected with a password, so it cannot be read; open it in Excel, "
               "remove the password under File > Info > Protect Workbook > Encrypt with Password, "
               "save it and upload it again.")
-    elif reason == "truncated":
+    elif reason == Reason.TRUNCATED:
         th = (f"ไฟล์ {f} เสียหายหรืออัปโหลดมาไม่ครบ กรุณาตรวจสอบว่าเปิดไฟล์ใน Excel ได้ตามปกติ "
               "บันทึกอีกครั้ง แล้วอัปโหลดใหม่")
         en = (f"The file {f} is damaged or was not uploaded completely; check that it opens in Excel, "
               "save it again and upload it again.")
-    elif reason == "not_a_workbook":
+    elif reason == Reason.NOT_A_WORKBOOK:
         kind_th, kind_en, convertible = _KINDS.get(variant, _KINDS["other"])
         if variant in ("", "other"):
             th = f"ไฟล์ {f} ไม่ใช่ไฟล์ Excel (.xlsx) กรุณาบันทึกเป็น Excel Workbook (.xlsx) แล้วอัปโหลดใหม่"
@@ -204,20 +204,20 @@ def _refuse(reason: str, name: str, variant: str = "", **kw) -> WorkbookRefused:
                   "กรุณาเลือกไฟล์ Excel ที่กรอกข้อมูลตามแบบฟอร์มแล้วอัปโหลดใหม่")
             en = (f"The file {f} is {kind_en}, not an Excel workbook (.xlsx); "
                   "choose the Excel workbook you filled in from the template and upload it.")
-    elif reason == "zip_bomb":
+    elif reason == Reason.ZIP_BOMB:
         detail_th, detail_en = kw["detail"]
         th = (f"ไฟล์ {f} มีส่วนประกอบที่ขยายตัวผิดปกติเมื่อแตกไฟล์ ({detail_th}) "
               f"ลักษณะเดียวกับไฟล์ที่สร้างขึ้นเพื่อโจมตีระบบ ระบบจึงไม่รับไฟล์นี้ {_RESAVE_TH}")
         en = (f"The file {f} expands abnormally when unpacked ({detail_en}), like files built to attack "
               f"a server, so it was refused; {_RESAVE_EN}")
-    elif reason == "xml_bomb":
+    elif reason == Reason.XML_BOMB:
         part, detail_th, detail_en = kw["part"], *kw["detail"]
         th = (f"ไฟล์ {f} มี XML ที่ไม่ปลอดภัยในส่วน {part} ({detail_th}) ซึ่ง Excel ไม่สร้างขึ้นเอง "
               f"และเป็นลักษณะของไฟล์ที่สร้างขึ้นเพื่อโจมตีระบบ ระบบจึงไม่รับไฟล์นี้ {_RESAVE_TH}")
         en = (f"The file {f} contains unsafe XML in {part} ({detail_en}), which Excel never writes and "
               f"which is used in files built to attack a server, so it was refused; {_RESAVE_EN}")
     else:  # unreadable
-        reason = "unreadable"
+        reason = Reason.UNREADABLE
         th = (f"ระบบอ่านไฟล์ {f} ไม่ได้ กรุณาบันทึกไฟล์ใหม่เป็น Excel Workbook (.xlsx) แล้วอัปโหลดอีกครั้ง "
               "หากยังไม่ได้ให้ติดต่อผู้ดูแลระบบ")
         en = (f"The file {f} could not be read; save it again as an Excel Workbook (.xlsx) and upload it "
@@ -245,14 +245,14 @@ def check_workbook(path: str | os.PathLike, *, max_file_bytes: int = 100_000_000
     except WorkbookRefused:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # damaged while reading members
-        raise _refuse("truncated", name) from exc
+        raise _refuse(Reason.TRUNCATED, name) from exc
     except ParseError as exc:
-        raise _refuse("truncated", name) from exc
+        raise _refuse(Reason.TRUNCATED, name) from exc
     except DefusedXmlException as exc:
-        raise _refuse("xml_bomb", name, part="XML",
+        raise _refuse(Reason.XML_BOMB, name, part="XML",
                       detail=("มีการประกาศ DTD/ENTITY", "a DTD/ENTITY declaration")) from exc
     except Exception as exc:  # OSError, NotImplementedError, RuntimeError, ValueError, MemoryError ...
-        raise _refuse("unreadable", name) from exc
+        raise _refuse(Reason.UNREADABLE, name) from exc
 
 
 @dataclass(frozen=True)
@@ -267,15 +267,15 @@ def _check(path: Path, name: str, limits: _Limits) -> Checked:
     try:
         st = path.stat()
     except (FileNotFoundError, NotADirectoryError) as exc:
-        raise _refuse("not_found", name) from exc
+        raise _refuse(Reason.NOT_FOUND, name) from exc
     if not stat.S_ISREG(st.st_mode):  # a directory, a FIFO (opening one would block), a device
-        raise _refuse("not_found", name)
+        raise _refuse(Reason.NOT_FOUND, name)
     with path.open("rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size == 0:
-            raise _refuse("empty", name)
+            raise _refuse(Reason.EMPTY, name)
         if size > limits.file_bytes:
-            raise _refuse("too_large", name, size=size, limit=limits.file_bytes)
+            raise _refuse(Reason.TOO_LARGE, name, size=size, limit=limits.file_bytes)
         head = fh.read(SNIFF_BYTES)
         if head.startswith(ZIP_MAGIC):
             fh.seek(0)
@@ -285,8 +285,8 @@ def _check(path: Path, name: str, limits: _Limits) -> Checked:
             raise _ole2_refusal(fh, name)
         kind = _sniff_text(head)
         if kind == "csv":
-            raise _refuse("csv", name)
-        raise _refuse("not_a_workbook", name, kind)
+            raise _refuse(Reason.CSV, name)
+        raise _refuse(Reason.NOT_A_WORKBOOK, name, kind)
 
 
 # --------------------------------------------------------------------------- not a zip
@@ -302,10 +302,10 @@ def _ole2_refusal(fh, name: str) -> WorkbookRefused:
         found.update(n for n, b in needles.items() if b in buf)
         tail = buf[-overlap:]
     if found & {"EncryptedPackage", "EncryptionInfo"}:
-        return _refuse("encrypted", name)
+        return _refuse(Reason.ENCRYPTED, name)
     if "WordDocument" in found:
-        return _refuse("not_a_workbook", name, "doc")
-    return _refuse("xls", name)
+        return _refuse(Reason.NOT_A_WORKBOOK, name, "doc")
+    return _refuse(Reason.XLS, name)
 
 
 def _sniff_text(head: bytes) -> str:
@@ -347,13 +347,13 @@ def _check_zip(fh, path: Path, size: int, name: str, limits: _Limits) -> Checked
     try:
         zf = zipfile.ZipFile(fh)
     except Exception as exc:  # BadZipFile, EOFError, ValueError, struct.error ...: no or a damaged directory
-        raise _refuse("truncated", name) from exc
+        raise _refuse(Reason.TRUNCATED, name) from exc
     with zf:
         infos = zf.infolist()
         _check_directory(infos, size, name, limits)
         members = {i.filename: i for i in infos}
         if len(members) != len(infos):  # duplicate names: readers disagree on which one counts
-            raise _refuse("truncated", name)
+            raise _refuse(Reason.TRUNCATED, name)
         _check_kind(zf, members, name)
         for info in infos:
             _check_prolog(zf, info, name)
@@ -368,32 +368,32 @@ def _check_zip(fh, path: Path, size: int, name: str, limits: _Limits) -> Checked
 def _check_directory(infos: list[zipfile.ZipInfo], size: int, name: str, limits: _Limits) -> None:
     """Everything the central directory alone tells: count, encryption, methods, declared sizes."""
     if len(infos) > MAX_MEMBERS:
-        raise _refuse("zip_bomb", name, detail=(f"มี {len(infos):,} ส่วนประกอบ", f"{len(infos):,} parts"))
+        raise _refuse(Reason.ZIP_BOMB, name, detail=(f"มี {len(infos):,} ส่วนประกอบ", f"{len(infos):,} parts"))
     if any(i.flag_bits & 0x41 for i in infos):  # bit 0 encrypted, bit 6 strong encryption
-        raise _refuse("encrypted", name, "zip")
+        raise _refuse(Reason.ENCRYPTED, name, "zip")
     if any(i.flag_bits & 0x20 or not 0 <= i.header_offset < size or i.header_offset + i.compress_size > size
            for i in infos):  # bit 5 "patched data" (never in a workbook), or a member outside the file
-        raise _refuse("truncated", name)
+        raise _refuse(Reason.TRUNCATED, name)
     if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in infos):
-        raise _refuse("not_a_workbook", name, "zip")  # Excel only ever stores or deflates
+        raise _refuse(Reason.NOT_A_WORKBOOK, name, "zip")  # Excel only ever stores or deflates
     total = sum(i.file_size for i in infos)
     if total > limits.uncompressed_bytes:
-        raise _refuse("zip_bomb", name, detail=(
+        raise _refuse(Reason.ZIP_BOMB, name, detail=(
             f"ขนาดรวมเมื่อแตกไฟล์ {_mb(total, up=True)} เกินขีดจำกัด {_mb(limits.uncompressed_bytes)}",
             f"{_mb(total, up=True)} unpacked, more than the {_mb(limits.uncompressed_bytes)} limit"))
     if sum(i.compress_size for i in infos) > size:  # members overlap: one stream counted many times
-        raise _refuse("zip_bomb", name, detail=("ส่วนประกอบซ้อนทับกัน", "overlapping parts"))
+        raise _refuse(Reason.ZIP_BOMB, name, detail=("ส่วนประกอบซ้อนทับกัน", "overlapping parts"))
     for i in infos:
         if i.file_size > RATIO_FLOOR and i.file_size > limits.ratio * max(i.compress_size, 1):
             ratio = i.file_size / max(i.compress_size, 1)
-            raise _refuse("zip_bomb", name, detail=(
+            raise _refuse(Reason.ZIP_BOMB, name, detail=(
                 f"ส่วน {i.filename} ขยาย {ratio:,.0f} เท่า เกินขีดจำกัด {limits.ratio:,.0f} เท่า",
                 f"part {i.filename} expands {ratio:,.0f} times, more than the {limits.ratio:,.0f} limit"))
         if i.compress_type == zipfile.ZIP_STORED and i.compress_size != i.file_size:
-            raise _refuse("truncated", name)
+            raise _refuse(Reason.TRUNCATED, name)
         if i.compress_size > i.file_size + i.file_size // 1000 + 1024:
             # deflate never grows data this much: the declared size understates the stream
-            raise _refuse("zip_bomb", name, detail=(
+            raise _refuse(Reason.ZIP_BOMB, name, detail=(
                 f"ขนาดที่ระบุของส่วน {i.filename} ไม่ตรงกับข้อมูลจริง",
                 f"the declared size of part {i.filename} does not match its data"))
 
@@ -402,16 +402,16 @@ def _check_kind(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: 
     if WORKBOOK_PART in members and CONTENT_TYPES in members:
         return
     if "xl/workbook.bin" in members:
-        raise _refuse("not_a_workbook", name, "xlsb")
+        raise _refuse(Reason.NOT_A_WORKBOOK, name, "xlsb")
     if "word/document.xml" in members:
-        raise _refuse("not_a_workbook", name, "docx")
+        raise _refuse(Reason.NOT_A_WORKBOOK, name, "docx")
     if "ppt/presentation.xml" in members:
-        raise _refuse("not_a_workbook", name, "pptx")
+        raise _refuse(Reason.NOT_A_WORKBOOK, name, "pptx")
     if "content.xml" in members and "mimetype" in members:
-        raise _refuse("not_a_workbook", name, "ods")
+        raise _refuse(Reason.NOT_A_WORKBOOK, name, "ods")
     if any(n.startswith("xl/") for n in members):  # an Excel package missing its core parts
-        raise _refuse("truncated", name)
-    raise _refuse("not_a_workbook", name, "zip")
+        raise _refuse(Reason.TRUNCATED, name)
+    raise _refuse(Reason.NOT_A_WORKBOOK, name, "zip")
 
 
 def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, stop) -> bytes:
@@ -431,14 +431,14 @@ def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, stop) -> 
 def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, cap: int = MAX_PART_BYTES) -> bytes:
     """A whole (small) member, read in chunks, refused past ``cap`` whatever its declared size."""
     if info.file_size > cap:
-        raise _refuse("zip_bomb", name, detail=(f"ส่วน {info.filename} ใหญ่ผิดปกติ",
+        raise _refuse(Reason.ZIP_BOMB, name, detail=(f"ส่วน {info.filename} ใหญ่ผิดปกติ",
                                                 f"part {info.filename} is abnormally large"))
     chunks, total = [], 0
     with zf.open(info) as member:
         while chunk := member.read(1 << 16):
             total += len(chunk)
             if total > cap:
-                raise _refuse("zip_bomb", name, detail=(f"ส่วน {info.filename} ใหญ่ผิดปกติ",
+                raise _refuse(Reason.ZIP_BOMB, name, detail=(f"ส่วน {info.filename} ใหญ่ผิดปกติ",
                                                         f"part {info.filename} is abnormally large"))
             chunks.append(chunk)
     return b"".join(chunks)
@@ -519,20 +519,20 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None
 
     buf = _read_head(zf, info, PROLOG_LIMIT, decided)
     if buf.startswith(_EBCDIC_XML):
-        raise _refuse("xml_bomb", name, part=info.filename, detail=(
+        raise _refuse(Reason.XML_BOMB, name, part=info.filename, detail=(
             "ใช้รหัสอักขระที่ใช้ซ่อนคำสั่ง XML", "an encoding used to hide XML markup"))
     text = _prolog_text(buf)
     if text is None:
         return
     verdict = _prolog_verdict(text)
     if verdict == "dtd":
-        raise _refuse("xml_bomb", name, part=info.filename, detail=(
+        raise _refuse(Reason.XML_BOMB, name, part=info.filename, detail=(
             "มีการประกาศ DOCTYPE/ENTITY", "a DOCTYPE/ENTITY declaration"))
     if verdict == "encoding":
-        raise _refuse("xml_bomb", name, part=info.filename, detail=(
+        raise _refuse(Reason.XML_BOMB, name, part=info.filename, detail=(
             "ใช้รหัสอักขระที่ใช้ซ่อนคำสั่ง XML", "an encoding used to hide XML markup"))
     if verdict == "more" and len(buf) >= PROLOG_LIMIT:
-        raise _refuse("xml_bomb", name, part=info.filename, detail=(
+        raise _refuse(Reason.XML_BOMB, name, part=info.filename, detail=(
             "ส่วนหัว XML ยาวเกิน 64 KB", "an XML header longer than 64 KB"))
 
 
@@ -546,23 +546,23 @@ def _parse(data: bytes, part: str, name: str):
     try:
         return SafeET.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise _refuse("xml_bomb", name, part=part, detail=(
+        raise _refuse(Reason.XML_BOMB, name, part=part, detail=(
             "มีการประกาศ DOCTYPE/ENTITY", "a DOCTYPE/ENTITY declaration")) from exc
     except (ParseError, ValueError, UnicodeError, LookupError) as exc:
-        raise _refuse("truncated", name) from exc
+        raise _refuse(Reason.TRUNCATED, name) from exc
 
 
 def _worksheets(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str) -> dict[str, str]:
     """Worksheet name -> zip member, from xl/workbook.xml and its relationships, in tab order."""
     if WORKBOOK_RELS not in members:
-        raise _refuse("truncated", name)
+        raise _refuse(Reason.TRUNCATED, name)
     rels = {}
     for rel in _parse(_read_part(zf, members[WORKBOOK_RELS], name), WORKBOOK_RELS, name):
         if _local(rel.tag) == "Relationship" and rel.get("Id"):
             rels[rel.get("Id")] = rel
     book = _parse(_read_part(zf, members[WORKBOOK_PART], name), WORKBOOK_PART, name)
     if _local(book.tag) != "workbook":
-        raise _refuse("truncated", name)
+        raise _refuse(Reason.TRUNCATED, name)
 
     by_key = {n.replace("\\", "/").lower(): n for n in members}
     base = posixpath.dirname(WORKBOOK_PART)
@@ -573,17 +573,17 @@ def _worksheets(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: 
             rid = next((v for k, v in el.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
             rel = rels.get(rid)
             if not sheet or rel is None:
-                raise _refuse("truncated", name)
+                raise _refuse(Reason.TRUNCATED, name)
             if not (rel.get("Type") or "").endswith("/worksheet"):
                 continue  # a chartsheet, dialogsheet or macrosheet: no cells to read
             if (rel.get("TargetMode") or "").lower() == "external":
-                raise _refuse("truncated", name)
+                raise _refuse(Reason.TRUNCATED, name)
             part = _resolve(base, rel.get("Target") or "", by_key)
             if part is None or sheet.casefold() in {s.casefold() for s in sheets}:
-                raise _refuse("truncated", name)  # a missing part, or two tabs with one name
+                raise _refuse(Reason.TRUNCATED, name)  # a missing part, or two tabs with one name
             sheets[sheet] = part
     if not sheets:
-        raise _refuse("empty", name, "no_sheets")
+        raise _refuse(Reason.EMPTY, name, "no_sheets")
     return sheets
 
 
@@ -638,5 +638,5 @@ def _check_dimension(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, nam
         return
     rows, cols = extent
     if rows * cols > limits.cells:
-        raise _refuse("too_large", name, "cells", rows=rows, cols=cols, cells=rows * cols,
+        raise _refuse(Reason.TOO_LARGE, name, "cells", rows=rows, cols=cols, cells=rows * cols,
                       limit=limits.cells, sheet=_display_name(sheet))

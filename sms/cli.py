@@ -197,7 +197,9 @@ def validate_command(
 
 def exit_code(outcomes: list[Outcome]) -> int:
     """2 when a file could not be read, 1 when one was not stored, else 0."""
-    if any(o.status == "unreadable" for o in outcomes):
+    from domain.vocabulary import ImportOutcome
+
+    if any(o.status == ImportOutcome.UNREADABLE for o in outcomes):
         return 2
     return 0 if all(o.status.kept for o in outcomes) else 1
 
@@ -206,20 +208,20 @@ def print_outcomes(outcomes: list[Outcome]) -> None:
     """One line per workbook: what happened to it, and the changes or findings behind it."""
     from rich.console import Console
 
+    from domain.vocabulary import ImportOutcome, RowChange
     from validators.validate import Report
 
     console = Console()
     for o in outcomes:
-        colour = "green" if o.status == "stored" else ("cyan" if o.status.kept else "red")
+        colour = "green" if o.status == ImportOutcome.STORED else ("cyan" if o.status.kept else "red")
         console.print(f"[{colour}]{o.status.label}[/]  {o.file}  {o.template} {o.cost_center}"
                       + (f" v{o.version}" if o.version else ""))
-        if o.status == "stored":
-            c = o.counts
-            console.print(f"    เพิ่ม/added {c['added']:,}  แก้/changed {c['changed']:,}  "
-                          f"ลบ/removed {c['removed']:,}  เหมือนเดิม/unchanged {c['unchanged']:,}")
-        if o.status == "unchanged":
+        if o.status == ImportOutcome.STORED:
+            console.print("    " + "  ".join(f"{c.th}/{c.en} {o.counts[c]:,}" for c in RowChange))
+        if o.status == ImportOutcome.UNCHANGED:
             console.print("    ไฟล์นี้เหมือนฉบับล่าสุดทุกไบต์ ไม่มีอะไรเปลี่ยน / identical to the current version; nothing changed")
-    refused = [o.report for o in outcomes if o.status in ("refused", "unreadable") and o.report]
+    failed = (ImportOutcome.REFUSED, ImportOutcome.UNREADABLE)
+    refused = [o.report for o in outcomes if o.status in failed and o.report]
     if refused:
         print_report(Report(refused))
 

@@ -49,7 +49,7 @@ import sqlalchemy as sa
 
 from domain.fiscal import fiscal_months
 from domain.ledger import ACROSS_COST_CENTRES, net_disbursed
-from domain.vocabulary import RECONCILIATION, RecordingState, SubmissionStatus
+from domain.vocabulary import RECONCILIATION, RecordingState, RowChange, SubmissionStatus
 from reference.reference_set import ReferenceSet
 from store.schema import DATA_TABLES, submissions
 from store.submissions import sheet_rows
@@ -422,10 +422,11 @@ def diff_sheet(sheet: Sheet, old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFra
     differs = as_text(new.loc[both, rest]) != as_text(old.loc[both, rest])
     changed = both[differs.any(axis=1).to_numpy()]
     removed = old.index.difference(new.index, sort=False)
-    added = new.loc[new.index.difference(old.index, sort=False)].assign(change="added", changed_columns="")
-    edits = new.loc[changed].assign(change="changed", changed_columns=[
+    fresh = new.index.difference(old.index, sort=False)
+    added = new.loc[fresh].assign(change=RowChange.ADDED.value, changed_columns="")
+    edits = new.loc[changed].assign(change=RowChange.CHANGED.value, changed_columns=[
         ", ".join(c for c in rest if differs.at[i, c]) for i in changed])
-    gone = old.loc[removed, pk].assign(change="removed", changed_columns="")
+    gone = old.loc[removed, pk].assign(change=RowChange.REMOVED.value, changed_columns="")
     for c in rest:
         edits["old_" + c] = old.loc[changed, c].where(differs.loc[changed, c])
         gone["old_" + c] = old.loc[removed, c]

@@ -8,6 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from domain.frames import LazyFrames
+from domain.vocabulary import AuditAction
 from reference.reference_set import ReferenceSet, load_default, typed
 from store.schema import REFERENCE_TABLES, audit
 from templates import REFERENCE
@@ -26,7 +27,7 @@ def save_reference(engine: sa.Engine, reference: ReferenceSet, actor: str, sourc
                 conn.execute(REFERENCE_TABLES[sheet.key].insert(), records)
             counts[sheet.key] = len(records)
         conn.execute(audit.insert().values(at=dt.datetime.now(dt.UTC), actor=actor,
-                                           action="reference_load", comment=f"{source}: {counts}"))
+                                           action=AuditAction.REFERENCE_LOAD.value, comment=f"{source}: {counts}"))
     return counts
 
 

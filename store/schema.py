@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from domain.vocabulary import SubmissionStatus
 from templates import REFERENCE, UNIT_TEMPLATES
 from templates.spec import Column, Sheet
 
@@ -21,7 +22,7 @@ SQL_TYPES = {
     "integer": sa.Integer, "month": sa.Integer, "quarter": sa.Integer,
     "number": sa.Float, "money": sa.Numeric(18, 2, asdecimal=False), "date": sa.Date,
 }
-STATUSES = ("submitted", "approved", "returned", "refused")
+STATUSES = tuple(s.value for s in SubmissionStatus)
 
 
 def sql_column(col: Column, primary_key: bool = False) -> sa.Column:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from domain.errors import Reason, SmsError
 from domain.frames import LazyFrames
-from domain.vocabulary import ImportOutcome, SubmissionStatus
+from domain.vocabulary import AuditAction, ImportOutcome, RowChange, SubmissionStatus
 from store.schema import DATA_TABLES, audit, submissions
 from templates import TEMPLATES, UNIT_TEMPLATES, Template
 from templates.spec import Sheet
@@ -169,17 +169,17 @@ def insert_rows(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, submi
 
 def diff_counts(template: Template, before: Mapping[str, pd.DataFrame], after: Mapping[str, pd.DataFrame]) -> dict:
     """Rows added, changed, removed and unchanged, matched by each sheet's primary key."""
-    counts = dict.fromkeys(("added", "changed", "removed", "unchanged"), 0)
+    counts = dict.fromkeys(RowChange, 0)
     for sheet in template.sheets:
         pk, rest = list(sheet.primary_key), [k for k in sheet.keys if k not in sheet.primary_key]
         old = _as_text(before.get(sheet.key), sheet.keys).drop_duplicates(pk).set_index(pk)
         new = _as_text(after.get(sheet.key), sheet.keys).drop_duplicates(pk).set_index(pk)
         both = old.index.intersection(new.index)
         same = (old.loc[both, rest] == new.loc[both, rest]).all(axis=1)
-        counts["added"] += len(new.index.difference(old.index))
-        counts["removed"] += len(old.index.difference(new.index))
-        counts["unchanged"] += int(same.sum())
-        counts["changed"] += int((~same).sum())
+        counts[RowChange.ADDED] += len(new.index.difference(old.index))
+        counts[RowChange.REMOVED] += len(old.index.difference(new.index))
+        counts[RowChange.UNCHANGED] += int(same.sum())
+        counts[RowChange.CHANGED] += int((~same).sum())
     return counts
 
 
@@ -191,11 +191,18 @@ def _as_text(frame: pd.DataFrame | None, keys: list[str]) -> pd.DataFrame:
     return frame.where(frame.notna(), "").astype(str)
 
 
+def describe_counts(version: int, counts: Mapping[RowChange, int]) -> str:
+    """"ฉบับที่ 2: เพิ่ม 1, แก้ 0, ลบ 0, เหมือนเดิม 4 / v2: added 1, changed 0, removed 0, unchanged 4"."""
+    th = ", ".join(f"{c.th} {counts[c]:,}" for c in RowChange)
+    en = ", ".join(f"{c.en} {counts[c]:,}" for c in RowChange)
+    return f"ฉบับที่ {version}: {th} / v{version}: {en}"
+
+
 def record_audit(conn: sa.Connection, actor: str, action: str, submission_id: int | None, comment: str = "",
                  **change) -> None:
     """Write one audit row (who, when, what, on which submission) in the caller's transaction; ``change`` gives
     the sheet, row_number, column, old_value and new_value of a cell edit."""
-    conn.execute(audit.insert().values(at=now(), actor=actor, action=action, submission_id=submission_id,
+    conn.execute(audit.insert().values(at=now(), actor=actor, action=str(action), submission_id=submission_id,
                                        comment=comment, **change))
 
 
@@ -242,7 +249,7 @@ def check_base(conn: sa.Connection, snapshot: Snapshot, base: tuple[int, int]) -
 def record_edits(conn: sa.Connection, actor: str, submission_id: int, edits: Iterable[Edit]) -> None:
     """Audit each cell edit against the submission it went into, in the caller's transaction."""
     for e in edits:
-        record_audit(conn, actor, "edit", submission_id, sheet=e.sheet, row_number=e.row, column=e.column,
+        record_audit(conn, actor, AuditAction.EDIT, submission_id, sheet=e.sheet, row_number=e.row, column=e.column,
                      old_value=e.old, new_value=e.new)
 
 
@@ -271,7 +278,7 @@ def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: d
     if snapshot.errors:
         sid = conn.execute(submissions.insert().values(**row, status=SubmissionStatus.REFUSED.value)
                            ).inserted_primary_key[0]
-        record_audit(conn, actor, "refused", sid, f"{snapshot.errors} errors")
+        record_audit(conn, actor, AuditAction.REFUSED, sid, f"{snapshot.errors} errors")
         record_edits(conn, actor, sid, edits)
         return Stored(ImportOutcome.REFUSED, sid)
     latest = conn.execute(sa.select(sa.func.max(submissions.c.version)).where(
@@ -284,9 +291,9 @@ def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: d
             insert_rows(conn, DATA_TABLES[key], frame, sid)
     template = TEMPLATES[snapshot.template]
     if current is None:  # a first version: everything is added
-        counts = {"added": snapshot.rows, "changed": 0, "removed": 0, "unchanged": 0}
+        counts = {**dict.fromkeys(RowChange, 0), RowChange.ADDED: snapshot.rows}
     else:
         counts = diff_counts(template, submission_rows(conn, template, current["id"]), snapshot.sheets)
-    record_audit(conn, actor, "import", sid, f"v{latest + 1}: {counts}")
+    record_audit(conn, actor, AuditAction.IMPORT, sid, describe_counts(latest + 1, counts))
     record_edits(conn, actor, sid, edits)
     return Stored(ImportOutcome.STORED, sid, latest + 1, counts)

@@ -94,7 +94,7 @@ def add_user(engine: sa.Engine, reference: ReferenceSet, name: str, role: str, p
         if conn.execute(sa.select(users.c.name).where(users.c.name == name)).first():
             raise UserError(f"มีผู้ใช้ชื่อ {name} แล้ว", f"A user named {name} already exists.")
         conn.execute(users.insert().values(
-            name=name, role=role, cost_center=cost_center if role == Role.MAKER else None,
+            name=name, role=str(role), cost_center=cost_center if role == Role.MAKER else None,
             region=region if role == Role.CHECKER else None, display_name=display_name,
             password_hash=hash_password(password), created_at=dt.datetime.now(dt.UTC)))
     return User(name, role, cost_center if role == Role.MAKER else None, region if role == Role.CHECKER else None,
