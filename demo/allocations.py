@@ -13,13 +13,14 @@ from datetime import timedelta
 import numpy as np
 
 from demo.context import SATANG, TEN_BAHT, Context, split
+from demo.themes import GENERAL_HOSPITAL, PHO, REGION_OFFICE, REGIONAL_HOSPITAL
 
 # Relative frequency of main activity codes on transfers: most money is basic-mission money.
 ACTIVITY_WEIGHTS = {"N4526": 6.0, "N4504": 2.0, "N4505": 1.5, "N4548": 1.5, "N4536": 1.0, "N4564": 1.0,
                     "N4554": 1.0}
 # Expense types (other than operating, "2") a main activity's transfers sometimes carry.
 OTHER_EXPENSE_TYPES = {"N4536": "3", "N4564": "3", "N4504": "4", "N4505": "4", "N4554": "4"}
-HEAD_TYPES = ("สสจ.", "รพศ.", "รพท.", "สำนักงานเขตสุขภาพ")  # the unit a cost centre is named after
+HEAD_TYPES = (PHO, REGIONAL_HOSPITAL, GENERAL_HOSPITAL, REGION_OFFICE)  # the unit a cost centre is named after
 MAX_INSTALLMENT = 3  # a main activity's money arrives in up to three installments a year
 
 

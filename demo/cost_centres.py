@@ -8,9 +8,8 @@ from demo import allocations, disbursements, projects, results
 from demo.context import Books, Context, Rows, to_frame
 from demo.themes import HOSPITAL_TYPES
 from reference.reference_set import ReferenceSet
-from templates import TEMPLATES
+from templates.catalog import STEPS, TEMPLATES
 
-SMS_TEMPLATES = ("allocations", "projects", "disbursements", "outputs")
 SILENT_REGION = 8  # seed 000: region 8's hospitals that recorded nothing in SMS
 SILENT_COUNT = 3
 
@@ -63,4 +62,4 @@ def cost_centre_year(ctx: Context, cc: str) -> Rows:
 def workbooks(cc: str, rows: Rows) -> Books:
     """A cost centre's four SMS workbooks as frames: (cost centre, template key) -> {sheet key: frame}."""
     return {(cc, key): {s.key: to_frame(s, rows.get(s.key, [])) for s in TEMPLATES[key].sheets}
-            for key in SMS_TEMPLATES}
+            for key in STEPS}

@@ -20,9 +20,12 @@ import numpy as np
 
 from demo.context import SATANG, Context, Rows, Year, day_between, pick, split
 from demo.themes import EXPENSES, person
+from domain.ledger import ADVANCE_OVERDUE_DAYS
+from domain.vocabulary import PaymentKind
 
 ADVANCE_FROM = 5_000 * SATANG  # smaller amounts are paid, never advanced
 PAYMENT_LAG = 40  # days after its planned month an activity's bills may still be paid
+CLEARED_IN = ADVANCE_OVERDUE_DAYS - 2  # days: an advance is cleared before B10 would warn about it
 
 
 def spending(ctx: Context, activity: dict) -> list[dict]:
@@ -49,7 +52,7 @@ def spending(ctx: Context, activity: dict) -> list[dict]:
             amount = amount // (100 * SATANG) * (100 * SATANG)
         rows.append({"unit_code": activity["_unit"], "document_date": when,
                      "project_code": activity["project_code"], "activity_no": activity["activity_no"],
-                     "kind": "ยืม" if advance else "เบิกจ่าย", "amount": amount,
+                     "kind": (PaymentKind.ADVANCE if advance else PaymentKind.PAYMENT).value, "amount": amount,
                      **_payee_and_description(rng, activity["activity_name"], advance)})
     return rows
 
@@ -68,7 +71,7 @@ def number_documents(payments: list[dict], fiscal_year: int) -> list[dict]:
     payments = sorted(payments, key=lambda p: (p["unit_code"], p["document_date"], p["project_code"], p["activity_no"]))
     counters: dict[tuple[str, str], int] = defaultdict(int)
     for p in payments:
-        prefix = "สย." if p["kind"] == "ยืม" else "ขบ."
+        prefix = "สย." if p["kind"] == PaymentKind.ADVANCE else "ขบ."
         counters[p["unit_code"], prefix] += 1
         p["document_no"] = f"{prefix}{fiscal_year}/{counters[p['unit_code'], prefix]:04d}"
     return payments
@@ -83,17 +86,17 @@ def clearings(ctx: Context, payments: list[dict]) -> list[dict]:
     rng, year = ctx.rng, ctx.year
     rows = []
     for p in payments:
-        if p["kind"] != "ยืม":
+        if p["kind"] != PaymentKind.ADVANCE:
             continue
         age = (year.last - p["document_date"]).days
-        if age <= 30 and (age < 6 or rng.random() < 0.6):
+        if age <= ADVANCE_OVERDUE_DAYS and (age < 6 or rng.random() < 0.6):
             continue
         returned = 0
         if rng.random() < 0.5:
             returned = int(p["amount"] * rng.uniform(0.02, 0.25))
         rows.append({"unit_code": p["unit_code"], "advance_document_no": p["document_no"],
                      "clearing_date": day_between(rng, p["document_date"] + timedelta(days=5),
-                                                  min(year.last, p["document_date"] + timedelta(days=28))),
+                                                  min(year.last, p["document_date"] + timedelta(days=CLEARED_IN))),
                      "spent": p["amount"] - returned, "returned": returned,
                      "note": "คืนเงินสดเหลือจ่าย" if returned else None, "_advance_date": p["document_date"]})
     rows.sort(key=lambda c: (c["unit_code"], c["clearing_date"], c["advance_document_no"]))
@@ -110,7 +113,7 @@ def leave_uncleared(ledgers: dict[str, Rows], year: Year, rng: np.random.Generat
     ``ledgers`` is every cost centre's records by cost centre code; it is changed in place.
     """
     old = [(cc, c) for cc, rows in sorted(ledgers.items()) for c in rows["clearings"]
-           if (year.last - c["_advance_date"]).days > 30]
+           if (year.last - c["_advance_date"]).days > ADVANCE_OVERDUE_DAYS]
     centres = sorted({cc for cc, _ in old})
     for cc in [centres[int(i)] for i in sorted(rng.choice(len(centres), size=min(count, len(centres)), replace=False))]:
         mine = [c for k, c in old if k == cc]

@@ -15,8 +15,9 @@ import pandas as pd
 
 from demo.allocations import transfers
 from demo.context import SATANG, Context, Rows, Year, stream, to_frame
+from domain.ledger import ACROSS_COST_CENTRES, net_disbursed
 from reference.reference_set import ReferenceSet
-from templates import TEMPLATES
+from templates.catalog import DISBURSEMENTS, GFMIS
 
 OFF_COUNT = 4  # cost centres whose installment money is 10–30 % off what SMS received
 
@@ -28,27 +29,30 @@ def gfmis(reference: ReferenceSet, ledgers: dict[str, Rows], year: Year, seed: i
     """
     rng = stream(seed, 1)
     sms = sorted(ledgers)
+    recorded = _sms_disbursed(year, ledgers)
     off = set(sms[int(i)] for i in rng.choice(len(sms), size=min(OFF_COUNT, len(sms)), replace=False)) if sms else set()
     rows = []
     for cc in reference.codes("cost_centers"):
         cc_rng = stream(seed, int(cc), 1)
+        # received: per month; disbursed: cumulative to each month end (satang)
         if cc in ledgers:
-            received, disbursed = _sms_monthly(year, ledgers[cc])
-        else:
+            received = _monthly(year, [(t["transfer_date"], t["amount"]) for t in ledgers[cc]["transfers"]])
+            disbursed = recorded[cc]
+        else:  # the year a silent cost centre would have recorded
             received = _monthly(year, [(t["transfer_date"], t["amount"])
                                        for t in transfers(Context(reference, year, stream(seed, int(cc))), cc)])
             rates = np.sort(cc_rng.uniform(0.05, 0.45, size=len(received)))  # as the SMS cost centres spend
-            disbursed = np.diff(np.concatenate([[0], (np.cumsum(received) * rates).astype(np.int64)]))
+            disbursed = (np.cumsum(received) * rates).astype(np.int64)
         factor = cc_rng.choice([cc_rng.uniform(0.8, 0.9), cc_rng.uniform(1.1, 1.3)]) if cc in off \
             else cc_rng.uniform(0.98, 1.03)
         installment = np.cumsum((received * factor * cc_rng.uniform(0.99, 1.01, size=len(received))).astype(np.int64)
                                 // SATANG * SATANG)
-        paid = np.cumsum(disbursed) * cc_rng.uniform(0.97, 1.08) + cc_rng.normal(0, 20_000 * SATANG, len(disbursed))
+        paid = disbursed * cc_rng.uniform(0.97, 1.08) + cc_rng.normal(0, 20_000 * SATANG, len(disbursed))
         paid = np.maximum.accumulate(np.maximum(paid, 0).astype(np.int64))
         for m in range(year.now + 1):
             rows.append({"cost_center": cc, "month": year.calendar_month(m),
                          "installment_money": int(installment[m]), "disbursed": int(paid[m])})
-    return to_frame(TEMPLATES["gfmis"].sheet("gfmis"), rows)
+    return to_frame(GFMIS.sheet(GFMIS.key), rows)
 
 
 def _monthly(year: Year, entries: list[tuple[date, int]]) -> np.ndarray:
@@ -59,9 +63,15 @@ def _monthly(year: Year, entries: list[tuple[date, int]]) -> np.ndarray:
     return sums
 
 
-def _sms_monthly(year: Year, rows: Rows) -> tuple[np.ndarray, np.ndarray]:
-    """(transfers, net disbursement) per month as SMS has them: payments + advances − returned."""
-    received = _monthly(year, [(t["transfer_date"], t["amount"]) for t in rows["transfers"]])
-    paid = _monthly(year, [(p["document_date"], p["amount"]) for p in rows["payments"]])
-    returned = _monthly(year, [(c["clearing_date"], c["returned"]) for c in rows["clearings"]])
-    return received, paid - returned
+def _sms_disbursed(year: Year, ledgers: dict[str, Rows]) -> dict[str, np.ndarray]:
+    """Per SMS cost centre, what SMS has disbursed by each elapsed month end (satang, cumulative), counted
+    as the reconciliation report counts it (:func:`domain.ledger.net_disbursed`)."""
+    if not ledgers:
+        return {}
+    sheets = {key: pd.concat([to_frame(DISBURSEMENTS.sheet(key), rows[key]).assign(cost_center=cc)
+                              for cc, rows in ledgers.items()], ignore_index=True)
+              for key in ("payments", "clearings")}
+    by_month = pd.DataFrame({m: net_disbursed(sheets["payments"], sheets["clearings"], "cost_center",
+                                              on=ACROSS_COST_CENTRES, end=year.month_bounds(m)[1])
+                             for m in range(year.now + 1)}).reindex(list(ledgers)).fillna(0.0)
+    return {cc: np.rint(by_month.loc[cc].to_numpy() * SATANG).astype(np.int64) for cc in ledgers}

@@ -17,10 +17,9 @@ import pandas as pd
 
 from demo.context import SATANG, Year, stream, to_frame
 from demo.themes import HOSPITAL_TYPES
+from domain.fiscal import FISCAL_MONTH_ORDER
 from reference.reference_set import ReferenceSet
-from templates import TEMPLATES
-
-FINANCE_TEMPLATE = "hospital_finance"
+from templates.catalog import HOSPITAL_FINANCE
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ HEALTH_WEIGHTS = {"healthy": 0.55, "watch": 0.25, "risk": 0.15, "crisis": 0.05}
 # Trang's hospitals as seed 003 groups them: รพ.ย่านตาขาว, สิเกา, ห้วยยอด and นาโยง are watched closely.
 HEALTH_OF = {"11408": "risk", "11410": "watch", "11411": "watch", "11413": "watch", "10683": "healthy"}
 BIG_LEVELS = ("A", "S", "M1")  # regional, general and large community hospitals: fewer visits per bed
-QUARTER_ENDS = (12, 3, 6, 9)  # unit cost (Quick Method) arrives per quarter
+QUARTER_ENDS = FISCAL_MONTH_ORDER[2::3]  # December, March, June, September: unit cost (Quick Method) arrives
 DEFAULT_BEDS = 30  # a hospital whose bed count the reference set lacks
 
 
@@ -88,7 +87,7 @@ def hospital_finance(reference: ReferenceSet, year: Year, seed: int, cc: str) ->
     when it has no hospital. Each hospital draws from its own stream, seeded by its unit code."""
     rows = [row for unit in hospital_units(reference, cc).sort_values("unit_code").to_dict("records")
             for row in _hospital_months(unit, year, stream(seed, int(unit["unit_code"]), 4))]
-    return to_frame(TEMPLATES[FINANCE_TEMPLATE].sheet(FINANCE_TEMPLATE), rows) if rows else None
+    return to_frame(HOSPITAL_FINANCE.sheet(HOSPITAL_FINANCE.key), rows) if rows else None
 
 
 def _health_of(unit: str, rng: np.random.Generator) -> _Health:

@@ -17,12 +17,15 @@ import numpy as np
 import pandas as pd
 
 from demo.context import Books, pick
-from domain.fiscal import THAI_DIGITS, be_year
+from domain.fiscal import THAI_DIGITS, format_be_date
+from domain.ledger import net_disbursed
+from domain.vocabulary import PaymentKind
 
 MISTAKES_DIR = "mistakes"
 MANIFEST = "manifest.json"
 
 Frames = dict[str, pd.DataFrame]  # one workbook: sheet key -> frame
+TO_THAI_DIGITS = str.maketrans("0123456789", THAI_DIGITS)
 
 
 @dataclass
@@ -69,10 +72,6 @@ def write_manifest(root: Path, found: list[Mistake]) -> Path:
     manifest.parent.mkdir(parents=True, exist_ok=True)
     manifest.write_text(json.dumps([asdict(m) for m in found], ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return manifest
-
-
-def _thai_digits(text: str) -> str:
-    return text.translate(str.maketrans("0123456789", THAI_DIGITS))
 
 
 def _copy(frames: Frames) -> Frames:
@@ -131,23 +130,13 @@ def _foreign_source(books: Books, cc: str, rng: np.random.Generator) -> Made | N
     return mistake, frames
 
 
-def _disbursed(frames: Frames) -> pd.Series:
-    """Disbursed per (project_code, activity_no): payments + advances − returned."""
-    payments, clearings = frames["payments"], frames["clearings"]
-    returned = clearings.merge(payments, left_on=["unit_code", "advance_document_no"],
-                               right_on=["unit_code", "document_no"])
-    paid = payments.groupby(["project_code", "activity_no"])["amount"].sum()
-    back = returned.groupby(["project_code", "activity_no"])["returned"].sum()
-    return paid.sub(back, fill_value=0)
-
-
 def _over_disbursed(books: Books, cc: str, rng: np.random.Generator) -> Made | None:
     """B08: a payment typed with one zero too many takes its activity over its budget."""
     frames = _copy(books[(cc, "disbursements")])
     payments = frames["payments"]
     budget = books[(cc, "projects")]["activities"].set_index(["project_code", "activity_no"])["budget"]
-    disbursed = _disbursed(frames)
-    candidates = [row for row, p in payments.iterrows() if p["kind"] == "เบิกจ่าย"
+    disbursed = net_disbursed(payments, frames["clearings"], ["project_code", "activity_no"])
+    candidates = [row for row, p in payments.iterrows() if p["kind"] == PaymentKind.PAYMENT
                   and disbursed[(p["project_code"], p["activity_no"])] + 9 * p["amount"]
                   > budget[(p["project_code"], p["activity_no"])]]
     if not candidates:
@@ -169,8 +158,7 @@ def _thai_digit_dates(books: Books, cc: str, rng: np.random.Generator) -> Made |
     """Not an error: every transfer date typed as Thai-digit BE text, as some offices type them."""
     frames = _copy(books[(cc, "allocations")])
     transfers = frames["transfers"]
-    transfers["transfer_date"] = [_thai_digits(f"{d.day}/{d.month}/{be_year(d.year)}")
-                                  for d in transfers["transfer_date"]]
+    transfers["transfer_date"] = [format_be_date(d).translate(TO_THAI_DIGITS) for d in transfers["transfer_date"]]
     mistake = Mistake(_file("OK_thai_digit_dates", cc), "allocations", cc, "transfers", 2, "transfer_date",
                       "OK", f"วันที่รับโอนทุกแถวพิมพ์เป็นข้อความเลขไทย ปี พ.ศ. เช่น {transfers.at[0, 'transfer_date']} "
                       "ระบบอ่านได้ตามปกติ ไม่ใช่ข้อผิดพลาด",

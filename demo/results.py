@@ -14,6 +14,10 @@ import pandas as pd
 
 from demo.context import Context, pick
 from demo.themes import KPIS_BY_TYPE, PROBLEMS, SUGGESTIONS
+from templates.catalog import ACTIVITY_STATUS
+
+# The spec's activity statuses by name; unpacking fails loudly when the spec's list changes.
+_, IN_PROGRESS, DONE, _ = ACTIVITY_STATUS  # not started, in progress, done, cancelled
 
 
 def activity_results(ctx: Context, activity: dict) -> list[dict]:
@@ -33,7 +37,7 @@ def activity_results(ctx: Context, activity: dict) -> list[dict]:
         target = activity["target"]
         result = target if done else max(result, int(round(target * rng.uniform(0.2, 0.8))))
         rows.append({"project_code": activity["project_code"], "activity_no": activity["activity_no"], "quarter": q,
-                     "status": "เสร็จสิ้น" if done else "กำลังดำเนินการ", "result": result,
+                     "status": DONE if done else IN_PROGRESS, "result": result,
                      "result_note": "ดำเนินการแล้วเสร็จตามแผน" if done
                      else f"ดำเนินการแล้ว {result:,} {activity['target_unit']}"})
     return rows

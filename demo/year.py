@@ -11,16 +11,16 @@ from demo.context import Books, Context, Year, stream
 from demo.cost_centres import cost_centre_year, demo_cost_centers, silent_cost_centers, workbooks
 from demo.disbursements import leave_uncleared
 from demo.gfmis import gfmis
-from demo.hospitals import FINANCE_TEMPLATE, hospital_finance
+from demo.hospitals import hospital_finance
 from demo.mistakes import Frames, Mistake, mistakes, write_manifest
 from reference.reference_set import ReferenceSet
-from templates import TEMPLATES
+from templates.catalog import GFMIS, HOSPITAL_FINANCE, TEMPLATES
 from templates.workbook import build_workbook
 
 DEMO_FISCAL_YEAR = 2569
 DEMO_AS_OF = date(2026, 3, 31)
 DEMO_SEED = 2569
-GFMIS_KEY = ("", "gfmis")  # finance's workbook has no cost centre of its own
+GFMIS_KEY = ("", GFMIS.key)  # finance's workbook has no cost centre of its own
 # Purpose numbers of the random streams not tied to one cost centre (a cost centre's own is its code).
 LEAVE_UNCLEARED, MISTAKES = 2, 3
 
@@ -33,7 +33,7 @@ class DemoYear:
 
     fiscal_year: int  # BE
     as_of: date
-    # (cost_center, template_key) -> {sheet_key: frame}; finance's workbook is GFMIS_KEY ("", "gfmis")
+    # (cost_center, template_key) -> {sheet_key: frame}; finance's workbook is GFMIS_KEY
     workbooks: Books
     mistakes: list[Mistake]
     # Mistake.file -> {sheet_key: frame}: the good workbook's frames with the one mistake in them
@@ -44,7 +44,7 @@ class DemoYear:
     @property
     def cost_centers(self) -> list[str]:
         """The cost centres with SMS workbooks."""
-        return sorted({cc for cc, key in self.workbooks if key != "gfmis"})
+        return sorted({cc for cc, key in self.workbooks if key != GFMIS.key})
 
 
 def generate(reference: ReferenceSet, fiscal_year: int = DEMO_FISCAL_YEAR, as_of: date = DEMO_AS_OF,
@@ -59,11 +59,11 @@ def generate(reference: ReferenceSet, fiscal_year: int = DEMO_FISCAL_YEAR, as_of
     books: Books = {}
     for cc, rows in ledgers.items():
         books.update(workbooks(cc, rows))
-    books[GFMIS_KEY] = {"gfmis": gfmis(reference, ledgers, year, seed)}
+    books[GFMIS_KEY] = {GFMIS.key: gfmis(reference, ledgers, year, seed)}
     for cc in centres:
         finance = hospital_finance(reference, year, seed, cc)
         if finance is not None:
-            books[(cc, FINANCE_TEMPLATE)] = {FINANCE_TEMPLATE: finance}
+            books[(cc, HOSPITAL_FINANCE.key)] = {HOSPITAL_FINANCE.key: finance}
     found, mistake_books = mistakes(books, centres, stream(seed, MISTAKES))
     return DemoYear(fiscal_year, as_of, books, found, mistake_books, silent_cost_centers(reference))
 
