@@ -85,8 +85,13 @@ class Context:
     rng: np.random.Generator
 
 
+# What a random stream is for, beside the code it belongs to: a cost centre's SMS year draws from
+# stream(seed, code), its GFMIS figures from stream(seed, code, GFMIS_STREAM), and so on.
+GFMIS_STREAM, UNCLEARED_STREAM, MISTAKES_STREAM, HOSPITAL_STREAM = 1, 2, 3, 4
+
+
 def stream(seed: int, *keys: int) -> np.random.Generator:
-    """The random stream of ``seed`` and ``keys`` (a cost centre's code, a unit's, a purpose number)."""
+    """The random stream of ``seed`` and ``keys`` (a cost centre's or unit's code, a ``*_STREAM`` purpose)."""
     return np.random.default_rng([seed, *keys])
 
 

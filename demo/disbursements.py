@@ -6,9 +6,9 @@ they clear.
 
 An activity's payments and advances add up to at most its budget, and money returned on a clearing
 only lowers what is disbursed, so no activity is over-disbursed (B08); a clearing's spent + returned
-is exactly its advance (B09). Every
-advance older than 30 days is cleared, within 28 days of being paid, but for the couple
-:func:`leave_uncleared` leaves open across the whole demo (the B10 warnings real data shows).
+is exactly its advance (B09). Every advance older than 30 days is cleared, within 28 days of being
+paid, but for the couple :func:`leave_uncleared` leaves open across the whole demo (the B10 warnings
+real data shows).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from demo.allocations import transfers
-from demo.context import SATANG, Context, Rows, Year, stream, to_frame
+from demo.context import GFMIS_STREAM, SATANG, Context, Rows, Year, stream, to_frame
 from domain.ledger import ACROSS_COST_CENTRES, net_disbursed
 from reference.reference_set import ReferenceSet
 from templates.catalog import DISBURSEMENTS, GFMIS
@@ -27,13 +27,13 @@ def gfmis(reference: ReferenceSet, ledgers: dict[str, Rows], year: Year, seed: i
 
     ``ledgers`` holds the SMS cost centres' records (money in satang) by cost centre code.
     """
-    rng = stream(seed, 1)
+    rng = stream(seed, GFMIS_STREAM)
     sms = sorted(ledgers)
     recorded = _sms_disbursed(year, ledgers)
     off = set(sms[int(i)] for i in rng.choice(len(sms), size=min(OFF_COUNT, len(sms)), replace=False)) if sms else set()
     rows = []
     for cc in reference.codes("cost_centers"):
-        cc_rng = stream(seed, int(cc), 1)
+        cc_rng = stream(seed, int(cc), GFMIS_STREAM)
         # received: per month; disbursed: cumulative to each month end (satang)
         if cc in ledgers:
             received = _monthly(year, [(t["transfer_date"], t["amount"]) for t in ledgers[cc]["transfers"]])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from demo.context import SATANG, Year, stream, to_frame
+from demo.context import HOSPITAL_STREAM, SATANG, Year, stream, to_frame
 from demo.themes import HOSPITAL_TYPES
 from domain.fiscal import FISCAL_MONTH_ORDER
 from reference.reference_set import ReferenceSet
@@ -86,7 +86,7 @@ def hospital_finance(reference: ReferenceSet, year: Year, seed: int, cc: str) ->
     """A cost centre's hospital finance sheet (every hospital unit, every elapsed month; baht), or None
     when it has no hospital. Each hospital draws from its own stream, seeded by its unit code."""
     rows = [row for unit in hospital_units(reference, cc).sort_values("unit_code").to_dict("records")
-            for row in _hospital_months(unit, year, stream(seed, int(unit["unit_code"]), 4))]
+            for row in _hospital_months(unit, year, stream(seed, int(unit["unit_code"]), HOSPITAL_STREAM))]
     return to_frame(HOSPITAL_FINANCE.sheet(HOSPITAL_FINANCE.key), rows) if rows else None
 
 

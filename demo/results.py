@@ -16,7 +16,7 @@ from demo.context import Context, pick
 from demo.themes import KPIS_BY_TYPE, PROBLEMS, SUGGESTIONS
 from templates.catalog import ACTIVITY_STATUS
 
-# The spec's activity statuses by name; unpacking fails loudly when the spec's list changes.
+# The spec's activity statuses by name, in its order; unpacking fails loudly when it adds or drops one.
 _, IN_PROGRESS, DONE, _ = ACTIVITY_STATUS  # not started, in progress, done, cancelled
 
 

@@ -1,6 +1,6 @@
 """The Thai words of a health office the demo writes: kinds of project, people, payees, problems.
 
-Data only, plus :func:`person`. A :class:`Theme` ties a kind of project to a strategic project of
+Data, plus :func:`person` and :func:`generic_theme`. A :class:`Theme` ties a kind of project to a strategic project of
 the reference set, with the activities and outputs such a project has (Thai names, the unit of
 measure of their targets, and the range a target is drawn from) and the unit types that run it.
 """
@@ -29,8 +29,8 @@ class Theme:
 
 # The spec's unit types (templates.catalog.UNIT_TYPES) by what they are: the provincial health office
 # (สสจ.), regional, general and community hospitals (รพศ., รพท., รพช.), the district health office (สสอ.),
-# the sub-district health-promoting hospital (รพ.สต.) and the health-region office. Unpacking fails
-# loudly when the spec's list changes.
+# the sub-district health-promoting hospital (รพ.สต.) and the health-region office, in the spec's order.
+# Unpacking fails loudly when the spec adds or drops a type.
 (PHO, REGIONAL_HOSPITAL, GENERAL_HOSPITAL, COMMUNITY_HOSPITAL, DHO, SHPH, REGION_OFFICE) = UNIT_TYPES
 HOSPITAL_TYPES = (REGIONAL_HOSPITAL, GENERAL_HOSPITAL, COMMUNITY_HOSPITAL)  # they submit hospital finance
 ALL_UNITS = tuple(t for t in UNIT_TYPES if t != REGION_OFFICE)  # every unit type of a province

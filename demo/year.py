@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from demo.context import Books, Context, Year, stream
+from demo.context import MISTAKES_STREAM, UNCLEARED_STREAM, Books, Context, Year, stream
 from demo.cost_centres import cost_centre_year, demo_cost_centers, silent_cost_centers, workbooks
 from demo.disbursements import leave_uncleared
 from demo.gfmis import gfmis
@@ -21,8 +21,6 @@ DEMO_FISCAL_YEAR = 2569
 DEMO_AS_OF = date(2026, 3, 31)
 DEMO_SEED = 2569
 GFMIS_KEY = ("", GFMIS.key)  # finance's workbook has no cost centre of its own
-# Purpose numbers of the random streams not tied to one cost centre (a cost centre's own is its code).
-LEAVE_UNCLEARED, MISTAKES = 2, 3
 
 Progress = Callable[[int, int, str], None]  # (done, total, file written, relative to the year's folder)
 
@@ -55,7 +53,7 @@ def generate(reference: ReferenceSet, fiscal_year: int = DEMO_FISCAL_YEAR, as_of
         raise ValueError(f"as_of {as_of} is before fiscal year {fiscal_year} starts ({year.start})")
     centres = demo_cost_centers(reference)
     ledgers = {cc: cost_centre_year(Context(reference, year, stream(seed, int(cc))), cc) for cc in centres}
-    leave_uncleared(ledgers, year, stream(seed, LEAVE_UNCLEARED))
+    leave_uncleared(ledgers, year, stream(seed, UNCLEARED_STREAM))
     books: Books = {}
     for cc, rows in ledgers.items():
         books.update(workbooks(cc, rows))
@@ -64,7 +62,7 @@ def generate(reference: ReferenceSet, fiscal_year: int = DEMO_FISCAL_YEAR, as_of
         finance = hospital_finance(reference, year, seed, cc)
         if finance is not None:
             books[(cc, HOSPITAL_FINANCE.key)] = {HOSPITAL_FINANCE.key: finance}
-    found, mistake_books = mistakes(books, centres, stream(seed, MISTAKES))
+    found, mistake_books = mistakes(books, centres, stream(seed, MISTAKES_STREAM))
     return DemoYear(fiscal_year, as_of, books, found, mistake_books, silent_cost_centers(reference))
 
 
