@@ -38,7 +38,7 @@ class Finding:
 
     @property
     def is_error(self) -> bool:
-        return self.severity == "error"
+        return self.severity == Severity.ERROR
 
 
 def display(value) -> str:

@@ -6,6 +6,7 @@ the only place a word of the domain is defined. Programs and the database keep a
 The terms are ``StrEnum`` members, so a value read back from the database or a workbook compares
 equal to its term.
 
+- :class:`Severity`: what a finding does to a submission.
 - :class:`SubmissionStatus`, :class:`Decision`: a submission's life in the store (store.workflow).
 - :class:`PaymentKind`: what a row of the payments sheet is (the spec's choices come from here).
 - :class:`ImportOutcome`: what happened to one workbook given to the submission service.
@@ -44,6 +45,13 @@ class Term(StrEnum):
     def labels(cls) -> dict[str, str]:
         """Every term's value -> its label, for mapping a column of stored values."""
         return {t.value: t.label for t in cls}
+
+
+class Severity(Term):
+    """What a finding does to a submission: an error blocks it, a warning is shown and may be submitted."""
+
+    ERROR = "error", "ผิดพลาด", "error"
+    WARNING = "warning", "คำเตือน", "warning"
 
 
 class SubmissionStatus(Term):
@@ -221,6 +229,19 @@ FIGURES: dict[str, Label] = {
     "locked": Label("ล็อก", "Locked"),
     "revision": Label("ครั้งที่แก้", "Revision"),
     "as_of": Label("ข้อมูล ณ วันที่", "Data as of"),
+    # a finding (domain.findings.Finding), where it is and what it says
+    "cell": Label("ช่อง", "Cell"),
+    "rule": Label("กฎ", "Rule"),
+    "severity": Label("ระดับ", "Severity"),
+    "value": Label("ค่า", "Value"),
+    "message_th": Label("ข้อความ", "Message (Thai)"),
+    "message_en": Label("ข้อความภาษาอังกฤษ", "Message (English)"),
+    "findings": Label("ปัญหา", "Findings"),
+    "edits": Label("แก้ไขแล้ว", "Edits"),
+    # what changed since the previous version (store.queries.submission_diff)
+    "change": Label("การเปลี่ยนแปลง", "Change"),
+    "changed_columns": Label("คอลัมน์ที่เปลี่ยน", "Columns changed"),
+    "old_row_number": Label("แถวในฉบับก่อน", "Row in the previous version"),
     # -- the inspection reports (reports/tables/: DOMAIN.md "Reports", seeds 000 and 003), by the key of the
     # report table's column; a header that depends on the report (a quarter, a target) starts from these words
     # layout
@@ -301,7 +322,7 @@ WORKING_COLUMNS: frozenset[str] = frozenset({
     # domain.ledger.advances
     "cleared", "outstanding", "days", "overdue",
     # store.queries: completeness, and the changes since the previous version
-    "covered", "covered_to", "refused_id", "refused_to", "month_end", "change", "changed_columns", "old_row_number",
+    "covered", "covered_to", "refused_id", "refused_to", "month_end",
     # finance.health: each indicator's point, limit, median and pass flag
     "cr_point", "qr_point", "cash_point", "nwc_point", "ni_point", "om", "opd", "ipd", "months", "survival_ratio",
     "om_median", "roa_median", "payment_limit", "om_pass", "roa_pass", "payment_pass", "inventory_pass",

@@ -13,11 +13,19 @@ from review import state
 from store import queries
 from store.history import latest_fiscal_year
 from store.users import User
-from templates.headers import headers
+from templates import TEMPLATES
+from templates.catalog import STEPS
+from templates.headers import header, headers
 
 R = RecordingState
-STATE_COLOURS = {R.APPROVED: "#c6efce", R.SUBMITTED: "#fff2cc", R.RETURNED: "#f8cbad", R.REFUSED: "#f4b084",
-                 R.MISSING: "#ededed", R.LATE: "#ff9999"}
+STATE_COLOURS = {R.APPROVED.label: "#c6efce", R.SUBMITTED.label: "#fff2cc", R.RETURNED.label: "#f8cbad",
+                 R.REFUSED.label: "#f4b084", R.MISSING.label: "#ededed", R.LATE.label: "#ff9999"}
+TEMPLATE_TITLES = {key: f"{TEMPLATES[key].th} / {TEMPLATES[key].en}" for key in STEPS}
+
+
+def coloured(frame: pd.DataFrame):
+    """A table of recording states, each cell in its state's colour."""
+    return frame.style.map(lambda v: f"background-color: {STATE_COLOURS.get(v, 'white')}")
 LARGE_DIFFERENCE = 1_000_000  # baht: a difference the meeting asks about
 
 
@@ -38,18 +46,22 @@ def completeness_section(user: User, year: int, as_of: dt.date) -> None:
     if summary.empty:
         st.info("ไม่มีศูนย์ต้นทุนในขอบเขต / No cost centre in your scope")
         return
-    styled = summary.style.map(lambda v: f"background-color: {STATE_COLOURS.get(v, 'white')}")
-    st.dataframe(styled, width="stretch")
-    st.caption(" · ".join(f"{s.value} {s.th}" for s in RecordingState))
+    states = RecordingState.labels()
+    shown = summary.assign(**{key: summary[key].map(states) for key in STEPS})
+    shown = shown.rename(columns={**headers([c for c in shown.columns if c not in STEPS]), **TEMPLATE_TITLES})
+    st.dataframe(coloured(shown), hide_index=True, width="stretch")
     with st.expander("รายเดือน / By month"):
         months = queries.completeness(state.engine(), state.reference(), fiscal_year=year, as_of=as_of,
                                       cost_centers=user.cost_centers(state.reference()))
         if months.empty:
             st.caption("ยังไม่ถึงสิ้นเดือนแรกของปีงบประมาณ / No month of the fiscal year has ended yet")
             return
-        grid = months.assign(month=months["month"].map(month_label)).pivot_table(
-            index=["cost_center", "name", "template"], columns="month", values="state", aggfunc="first", sort=False)
-        st.dataframe(grid.style.map(lambda v: f"background-color: {STATE_COLOURS.get(v, 'white')}"), width="stretch")
+        months = months.assign(month=months["month"].map(month_label), template=months["template"].map(TEMPLATE_TITLES),
+                               state=months["state"].map(RecordingState.labels()))
+        keys = ["cost_center", "name", "template"]
+        grid = months.pivot_table(index=keys, columns="month", values="state", aggfunc="first", sort=False)
+        grid.index.names = [str(header(k)) for k in keys]
+        st.dataframe(coloured(grid), width="stretch")
 
 
 def reconciliation_section(user: User, year: int, as_of: dt.date) -> None:

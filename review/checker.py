@@ -11,7 +11,7 @@ import streamlit as st
 
 from domain.vocabulary import Decision, SubmissionStatus
 from review import state
-from review.maker import labelled
+from review.maker import findings_frame, labelled
 from services.submission import check
 from store import queries
 from store.history import audit_trail, get_submission, list_submissions
@@ -19,6 +19,7 @@ from store.submissions import submission_rows
 from store.users import User
 from store.workflow import TRANSITIONS, WorkflowError, decide
 from templates import TEMPLATES
+from templates.headers import header
 
 S = SubmissionStatus
 QUEUE_STATUSES = {S.SUBMITTED.label: [S.SUBMITTED], S.RETURNED.label: [S.RETURNED], S.APPROVED.label: [S.APPROVED],
@@ -42,8 +43,8 @@ def totals_of(row: dict) -> pd.DataFrame:
     for sheet in template.sheets:
         frame = rows[sheet.key]
         money = [c for c in sheet.columns if c.type == "money"]
-        out.append({"แผ่นงาน / sheet": f"{sheet.name} / {sheet.en}", "แถว / rows": len(frame),
-                    **{f"{c.th} / {c.en}": f"{frame[c.key].sum():,.2f}" for c in money}})
+        out.append({str(header("sheet")): f"{sheet.name} / {sheet.en}", str(header("rows")): len(frame),
+                    **{str(header(c.key, sheet.key)): f"{frame[c.key].sum():,.2f}" for c in money}})
     return pd.DataFrame(out).fillna("")
 
 
@@ -58,7 +59,18 @@ def changes_since_previous(user: User, row: dict) -> None:
         counts = frame["change"].value_counts()
         sheet = TEMPLATES[row["template"]].sheet(key)
         with st.expander(f"{sheet.name} / {sheet.en}: " + ", ".join(f"{k} {v}" for k, v in counts.items())):
-            st.dataframe(frame.dropna(axis=1, how="all"), hide_index=True, width="stretch")
+            st.dataframe(diff_table(frame, sheet), hide_index=True, width="stretch")
+
+
+def diff_table(frame: pd.DataFrame, sheet) -> pd.DataFrame:
+    """A sheet's changes for people: each column headed by its title, a previous value's as "เดิม / Before"."""
+    shown = frame.dropna(axis=1, how="all")
+    titles = {}
+    for key in shown.columns:
+        plain = key.removeprefix("old_") if key != "old_row_number" else key
+        title = header(plain, sheet.key)
+        titles[key] = f"{title.th} (เดิม) / {title.en} (before)" if plain != key else str(title)
+    return shown.rename(columns=titles)
 
 
 def decision(user: User, row: dict) -> None:
@@ -94,9 +106,7 @@ def detail(user: User, submission_id: int) -> None:
     warnings = warnings_of(row)
     st.markdown(f"**คำเตือน / Warnings ({len(warnings)})**")
     if warnings:
-        st.dataframe(pd.DataFrame([{"ช่อง / cell": f"{w.sheet} {w.cell}", "กฎ / rule": w.rule,
-                                    "ข้อความ / message": f"{w.message_th} / {w.message_en}"} for w in warnings]),
-                     hide_index=True, width="stretch")
+        st.dataframe(findings_frame(warnings), hide_index=True, width="stretch")
     st.download_button("⬇ ไฟล์ที่ส่ง / Submitted file", row["file_bytes"], file_name=row["file_name"],
                        key=f"file-{row['id']}")
     decision(user, row)

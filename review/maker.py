@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.fiscal import fiscal_year as fiscal_year_of
-from domain.vocabulary import Decision, ImportOutcome, SubmissionStatus
+from domain.vocabulary import Decision, ImportOutcome, Severity, SubmissionStatus
 from review import state
 from review.editor import FINDINGS, ROW, Draft, column_config, editor_frame, edits_from_state, write_draft
 from services.submission import Outcome, check, submit
@@ -26,7 +26,7 @@ from store.submissions import StaleEdit, newest_submission
 from store.users import User
 from templates import UNIT_TEMPLATES
 from templates.catalog import SHEETS
-from templates.headers import headers
+from templates.headers import header, headers
 from templates.workbook import build_workbook
 from validators.annotate import annotate
 from validators.validate import FileReport
@@ -96,20 +96,26 @@ def receive(uploads) -> None:
         check_drafts()
 
 
+FINDING_COLUMNS = ("sheet", "cell", "rule", "severity", "value", "message_th", "message_en")
+
+
+def findings_frame(findings: list) -> pd.DataFrame:
+    """Findings as a table for people: the sheet's name, the severity's words, headers from the vocabulary."""
+    frame = pd.DataFrame([{"sheet": SHEETS[f.sheet][1].name if f.sheet in SHEETS else f.sheet, "cell": f.cell,
+                           "rule": f.rule, "severity": Severity(f.severity).label, "value": f.value,
+                           "message_th": f.message_th, "message_en": f.message_en} for f in findings],
+                         columns=list(FINDING_COLUMNS))
+    return labelled(frame)
+
+
 def findings_table(report: FileReport) -> None:
-    frame = pd.DataFrame([{"แผ่นงาน / sheet": SHEETS[f.sheet][1].name if f.sheet in SHEETS else f.sheet,
-                           "ช่อง / cell": f.cell, "กฎ / rule": f.rule,
-                           "ระดับ / severity": "ผิดพลาด / error" if f.is_error else "คำเตือน / warning",
-                           "ค่า / value": f.value, "ข้อความ / message (TH)": f.message_th,
-                           "message (EN)": f.message_en} for f in report.findings])
+    frame = findings_frame(report.findings)
     if frame.empty:
         st.success("ไม่พบปัญหา / No problem found")
         return
-    a, b, c = st.columns(3)
-    sheets = a.multiselect("แผ่นงาน / Sheet", sorted(frame["แผ่นงาน / sheet"].unique()), key=f"fs-{report.file}")
-    rules = b.multiselect("กฎ / Rule", sorted(frame["กฎ / rule"].unique()), key=f"fr-{report.file}")
-    levels = c.multiselect("ระดับ / Severity", sorted(frame["ระดับ / severity"].unique()), key=f"fl-{report.file}")
-    for column, chosen in (("แผ่นงาน / sheet", sheets), ("กฎ / rule", rules), ("ระดับ / severity", levels)):
+    filters = [str(header(key)) for key in ("sheet", "rule", "severity")]
+    for column, where in zip(filters, st.columns(3), strict=True):
+        chosen = where.multiselect(column, sorted(frame[column].unique()), key=f"f-{column}-{report.file}")
         if chosen:
             frame = frame[frame[column].isin(chosen)]
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -198,10 +204,10 @@ def draft_card(name: str, draft: Draft, report: FileReport, user: User) -> None:
         st.markdown(f"**{name}** — {report.parsed.template.th} / {report.parsed.template.en}, "
                     f"ศูนย์ต้นทุน {report.cost_center}, ปีงบประมาณ {report.fiscal_year}")
         a, b, c, d = st.columns(4)
-        a.metric("แถว / rows", f"{report.parsed.rows:,}")
-        b.metric("ผิดพลาด / errors", report.errors)
-        c.metric("คำเตือน / warnings", report.warnings)
-        d.metric("แก้ไขแล้ว / edits", len(draft.edits))
+        a.metric(str(header("rows")), f"{report.parsed.rows:,}")
+        b.metric(str(header("errors")), report.errors)
+        c.metric(str(header("warnings")), report.warnings)
+        d.metric(str(header("edits")), len(draft.edits))
         findings_table(report)
         sheet_editor(report, draft, user)
         left, right = st.columns(2)

@@ -143,9 +143,11 @@ def print_findings(findings: list, limit: int) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from domain.vocabulary import FIGURES
     from templates.catalog import SHEETS
 
-    table = Table("แผ่นงาน/sheet", "ช่อง/cell", "กฎ/rule", "ข้อความ/message", show_lines=False)
+    heads = [f"{FIGURES[k].th}/{FIGURES[k].en.lower()}" for k in ("sheet", "cell", "rule")]
+    table = Table(*heads, "ข้อความ/message", show_lines=False)
     for f in findings[:limit]:
         style = "red" if f.is_error else "yellow"
         sheet = SHEETS[f.sheet][1].name if f.sheet in SHEETS else f.sheet

@@ -63,10 +63,10 @@ def test_maker_uploads_fixes_a_flagged_cell_and_submits(db, tmp_path, reference)
     at = signed_in("maker1", "maker-pass")
     at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
     assert not at.exception, at.exception
-    errors = next(m for m in at.metric if "errors" in m.label)
+    errors = next(m for m in at.metric if "Errors" in m.label)
     assert errors.value == "2"
     findings = at.dataframe[0].value
-    assert set(findings["ช่อง / cell"]) == {"D2", "D3"} and set(findings["กฎ / rule"]) == {"B01"}
+    assert set(findings["ช่อง / Cell"]) == {"D2", "D3"} and set(findings["กฎ / Rule"]) == {"B01"}
     submit = next(b for b in at.button if b.label.startswith("ส่งข้อมูล"))
     assert submit.disabled
 
@@ -80,7 +80,7 @@ def test_maker_uploads_fixes_a_flagged_cell_and_submits(db, tmp_path, reference)
     at.run()
     next(b for b in at.button if b.label.startswith("ตรวจอีกครั้ง")).click().run()
     assert not at.exception, at.exception
-    assert next(m for m in at.metric if "errors" in m.label).value == "0"
+    assert next(m for m in at.metric if "Errors" in m.label).value == "0"
     next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).click().run()
     assert "Stored as version 1" in texts(at)
 
@@ -154,8 +154,8 @@ def section(at: AppTest, name: str) -> AppTest:
 def test_completeness_board_shows_the_scope_and_the_reconciliation(db, tmp_path, reference):
     stored_year(db, tmp_path, reference)
     at = section(signed_in("checker8", "checker-pass"), "Completeness")
-    board = table_with(at, "allocations")
-    assert CC in board["cost_center"].tolist()
+    board = table_with(at, "รับโอนและจัดสรรงบประมาณ / Transfers received and allocations")
+    assert CC in board["รหัสศูนย์ต้นทุน / Cost centre code"].tolist()
     reconciliation = reconciliation_table(at)
     centres = set(reconciliation["cost_center"].astype(str))
     assert CC in centres and "2100200233" not in centres  # region 12 is not checker8's
@@ -177,11 +177,13 @@ def test_board_by_month_shows_each_month_of_the_year(db, tmp_path, reference):
     stored_year(db, tmp_path, reference)
     at = section(signed_in("maker1", "maker-pass"), "Completeness")
     at.date_input[0].set_value(AS_OF).run()
-    grid = table_with(at, "template")
+    grid = table_with(at, "แบบฟอร์ม / Template")
     assert list(grid.columns) == ["ต.ค.", "พ.ย.", "ธ.ค.", "ม.ค.", "ก.พ.", "มี.ค."]
-    states = grid.reset_index().set_index("template")
-    assert set(states.loc["allocations", ["ต.ค.", "มี.ค."]]) == {"submitted"}
-    assert set(states.loc["projects", ["ต.ค."]]) <= {"missing", "late"}
+    states = grid.reset_index().set_index("แบบฟอร์ม / Template")
+    allocations = "รับโอนและจัดสรรงบประมาณ / Transfers received and allocations"
+    projects = "โครงการและกิจกรรม / Projects and activities"
+    assert set(states.loc[allocations, ["ต.ค.", "มี.ค."]]) == {"รอตรวจ / submitted"}
+    assert set(states.loc[projects, ["ต.ค."]]) <= {"ยังไม่ส่ง / missing", "ยังไม่ส่งและเลยกำหนด / late"}
 
 
 def test_inspector_sees_every_region_and_decides_nothing(db, tmp_path, reference):
@@ -213,8 +215,9 @@ def test_admin_reviews_and_submits(db, tmp_path, reference):
 def shown_findings(at: AppTest) -> set[tuple[str, str, str, str]]:
     """(sheet, cell, rule, English message) of every findings table on the page."""
     rows = set()
-    for frame in (d.value for d in at.dataframe if "กฎ / rule" in d.value.columns):
-        rows |= set(zip(frame["แผ่นงาน / sheet"], frame["ช่อง / cell"], frame["กฎ / rule"], frame["message (EN)"],
+    for frame in (d.value for d in at.dataframe if "กฎ / Rule" in d.value.columns):
+        rows |= set(zip(frame["แผ่นงาน / Sheet"], frame["ช่อง / Cell"], frame["กฎ / Rule"],
+                        frame["ข้อความภาษาอังกฤษ / Message (English)"],
                         strict=True))
     return rows
 
@@ -256,4 +259,4 @@ def test_check_again_checks_the_workbooks_uploaded_together_as_sms_validate_does
     assert in_app == by_cli
     assert {(sheet, cell, rule) for sheet, cell, rule, _ in in_app} == {
         ("จัดสรร", "D2", "B01"), ("จัดสรร", "D3", "B01"), ("เบิกจ่าย-ยืม", "G2", "B08"), ("เบิกจ่าย-ยืม", "G3", "B08")}
-    assert next(m for m in at.metric if "edits" in m.label and m.value == "1")  # the edit is counted on its card
+    assert next(m for m in at.metric if "Edits" in m.label and m.value == "1")  # the edit is counted on its card

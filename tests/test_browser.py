@@ -257,10 +257,10 @@ def test_maker_fixes_a_flagged_cell_and_the_checker_approves(app, page, referenc
     # The maker uploads and sees both B01 findings.
     sign_in(page, "maker1", "maker-pass")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(workbook)
-    expect(metric(page, "errors")).to_have_text("2")
+    expect(metric(page, "Errors")).to_have_text("2")
     settle(page)
     findings = page.get_by_test_id("stDataFrame").first
-    assert [(r["ช่อง / cell"], r["กฎ / rule"]) for r in grid_cells(findings)] == [("D2", "B01"), ("D3", "B01")]
+    assert [(r["ช่อง / Cell"], r["กฎ / Rule"]) for r in grid_cells(findings)] == [("D2", "B01"), ("D3", "B01")]
 
     # ... opens the allocations sheet in the editor: flagged rows first, so Excel row 3 is the second row.
     choose(page, "แก้ไขแผ่นงาน / Edit sheet", "จัดสรร / Allocations to units")
@@ -276,9 +276,9 @@ def test_maker_fixes_a_flagged_cell_and_the_checker_approves(app, page, referenc
     expect(check_again).to_be_enabled()  # the edit reached the server
     settle(page)
     check_again.click()
-    expect(metric(page, "edits")).to_have_text("1")
+    expect(metric(page, "Edits")).to_have_text("1")
     settle(page)
-    expect(metric(page, "errors")).to_have_text("0")
+    expect(metric(page, "Errors")).to_have_text("0")
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("No problem found")
     shot(page, "maker_fixed.png", top=page.get_by_test_id("stMetric").first)
     page.get_by_role("button", name="ส่งข้อมูล / Submit").click()

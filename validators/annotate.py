@@ -41,6 +41,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_cell_to_rowcol
 
 from domain.findings import Finding
+from domain.vocabulary import FIGURES, Severity
 from importer.parse import ParsedSheet
 from templates.spec import Column
 from templates.workbook import DATE_FORMAT, GENERATOR, META, NUMBER_FORMATS
@@ -56,16 +57,14 @@ COMMENT_FINDINGS = 5  # findings spelled out in one cell's comment; the rest are
 MAX_COMMENTS = 50_000  # comments per copy (~3 KB of memory and ~0.1 ms each); later flagged cells are only filled
 
 FILLS = {"error": "#FFC7CE", "warning": "#FFEB9C"}  # Excel's light red and light yellow
-SEVERITY_TEXT = {"error": "ข้อผิดพลาด / error", "warning": "คำเตือน / warning"}
 GENERAL = "General"
 BASE = {"font_name": "Tahoma", "font_size": 10, "valign": "top"}
 PROTECTION = {"insert_rows": True, "delete_rows": True, "sort": True, "autofilter": True,
               "format_columns": True, "format_rows": True, "format_cells": True}  # the template's, and clearing a fill
 CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9]\d*$")
 
-HEADS = (("ลำดับ", "No.", 6), ("แผ่นงาน", "Sheet", 16), ("ช่อง", "Cell", 8), ("คอลัมน์", "Column", 28),
-         ("กฎ", "Rule", 6), ("ระดับ", "Severity", 16), ("ข้อความ", "Message (TH)", 60),
-         ("ข้อความ (อังกฤษ)", "Message (EN)", 60), ("ค่าที่กรอก", "Value", 20))
+HEADS = (("no", 6), ("sheet", 16), ("cell", 8), ("column", 28), ("rule", 6), ("severity", 16),  # key, width
+         ("message_th", 60), ("message_en", 60), ("value", 20))
 TITLE_ROWS = 2  # a title and a how-to line above the findings header
 
 
@@ -213,9 +212,9 @@ class _Annotation:
         ws.write_string(1, 0, how)
         head = TITLE_ROWS
         ws.set_row(head, 30)
-        for c, (th, en, width) in enumerate(HEADS):
+        for c, (key, width) in enumerate(HEADS):
             ws.set_column(c, c, width, self.fmt(None, text_wrap=c in (3, 6, 7)))
-            ws.write_string(head, c, f"{th}\n{en}", self.header)
+            ws.write_string(head, c, f"{FIGURES[key].th}\n{FIGURES[key].en}", self.header)
         shown = findings[:MAX_FINDING_ROWS]
         links = 0
         for n, f in enumerate(shown, start=1):
@@ -233,7 +232,7 @@ class _Annotation:
             if f.header:
                 ws.write_string(r, 3, f.header.replace("\n", " / "))
             ws.write_string(r, 4, f.rule)
-            ws.write_string(r, 5, SEVERITY_TEXT.get(f.severity, f.severity), self.fmt(None, FILLS.get(f.severity)))
+            ws.write_string(r, 5, Severity(f.severity).label, self.fmt(None, FILLS.get(f.severity)))
             ws.write_string(r, 6, f.message_th)
             ws.write_string(r, 7, f.message_en)
             if f.value:
