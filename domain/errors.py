@@ -49,6 +49,7 @@ class Reason(StrEnum):
     NOT_ALLOWED = "not_allowed"
     NOT_FOUND_IN_SCOPE = "not_found_in_scope"
     BAD_ACCOUNT = "bad_account"
+    STORE_UNAVAILABLE = "store_unavailable"
     # reports
     BAD_PARAMETER = "bad_parameter"
     BAD_TARGETS = "bad_targets"

@@ -10,7 +10,10 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from domain.errors import Reason, SmsError
+
 BE_OFFSET = 543
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2500, 2700  # the BE fiscal years anyone may name (1957–2157 CE)
 FISCAL_MONTH_ORDER = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
 
 # Indexed by calendar month like ``calendar.month_name``: index 0 is "".
@@ -39,6 +42,18 @@ def ce_year(be_year: int) -> int:
 def fiscal_year(d: date) -> int:
     """The (BE) fiscal year a day belongs to: October starts the next one."""
     return be_year(d.year + (d.month >= 10))
+
+
+def check_fiscal_year(fy: int) -> int:
+    """``fy`` if it is a BE fiscal year this system knows; else raise SmsError saying what to type (a CE year
+    such as 2026 is named with its BE year, 2569)."""
+    if FIRST_FISCAL_YEAR <= fy <= LAST_FISCAL_YEAR:
+        return fy
+    hint_th, hint_en = "", ""
+    if FIRST_FISCAL_YEAR - BE_OFFSET <= fy <= LAST_FISCAL_YEAR - BE_OFFSET:
+        hint_th, hint_en = f" ({fy} เป็นปี ค.ศ. คือ พ.ศ. {be_year(fy)})", f" ({fy} is a CE year: BE {be_year(fy)})"
+    raise SmsError(f"ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2569{hint_th}",
+                   f"The fiscal year is a Buddhist Era year, e.g. 2569{hint_en}.", Reason.BAD_VALUE)
 
 
 def fiscal_year_bounds(fy: int) -> tuple[date, date]:

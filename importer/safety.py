@@ -139,7 +139,10 @@ def _display_name(name: str) -> str:
 
 def _refuse(reason: Reason, name: str, variant: str = "", **kw) -> WorkbookRefused:
     f = f"“{name}”"
-    if reason == Reason.NOT_FOUND:
+    if reason == Reason.NOT_FOUND and variant == "folder":
+        th = f"{f} เป็นโฟลเดอร์ ไม่ใช่ไฟล์ กรุณาระบุไฟล์ Excel ในโฟลเดอร์นั้น เช่น {name}/*.xlsx"
+        en = f"{f} is a folder, not a file; name the Excel files in it instead, e.g. {name}/*.xlsx."
+    elif reason == Reason.NOT_FOUND:
         th = f"ไม่พบไฟล์ {f} กรุณาเลือกไฟล์แล้วอัปโหลดใหม่อีกครั้ง"
         en = f"The file {f} could not be found; choose the file and upload it again."
     elif reason == Reason.EMPTY and variant == "no_sheets":
@@ -269,7 +272,7 @@ def _check(path: Path, name: str, limits: _Limits) -> Checked:
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise _refuse(Reason.NOT_FOUND, name) from exc
     if not stat.S_ISREG(st.st_mode):  # a directory, a FIFO (opening one would block), a device
-        raise _refuse(Reason.NOT_FOUND, name)
+        raise _refuse(Reason.NOT_FOUND, name, "folder" if stat.S_ISDIR(st.st_mode) else "")
     with path.open("rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size == 0:

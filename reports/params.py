@@ -13,7 +13,14 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from domain.errors import Reason, SmsError
-from domain.fiscal import THAI_DIGITS, fiscal_year_bounds, inspection_round, quarter_bounds
+from domain.fiscal import (
+    FIRST_FISCAL_YEAR,
+    LAST_FISCAL_YEAR,
+    THAI_DIGITS,
+    fiscal_year_bounds,
+    inspection_round,
+    quarter_bounds,
+)
 
 if TYPE_CHECKING:  # a worker process unpickles these dataclasses: it need not import pandas for that
     from reference.reference_set import ReferenceSet
@@ -83,7 +90,7 @@ def check_params(reference: ReferenceSet, *, fiscal_year: int, province: str, qu
                  include_unapproved: bool = True, today: dt.date | None = None) -> tuple[ReportParams, Province]:
     """Validate and complete a report's parameters (round from the quarter, as_of defaults to the quarter end
     or today, whichever is earlier)."""
-    if not 2500 <= int(fiscal_year) <= 2700:
+    if not FIRST_FISCAL_YEAR <= int(fiscal_year) <= LAST_FISCAL_YEAR:
         raise ReportError("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2569", "The fiscal year is a BE year, e.g. 2569.")
     if quarter not in (1, 2, 3, 4):
         raise ReportError("ไตรมาสต้องเป็น 1 ถึง 4", "The quarter is 1, 2, 3 or 4.")

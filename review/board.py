@@ -7,7 +7,14 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from domain.fiscal import FISCAL_MONTH_ORDER, fiscal_year, fiscal_year_bounds, month_label
+from domain.fiscal import (
+    FIRST_FISCAL_YEAR,
+    FISCAL_MONTH_ORDER,
+    LAST_FISCAL_YEAR,
+    fiscal_year,
+    fiscal_year_bounds,
+    month_label,
+)
 from domain.vocabulary import RECONCILIATION, RecordingState
 from review import state
 from store import queries
@@ -33,7 +40,8 @@ def fiscal_controls(key: str) -> tuple[int, dt.date]:
     today = dt.date.today()
     left, right = st.columns(2)
     default = latest_fiscal_year(state.engine()) or fiscal_year(today)
-    year = int(left.number_input("ปีงบประมาณ / Fiscal year", 2560, 2700, default, key=f"{key}-fy"))
+    year = int(left.number_input("ปีงบประมาณ / Fiscal year", FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, default,
+                                 key=f"{key}-fy"))
     as_of = right.date_input("ข้อมูล ณ วันที่ / Data as of", min(today, fiscal_year_bounds(year)[1]),
                              key=f"{key}-asof", format="DD/MM/YYYY")
     return year, as_of
@@ -75,7 +83,7 @@ def reconciliation_section(user: User, year: int, as_of: dt.date) -> None:
         st.info("ไม่มีข้อมูล / No data")
         return
     money = list(RECONCILIATION)
-    titles = headers(money)
+    titles = headers([c for c in frame.columns if c != "recorded"])
     frame.attrs = {}  # the cut-off date rides in attrs; the table does not need it
     shown = frame.copy()
     for column in money:

@@ -10,6 +10,7 @@ from review import state
 from review.board import fiscal_controls
 from store import queries
 from store.users import User
+from templates.headers import headers
 
 LEVELS = {"เขตสุขภาพ / region": "region", "จังหวัด / province": "province",
           "ศูนย์ต้นทุน / cost centre": "cost_center", "ยุทธศาสตร์ / strategy": "strategy"}
@@ -37,6 +38,7 @@ def page(user: User) -> None:
                     labels={"rate": COLUMNS["rate"], label: ""}, height=max(300, 28 * len(chart)))
     figure.update_layout(font_family="Loma, Garuda, Noto Sans Thai, sans-serif", margin=dict(l=10, r=10, t=10, b=10))
     st.plotly_chart(figure, width="stretch")
-    shown = frame.assign(rate=100 * frame["rate"]).rename(columns=COLUMNS)
-    st.dataframe(shown.style.format({COLUMNS[k]: "{:,.2f}" for k in ("budget", "disbursed", "remaining", "rate")}),
+    titles = headers(frame.columns)
+    shown = frame.assign(rate=100 * frame["rate"]).rename(columns=titles)
+    st.dataframe(shown.style.format({titles[k]: "{:,.2f}" for k in ("budget", "disbursed", "remaining", "rate")}),
                  hide_index=True, width="stretch")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from domain.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.vocabulary import Decision, ImportOutcome, Severity, SubmissionStatus
 from review import state
@@ -31,7 +32,7 @@ from templates.workbook import build_workbook
 from validators.annotate import annotate
 from validators.validate import FileReport
 
-DRAFTS, REPORTS, BASES = "drafts", "reports", "bases"
+DRAFTS, REPORTS, BASES, UPLOADS = "drafts", "reports", "bases", "uploads"
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +58,9 @@ def reports() -> dict[str, FileReport]:
 def check_drafts() -> None:
     """Check every draft together (those already read are not read again), as `sms validate` checks files."""
     sources = [d.parsed or d.path for d in drafts().values()]
-    report = check(state.engine(), sources, state.reference(), as_of=dt.date.today())
+    user: User = st.session_state[state.USER]
+    report = check(state.engine(), sources, state.reference(), as_of=dt.date.today(),
+                   allowed=user.cost_centers(state.reference()))
     for fr in report.files:
         reports()[fr.file] = fr
         drafts()[fr.file].parsed = fr.parsed
@@ -68,7 +71,8 @@ def template_download(user: User) -> None:
     left, right = st.columns([3, 1])
     choice = left.selectbox("แบบฟอร์ม / Template", [t for t in UNIT_TEMPLATES if t.key != "gfmis"],
                             format_func=lambda t: f"{t.th} / {t.en}")
-    year = right.number_input("ปีงบประมาณ / Fiscal year", 2560, 2700, fiscal_year_of(dt.date.today()))
+    year = right.number_input("ปีงบประมาณ / Fiscal year", FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR,
+                              fiscal_year_of(dt.date.today()))
     path = build_workbook(choice, workdir() / "templates" / f"{choice.key}_{user.cost_center}.xlsx",
                           state.reference(), fiscal_year=int(year), cost_center=user.cost_center)
     st.download_button("⬇ ดาวน์โหลด / Download", path.read_bytes(), file_name=path.name,
@@ -159,10 +163,7 @@ def tell(outcome: Outcome) -> None:
         st.success(f"**{outcome.file}**: บันทึกแล้ว ฉบับที่ {outcome.version} / Stored as version {outcome.version}")
     elif outcome.status == ImportOutcome.UNCHANGED:
         st.success(f"**{outcome.file}**: {SUBMITTED[outcome.status]}")
-    elif outcome.status == ImportOutcome.FORBIDDEN:
-        st.error(f"**{outcome.file}**: ไฟล์นี้เป็นของศูนย์ต้นทุน {outcome.cost_center} ซึ่งไม่ใช่ของคุณ / "
-                 f"This file belongs to cost centre {outcome.cost_center}, not yours.")
-    elif outcome.status == ImportOutcome.UNREADABLE:
+    elif outcome.status in (ImportOutcome.FORBIDDEN, ImportOutcome.UNREADABLE):
         st.error(f"**{outcome.file}**: {outcome.report.unreadable.message_th}\n\n"
                  f"{outcome.report.unreadable.message_en}")
     else:
@@ -229,6 +230,9 @@ def remove_button(name: str, where) -> None:
                          "checked again without it"):
         drafts().pop(name)
         reports().pop(name, None)
+        # The same file may be uploaded again, and the upload box starts empty (the others stay as drafts).
+        st.session_state["seen"] = {k for k in st.session_state.get("seen", set()) if not k.startswith(f"{name}:")}
+        st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
         if drafts():
             check_drafts()
         st.rerun()
@@ -237,7 +241,7 @@ def remove_button(name: str, where) -> None:
 def upload_section(user: User) -> None:
     st.subheader("2. อัปโหลดและตรวจ / Upload and check")
     uploads = st.file_uploader("ไฟล์ Excel ที่กรอกแล้ว / Filled workbooks (.xlsx)", type=["xlsx", "xlsm"],
-                               accept_multiple_files=True)
+                               accept_multiple_files=True, key=f"uploads-{st.session_state.get(UPLOADS, 0)}")
     if uploads:
         receive(uploads)
     for name, draft in list(drafts().items()):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from domain.errors import Reason, Unreadable
 from domain.vocabulary import ImportOutcome, TemplateGroup
 from importer.parse import ParsedWorkbook
 from reference.reference_set import ReferenceSet
@@ -36,7 +37,7 @@ from store.submissions import (
     stored_context,
 )
 from templates import UNIT_TEMPLATES
-from validators.validate import FileReport, Report, check_together, read, validate
+from validators.validate import FileReport, Report, check_together, read
 
 Source = Path | ParsedWorkbook  # a file to read, or a workbook already parsed
 ORDER = {t.key: i for i, t in enumerate(UNIT_TEMPLATES)}  # the catalog lists templates in dependency order
@@ -59,22 +60,51 @@ class Outcome:
     report: FileReport | None = None
 
 
+class NotYours(Unreadable):
+    """A workbook of a cost centre the user may not submit for: refused before anything stored for that cost
+    centre is compared with it (the findings would show another unit's figures)."""
+
+    reason = Reason.NOT_ALLOWED
+
+    def __init__(self, file: str, cost_center: str):
+        whose_th = f"เป็นของศูนย์ต้นทุน {cost_center}" if cost_center else "ไม่ได้ระบุศูนย์ต้นทุน (เช่น ไฟล์ GFMIS ของกองคลัง)"
+        whose_en = f"belongs to cost centre {cost_center}" if cost_center else (
+            "names no cost centre (such as finance's GFMIS workbook)")
+        super().__init__(f"ไฟล์ {file} {whose_th} ซึ่งไม่ใช่ของคุณ กรุณาอัปโหลดไฟล์ของศูนย์ต้นทุนของคุณ",
+                         f"{file} {whose_en}, not yours; upload your own cost centre's workbook.", file=file)
+
+
+def read_all(sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date, fiscal_year: int | None,
+             allowed: set[str] | None) -> list[FileReport]:
+    """Each source read and checked on its own; a workbook outside ``allowed`` (None: any cost centre) is
+    refused with :class:`NotYours` and read no further."""
+    reports = [read(s, reference, as_of=as_of, fiscal_year=fiscal_year) for s in sources]
+    for r in reports:
+        if allowed is not None and r.parsed and r.cost_center not in allowed:
+            r.unreadable, r.parsed, r.findings, r.own_findings = NotYours(r.file, r.cost_center), None, [], []
+    return reports
+
+
 def check(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date | None = None,
-          fiscal_year: int | None = None) -> Report:
+          fiscal_year: int | None = None, allowed: set[str] | None = None) -> Report:
     """Validate workbooks together and against what ``engine`` stores for their cost centres and years.
 
-    Stores nothing and never raises for a bad file: an unreadable one is reported in its FileReport.
-    ``as_of`` defaults to today; ``fiscal_year`` (BE) applies to files that do not say theirs.
+    Stores nothing and never raises for a bad file: an unreadable one is reported in its FileReport, and so
+    is one of a cost centre outside ``allowed`` (None: any), refused with :class:`NotYours` before anything
+    stored is read for it. ``as_of`` defaults to today; ``fiscal_year`` (BE) applies to files that do not
+    say theirs.
     """
-    return validate(sources, reference, as_of=as_of, fiscal_year=fiscal_year, stored=stored_context(engine))
+    as_of = as_of or dt.date.today()
+    reports = read_all(sources, reference, as_of=as_of, fiscal_year=fiscal_year, allowed=allowed)
+    return check_together(reports, reference, as_of=as_of, stored=stored_context(engine))
 
 
 def _rejected(report: FileReport, allowed: set[str] | None) -> ImportOutcome | None:
     """Why a workbook never reaches the store (None: it goes there, to be stored or recorded as refused)."""
+    if isinstance(report.unreadable, NotYours):
+        return ImportOutcome.FORBIDDEN
     if report.unreadable:
         return ImportOutcome.UNREADABLE
-    if allowed is not None and report.cost_center not in allowed:
-        return ImportOutcome.FORBIDDEN
     template = report.parsed.template
     if template.group == TemplateGroup.REFERENCE or not (report.cost_center or template.group == TemplateGroup.FINANCE):
         return ImportOutcome.REFUSED  # reference data is loaded by the admin; a unit workbook needs its cost centre
@@ -147,7 +177,7 @@ def submit(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet
     in the order given.
     """
     as_of = as_of or dt.date.today()
-    reports = [read(s, reference, as_of=as_of, fiscal_year=fiscal_year) for s in sources]
+    reports = read_all(sources, reference, as_of=as_of, fiscal_year=fiscal_year, allowed=allowed)
     held = settle(engine, reports, reference, as_of=as_of, allowed=allowed)
     outcomes = [_outcome(r, held.get(i)) for i, r in enumerate(reports)]
     # refused and locked workbooks go to the store too: it records a refusal, and says what is locked
@@ -166,11 +196,11 @@ def submit(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet
 
 def _outcome(report: FileReport, held: ImportOutcome | None) -> Outcome:
     """The outcome of a workbook before the store has its say (the store fills in the rest)."""
+    if held == ImportOutcome.FORBIDDEN:
+        return Outcome(report.file, held, cost_center=report.cost_center, report=report)
     if report.unreadable:
         return Outcome(report.file, ImportOutcome.UNREADABLE, report=report)
     template = report.parsed.template.key
-    if held == ImportOutcome.FORBIDDEN:
-        return Outcome(report.file, held, template, report.cost_center, report=report)
     if held == ImportOutcome.REFUSED and not report.errors:  # no cost centre, or reference data
         return Outcome(report.file, held, template, report=report)
     return Outcome(report.file, held or ImportOutcome.STORED, template, report.cost_center, report.fiscal_year,

@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from domain.errors import Reason, SmsError
+from domain.fiscal import check_fiscal_year
 from reports.config import REPORTS_DIR
 
 if TYPE_CHECKING:
@@ -89,8 +90,8 @@ def templates_build(
     if cost_center and cost_center not in reference.codes("cost_centers"):
         raise wrong(f"ไม่พบศูนย์ต้นทุน {cost_center} ในข้อมูลอ้างอิง",
                     f"Cost centre {cost_center} is not in the reference data; check the 10-digit code.")
-    if fiscal_year is not None and not 2500 <= fiscal_year <= 2700:
-        raise wrong("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2569", "The fiscal year is a BE year, e.g. 2569.")
+    if fiscal_year is not None:
+        check_fiscal_year(fiscal_year)
     unknown = sorted(set(template or []) - set(TEMPLATES))
     if unknown:
         raise wrong(f"ไม่รู้จักแบบฟอร์ม {', '.join(unknown)}",
@@ -181,6 +182,8 @@ def validate_command(
     from store.db import connect
     from store.reference import current_reference
 
+    if fiscal_year is not None:
+        check_fiscal_year(fiscal_year)
     when = parse_as_of(as_of)
     engine = connect()
     report = check(engine, files, current_reference(engine), as_of=when, fiscal_year=fiscal_year)
@@ -193,7 +196,13 @@ def validate_command(
     if annotate:
         from validators.annotate import annotate_all, describe
 
-        for path in annotate_all(report, annotate, full=full_copy):
+        try:
+            written = annotate_all(report, annotate, full=full_copy)
+        except OSError as exc:
+            raise wrong(f"--annotate: เขียนไฟล์ลงโฟลเดอร์ {annotate} ไม่ได้ ให้เลือกโฟลเดอร์ที่เขียนได้",
+                        f"--annotate: cannot write into {annotate} ({exc.strerror}); choose a folder you can write "
+                        "to.") from None
+        for path in written:
             typer.echo(f"{path}  {describe(path)}", err=as_json)  # stderr under --json keeps stdout valid JSON
     raise typer.Exit(2 if report.unreadable else (1 if report.errors else 0))
 
@@ -244,6 +253,8 @@ def import_command(
     from store.db import connect
     from store.reference import current_reference
 
+    if fiscal_year is not None:
+        check_fiscal_year(fiscal_year)
     when = parse_as_of(as_of)
     engine = connect()
     outcomes = submit(engine, files, current_reference(engine), actor=actor, as_of=when, fiscal_year=fiscal_year)
@@ -356,17 +367,21 @@ def users_add(
     cost_center: Annotated[str | None, typer.Option(help="A maker's 10-digit cost centre.")] = None,
     region: Annotated[int | None, typer.Option(help="A checker's health region, 1-13.")] = None,
     display_name: Annotated[str, typer.Option(help="Name shown in the app.")] = "",
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
-                                          help="At least 8 characters; asked for when not given.")] = "",
+    password: Annotated[str | None, typer.Option(help="At least 8 characters; asked for when not given.")] = None,
 ) -> None:
     """เพิ่มผู้ใช้ / Add a local account with a hashed password."""
     from store.db import connect
     from store.reference import current_reference
-    from store.users import add_user
+    from store.users import add_user, check_account
 
     engine = connect()
-    user = add_user(engine, current_reference(engine), name, role, password, cost_center=cost_center,
-                    region=region, display_name=display_name)
+    reference = current_reference(engine)
+    check_account(engine, reference, name, role, cost_center=cost_center, region=region)  # before the password
+    if password is None:
+        password = typer.prompt("รหัสผ่าน / Password", hide_input=True,
+                                confirmation_prompt="ยืนยันรหัสผ่าน / Repeat the password")
+    user = add_user(engine, reference, name, role, password, cost_center=cost_center, region=region,
+                    display_name=display_name)
     typer.echo(f"{user.label}: {user.cost_center or ''}{f'region {user.region}' if user.region else ''}")
 
 

@@ -278,7 +278,8 @@ def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: d
     if snapshot.errors:
         sid = conn.execute(submissions.insert().values(**row, status=SubmissionStatus.REFUSED.value)
                            ).inserted_primary_key[0]
-        record_audit(conn, actor, AuditAction.REFUSED, sid, f"{snapshot.errors} errors")
+        record_audit(conn, actor, AuditAction.REFUSED, sid,
+                     f"ข้อผิดพลาด {snapshot.errors:,} รายการ / {snapshot.errors:,} error(s)")
         record_edits(conn, actor, sid, edits)
         return Stored(ImportOutcome.REFUSED, sid)
     latest = conn.execute(sa.select(sa.func.max(submissions.c.version)).where(

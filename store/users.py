@@ -78,9 +78,10 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(attempt.hex(), digest)
 
 
-def add_user(engine: sa.Engine, reference: ReferenceSet, name: str, role: str, password: str, *,
-             cost_center: str | None = None, region: int | None = None, display_name: str = "") -> User:
-    """Create an account; a maker needs its cost centre, a checker its health region."""
+def check_account(engine: sa.Engine, reference: ReferenceSet, name: str, role: str, *,
+                  cost_center: str | None = None, region: int | None = None) -> None:
+    """Raise :class:`UserError` unless an account of that name and role may be created: a role that exists,
+    a maker's existing cost centre, a checker's health region 1–13, a name nobody has yet."""
     if role not in ROLES:
         raise UserError(f"บทบาท {role} ไม่มีในระบบ", f"Role {role} does not exist; use one of {', '.join(ROLES)}.")
     if role == Role.MAKER and cost_center not in reference.codes("cost_centers"):
@@ -88,11 +89,18 @@ def add_user(engine: sa.Engine, reference: ReferenceSet, name: str, role: str, p
                         "A maker needs an existing cost centre (--cost-center).")
     if role == Role.CHECKER and region not in range(1, 14):
         raise UserError("ผู้กำกับดูแลต้องระบุเขตสุขภาพ 1–13 (--region)", "A checker needs a health region 1–13 (--region).")
+    if get_user(engine, name) is not None:
+        raise UserError(f"มีผู้ใช้ชื่อ {name} แล้ว", f"A user named {name} already exists.")
+
+
+def add_user(engine: sa.Engine, reference: ReferenceSet, name: str, role: str, password: str, *,
+             cost_center: str | None = None, region: int | None = None, display_name: str = "") -> User:
+    """Create an account (:func:`check_account`) with a password of at least 8 characters; raises
+    :class:`UserError` otherwise."""
+    check_account(engine, reference, name, role, cost_center=cost_center, region=region)
     if len(password) < 8:
         raise UserError("รหัสผ่านต้องยาวอย่างน้อย 8 ตัวอักษร", "The password must be at least 8 characters long.")
     with engine.begin() as conn:
-        if conn.execute(sa.select(users.c.name).where(users.c.name == name)).first():
-            raise UserError(f"มีผู้ใช้ชื่อ {name} แล้ว", f"A user named {name} already exists.")
         conn.execute(users.insert().values(
             name=name, role=str(role), cost_center=cost_center if role == Role.MAKER else None,
             region=region if role == Role.CHECKER else None, display_name=display_name,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from mini_year import AS_OF, CC, mini_year
+from mini_year import AS_OF, CC, CC2, FY, mini_year, mini_year_of_cc2
 from streamlit.testing.v1 import AppTest
 from test_rules import over_allocate, write_year
 
@@ -16,6 +16,7 @@ from store.schema import audit, submissions
 from store.users import add_user
 from templates import TEMPLATES
 from templates.headers import header
+from templates.workbook import build_workbook
 
 APP = str(Path(__file__).parents[1] / "review_app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -157,10 +158,10 @@ def test_completeness_board_shows_the_scope_and_the_reconciliation(db, tmp_path,
     board = table_with(at, "รับโอนและจัดสรรงบประมาณ / Transfers received and allocations")
     assert CC in board["รหัสศูนย์ต้นทุน / Cost centre code"].tolist()
     reconciliation = reconciliation_table(at)
-    centres = set(reconciliation["cost_center"].astype(str))
+    centres = set(reconciliation["รหัสศูนย์ต้นทุน / Cost centre code"].astype(str))
     assert CC in centres and "2100200233" not in centres  # region 12 is not checker8's
     maker = section(signed_in("maker1", "maker-pass"), "Completeness")
-    assert set(reconciliation_table(maker)["cost_center"].astype(str)) == {CC}
+    assert set(reconciliation_table(maker)["รหัสศูนย์ต้นทุน / Cost centre code"].astype(str)) == {CC}
 
 
 def test_dashboard_totals_match_the_stored_projects(db, tmp_path, reference):
@@ -192,7 +193,7 @@ def test_inspector_sees_every_region_and_decides_nothing(db, tmp_path, reference
     at = signed_in("inspector", "inspector-pass")
     assert at.sidebar.radio[0].options[0].startswith("ติดตามการบันทึก")
     reconciliation = reconciliation_table(at)
-    assert {CC, "2100200233"} <= set(reconciliation["cost_center"].astype(str))  # regions 8 and 12
+    assert {CC, "2100200233"} <= set(reconciliation["รหัสศูนย์ต้นทุน / Cost centre code"].astype(str))  # regions 8 and 12
     section(at, "Submissions")
     at.radio[0].set_value(next(o for o in at.radio[0].options if "all" in o)).run()
     next(b for b in at.button if "Approve" in b.label).click().run()
@@ -260,3 +261,33 @@ def test_check_again_checks_the_workbooks_uploaded_together_as_sms_validate_does
     assert {(sheet, cell, rule) for sheet, cell, rule, _ in in_app} == {
         ("จัดสรร", "D2", "B01"), ("จัดสรร", "D3", "B01"), ("เบิกจ่าย-ยืม", "G2", "B08"), ("เบิกจ่าย-ยืม", "G3", "B08")}
     assert next(m for m in at.metric if "Edits" in m.label and m.value == "1")  # the edit is counted on its card
+
+
+def test_another_cost_centres_workbook_is_refused_before_its_stored_data_is_read(db, tmp_path, reference):
+    other = mini_year_of_cc2()
+    other["disbursements"]["payments"].loc[0, "amount"] = 70000  # over its activity's 60,000 budget: B08
+    paths = [build_workbook(TEMPLATES[k], tmp_path / f"{k}.xlsx", reference, fiscal_year=FY, cost_center=CC2,
+                            data=other[k]) for k in ("allocations", "projects", "disbursements")]
+    submit(db, paths[:2], reference, actor="maker2", as_of=AS_OF)  # CC2's own allocations and projects
+    at = signed_in("maker1", "maker-pass")  # CC's maker
+    at.file_uploader[0].set_value((paths[2].name, paths[2].read_bytes(), XLSX)).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert f"belongs to cost centre {CC2}, not yours" in shown and f"ศูนย์ต้นทุน {CC2}" in shown
+    assert "60,000.00" not in shown and "B08" not in shown  # nothing of CC2's stored budgets is shown
+    assert next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).disabled
+
+
+def test_a_file_removed_from_the_set_leaves_the_others_checked_without_it_and_may_come_back(db, tmp_path, reference):
+    paths = write_year(tmp_path, reference, {k: v for k, v in mini_year().items() if k in ("allocations", "projects")})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value([(p.name, p.read_bytes(), XLSX) for p in paths]).run()
+    assert not shown_findings(at)  # the two check clean together
+    at.button(key="remove-allocations.xlsx").click().run()
+    assert not at.exception, at.exception
+    alone = shown_findings(at)  # projects alone: its funding names transfers nobody stored
+    assert alone and {rule for _, _, rule, _ in alone} == {"B11"}
+    at.file_uploader[0].set_value([(paths[0].name, paths[0].read_bytes(), XLSX)]).run()
+    assert not at.exception, at.exception
+    assert not shown_findings(at)  # allocations is back, and with it the transfers
+    assert next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).label.endswith("(2 ไฟล์ / files)")

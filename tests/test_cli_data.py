@@ -52,6 +52,36 @@ def test_validate_exit_codes(tmp_path, reference, database):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(("year", "hint"), [("1", ""), ("99999", ""), ("2026", "2026 is a CE year: BE 2569")])
+def test_a_fiscal_year_that_is_no_be_year_is_refused_in_both_languages(tmp_path, reference, database, year, hint):
+    good = write_year(tmp_path, reference, mini_year())
+    for command in ("validate", "import"):
+        result = invoke(command, good[0], "--fiscal-year", year)
+        assert result.exit_code == 2, result.output
+        assert "ปีงบประมาณต้องเป็นปี พ.ศ." in result.output and "Buddhist Era year" in result.output
+        assert hint in result.output and "Traceback" not in result.output
+
+
+def test_a_database_that_cannot_be_opened_is_said_so(tmp_path, reference, monkeypatch):
+    good = write_year(tmp_path, reference, mini_year())
+    for url in ("garbage", "postgresql+psycopg://sms:secret@127.0.0.1:1/sms"):
+        monkeypatch.setenv("SMS_DATABASE_URL", url)
+        result = invoke("validate", good[0])
+        assert result.exit_code == 2 and "SMS_DATABASE_URL" in result.output and "เปิดฐานข้อมูล" in result.output
+        assert "secret" not in result.output and "Traceback" not in result.output
+
+
+def test_a_folder_and_an_unwritable_annotate_folder_are_explained(tmp_path, reference, database):
+    good = write_year(tmp_path, reference, mini_year())
+    folder = invoke("validate", tmp_path)
+    assert folder.exit_code == 2 and "is a folder, not a file" in folder.output and "เป็นโฟลเดอร์" in folder.output
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")
+    result = invoke("validate", good[0], "--annotate", blocked / "inside")
+    assert result.exit_code == 2 and "--annotate: cannot write into" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_validate_refuses_an_unreadable_as_of_date(tmp_path, reference, database):
     good = write_year(tmp_path, reference, mini_year())
     result = invoke("validate", good[0], "--as-of", "31/2/2569")
@@ -133,3 +163,12 @@ def test_validate_annotate_writes_a_checked_copy(tmp_path, reference, database):
     assert result.exit_code == 1
     book = openpyxl.load_workbook(out / "allocations.checked.xlsx")
     assert "B01" in book["จัดสรร"]["D2"].comment.text and book.sheetnames[0] == "ผลการตรวจ"
+
+
+def test_users_add_checks_the_account_before_asking_for_the_password(database):
+    result = runner.invoke(app, ["users", "add", "nobody", "--role", "boss"], input="secret-pass\nsecret-pass\n")
+    assert result.exit_code == 2 and "Role boss does not exist" in result.output and "บทบาท boss" in result.output
+    assert "Password" not in result.output  # refused before the prompt
+    made = runner.invoke(app, ["users", "add", "maker9", "--role", "maker", "--cost-center", "2100200131"],
+                         input="secret-pass\nsecret-pass\n")
+    assert made.exit_code == 0 and "รหัสผ่าน / Password" in made.output and "maker9" in made.output

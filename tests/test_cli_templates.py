@@ -34,7 +34,8 @@ def test_unknown_cost_centre_is_refused_in_both_languages(tmp_path):
 
 def test_christian_era_fiscal_year_is_refused(tmp_path):
     result = runner.invoke(app, ["templates", "build", "--out", str(tmp_path), "--fiscal-year", "2026"])
-    assert result.exit_code == 2 and "BE year" in result.output
+    assert result.exit_code == 2 and "Buddhist Era year" in result.output
+    assert "2026 is a CE year: BE 2569" in result.output
 
 
 def test_unknown_template_is_refused(tmp_path):

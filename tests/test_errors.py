@@ -42,6 +42,8 @@ def examples() -> dict[str, SmsError]:
     from reports.config import TargetsError
     from reports.params import ReportError
     from reports.render import NotebookFailed
+    from services.submission import NotYours
+    from store.db import StoreUnavailable
     from store.submissions import StaleEdit
     from store.users import UserError
     from store.workflow import WorkflowError
@@ -53,10 +55,12 @@ def examples() -> dict[str, SmsError]:
         "TemplateNotRecognised": TemplateNotRecognised("ไม่รู้จัก", "unknown", Reason.OLD_VERSION, file="x.xlsx"),
         "NormaliseError": NormaliseError("ไม่ใช่ตัวเลข", "not a number"),
         "StaleEdit": StaleEdit("allocations.xlsx"),
+        "StoreUnavailable": StoreUnavailable("เปิดฐานข้อมูลไม่ได้", "cannot open the database"),
         "WorkflowError": WorkflowError("อนุมัติไม่ได้", "cannot approve"),
         "UserError": UserError("ซ้ำ", "exists"),
         "ReportError": ReportError("ไม่พบจังหวัด", "unknown province"),
         "TargetsError": TargetsError("อ่านไม่ได้", "cannot read", file="targets.toml"),
+        "NotYours": NotYours("allocations.xlsx", "2100200140"),
         "NotebookFailed": NotebookFailed("kpi_report.ipynb", 2, 3, "ValueError", "no data", "show.table(t)"),
     }
 

@@ -154,7 +154,8 @@ def b02_unit_outside_cost_center(t: Tables) -> list[Finding]:
     unit_cc = alloc["unit_code"].map(units)
     rows = alloc[owner.notna() & unit_cc.notna() & (owner != unit_cc)]
     return t.emit("B02", rows, "allocations", "unit_code",
-                  _text(rows, "หน่วยงาน {u} ไม่อยู่ในศูนย์ต้นทุน {c} ของใบโอน {n}", u=rows["unit_code"],
+                  _text(rows, "หน่วยงาน {u} ไม่อยู่ในศูนย์ต้นทุน {c} ของใบโอน {n}"
+                              " ให้จัดสรรเฉพาะหน่วยงานของศูนย์ต้นทุนนั้น", u=rows["unit_code"],
                         c=owner[rows.index], n=rows["transfer_no"]),
                   _text(rows, "Unit {u} does not belong to cost centre {c}, which received transfer {n}; "
                         "allocate only to that cost centre's units.", u=rows["unit_code"], c=owner[rows.index],
@@ -182,12 +183,14 @@ def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
     over = funding[known & (drawn - limit > CENT)]
     d, a = drawn[over.index].map(baht), limit[over.index].map(baht)
     return t.emit("B03", missing, "funding", "transfer_no",
-                  _text(missing, "ใบโอน {n} ไม่ได้จัดสรรให้หน่วยงาน {u} ของโครงการนี้", n=missing["transfer_no"],
+                  _text(missing, "ใบโอน {n} ไม่ได้จัดสรรให้หน่วยงาน {u} ของโครงการนี้"
+                                 " ให้เลือกการจัดสรรของหน่วยงานนั้น", n=missing["transfer_no"],
                         u=missing["unit_code"]),
                   _text(missing, "Transfer {n} was not allocated to unit {u}, which runs this project; "
                         "choose an allocation of that unit.", n=missing["transfer_no"], u=missing["unit_code"])) + \
         t.emit("B03", over, "funding", "amount",
-               _text(over, "โครงการของหน่วยงาน {u} ใช้เงินจากใบโอน {n} รวม {d} บาท เกินยอดจัดสรร {a} บาท",
+               _text(over, "โครงการของหน่วยงาน {u} ใช้เงินจากใบโอน {n} รวม {d} บาท เกินยอดจัดสรร {a} บาท"
+                           " ให้ลดยอดเงินจากแหล่งนี้",
                      u=over["unit_code"], n=over["transfer_no"], d=d, a=a),
                _text(over, "Projects of unit {u} draw {d} from transfer {n}, more than the {a} allocated; "
                      "reduce the funding.", u=over["unit_code"], n=over["transfer_no"], d=d, a=a))
@@ -201,7 +204,7 @@ def b04_funding_matches_budget(t: Tables) -> list[Finding]:
     rows = projects[(funded - projects["budget"]).abs() > CENT]
     f, b = funded[rows.index].map(baht), rows["budget"].map(baht)
     return t.emit("B04", rows, "projects", "budget",
-                  _text(rows, "แหล่งงบของโครงการ {p} รวม {f} บาท ไม่เท่างบโครงการ {b} บาท",
+                  _text(rows, "แหล่งงบของโครงการ {p} รวม {f} บาท ไม่เท่างบโครงการ {b} บาท ให้แก้ให้เท่ากัน",
                         p=rows["project_code"], f=f, b=b),
                   _text(rows, "The funding sources of project {p} add up to {f}, not its budget of {b}; "
                         "make them equal.", p=rows["project_code"], f=f, b=b))
@@ -215,7 +218,8 @@ def b05_activity_source(t: Tables) -> list[Finding]:
     mine = isin(acts, ("project_code", "source_transfer_no"), funding, ("project_code", "transfer_no"))
     rows = acts[known & ~mine]
     return t.emit("B05", rows, "activities", "source_transfer_no",
-                  _text(rows, "แหล่งงบ {s} ของกิจกรรม {n} ไม่ใช่แหล่งงบของโครงการ {p}", s=rows["source_transfer_no"],
+                  _text(rows, "แหล่งงบ {s} ของกิจกรรม {n} ไม่ใช่แหล่งงบของโครงการ {p}"
+                              " ให้เลือกแหล่งงบที่ระบุไว้ให้โครงการนี้ในแผ่นงานแหล่งงบ", s=rows["source_transfer_no"],
                         n=rows["activity_no"], p=rows["project_code"]),
                   _text(rows, "Source {s} of activity {n} is not one of project {p}'s funding sources; "
                         "pick one listed for the project in the funding sheet.", s=rows["source_transfer_no"],
@@ -233,7 +237,8 @@ def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
     rows = acts[planned - limit > CENT]
     p, f = planned[rows.index].map(baht), limit[rows.index].map(baht)
     return t.emit("B06", rows, "activities", "budget",
-                  _text(rows, "กิจกรรมของโครงการ {c} ใช้แหล่งงบ {s} รวม {p} บาท เกินเงินจากแหล่งนี้ {f} บาท",
+                  _text(rows, "กิจกรรมของโครงการ {c} ใช้แหล่งงบ {s} รวม {p} บาท เกินเงินจากแหล่งนี้ {f} บาท"
+                              " ให้ลดงบกิจกรรม",
                         c=rows["project_code"], s=rows["source_transfer_no"], p=p, f=f),
                   _text(rows, "Activities of project {c} plan {p} from source {s}, more than the project's {f} "
                         "from it; reduce them.", c=rows["project_code"], s=rows["source_transfer_no"], p=p, f=f))
@@ -249,8 +254,8 @@ def b07_money_not_planned(t: Tables) -> list[Finding]:
     rows = projects[projects["budget"] - planned > CENT]
     p, b = planned[rows.index].map(baht), rows["budget"].map(baht)
     return t.emit("B07", rows, "projects", "budget",
-                  _text(rows, "กิจกรรมของโครงการ {c} รวม {p} บาท น้อยกว่างบโครงการ {b} บาท", c=rows["project_code"],
-                        p=p, b=b),
+                  _text(rows, "กิจกรรมของโครงการ {c} รวม {p} บาท น้อยกว่างบโครงการ {b} บาท: เงินที่ยังไม่ได้วางแผน",
+                        c=rows["project_code"], p=p, b=b),
                   _text(rows, "Activities of project {c} add up to {p}, less than its budget of {b}: "
                         "money not yet planned.", c=rows["project_code"], p=p, b=b))
 
@@ -267,7 +272,8 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
     rows = pay[disbursed - budget > CENT]
     d, b = disbursed[rows.index].map(baht), budget[rows.index].map(baht)
     return t.emit("B08", rows, "payments", "amount",
-                  _text(rows, "กิจกรรม {a} ของโครงการ {p} เบิกจ่ายรวม {d} บาท เกินงบกิจกรรม {b} บาท",
+                  _text(rows, "กิจกรรม {a} ของโครงการ {p} เบิกจ่ายรวม {d} บาท เกินงบกิจกรรม {b} บาท"
+                              " ให้ตรวจจำนวนเงินหรือกิจกรรมที่ระบุ",
                         a=rows["activity_no"], p=rows["project_code"], d=d, b=b),
                   _text(rows, "Activity {a} of project {p} has {d} disbursed, more than its budget of {b}; "
                         "check the amounts or the activity.", a=rows["activity_no"], p=rows["project_code"], d=d, b=b))
@@ -292,7 +298,8 @@ def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
                   _text(not_advance, "Document {d} is a payment, not an advance, so it cannot be cleared.",
                         d=not_advance["advance_document_no"])) + \
         t.emit("B09", over, "clearings", "spent",
-               _text(over, "ล้างเงินยืม {d} รวม (ใช้จริง + คืน) {c} บาท เกินเงินยืม {a} บาท",
+               _text(over, "ล้างเงินยืม {d} รวม (ใช้จริง + คืน) {c} บาท เกินเงินยืม {a} บาท"
+                           " ให้ตรวจยอดใช้จริงและเงินคืน",
                      d=over["advance_document_no"], c=c, a=a),
                _text(over, "Clearings of advance {d} (spent + returned) total {c}, more than the {a} advanced.",
                      d=over["advance_document_no"], c=c, a=a))
@@ -306,7 +313,8 @@ def b10_advance_not_cleared(t: Tables) -> list[Finding]:
     rows = late[late["overdue"]]
     days = rows["days"].astype("int64").astype(str)
     return t.emit("B10", rows, "payments", "document_date",
-                  _text(rows, "เงินยืม {d} ยังไม่ล้าง ผ่านมาแล้ว {n} วัน", d=rows["document_no"], n=days),
+                  _text(rows, "เงินยืม {d} ยังไม่ล้าง ผ่านมาแล้ว {n} วัน"
+                              " ให้บันทึกการล้างเงินยืม", d=rows["document_no"], n=days),
                   _text(rows, "Advance {d} is still not cleared after {n} days; record its clearing.",
                         d=rows["document_no"], n=days))
 
@@ -337,7 +345,8 @@ def b11_references_exist(t: Tables) -> list[Finding]:
             shown = rows[list(link.fields)].astype(str).agg(" / ".join, axis=1)
             long = rows[link.fields[-1]].astype(str).str.fullmatch(LONG_CODE)
             out += t.emit("B11", rows, sheet_key, link.fields[-1],
-                          _text(rows, f"ไม่พบ{th} '{{v}}' ใน{link.target.th}{{h}}", v=shown,
+                          _text(rows, f"ไม่พบ{th} '{{v}}' ใน{link.target.th}"
+                                       " ให้ตรวจรหัส หรือส่งข้อมูลนั้นก่อน{h}", v=shown,
                                 h=long.map({True: LONG_CODE_HINT[0], False: ""})),
                           _text(rows, f"{en} '{{v}}' does not exist in {link.target.en}; "
                                 "check it, or submit that data first.{h}", v=shown,
@@ -366,7 +375,8 @@ def b12_dates_in_year(t: Tables) -> list[Finding]:
                  f"the date is after the as-of date {t.as_of:%d/%m/%Y}"),
             ):
                 rows = frame[mask]
-                out += t.emit("B12", rows, sheet_key, col.key, f"{col.th}: {th}", f"{col.en}: {en}; correct it.")
+                out += t.emit("B12", rows, sheet_key, col.key, f"{col.th}: {th}"
+                                                                " ให้แก้วันที่", f"{col.en}: {en}; correct it.")
     return out
 
 
@@ -403,15 +413,15 @@ def b14_results_in_bounds(t: Tables) -> list[Finding]:
     r = ratio[off.index].round(2).astype(str)
     return (
         t.emit("B14", over, "kpi_results", "result",
-               _text(over, "ตัวชี้วัด {k} เป็นร้อยละ แต่ผลลัพธ์ {v} อยู่นอกช่วง 0–100", k=over["kpi_code"],
+               _text(over, "ตัวชี้วัด {k} เป็นร้อยละ แต่ผลลัพธ์ {v} อยู่นอกช่วง 0–100 ให้ตรวจสอบ", k=over["kpi_code"],
                      v=over["result"].astype(str)),
                _text(over, "KPI {k} is a percentage but the result {v} is outside 0–100; check it.",
                      k=over["kpi_code"], v=over["result"].astype(str)))
         + t.emit("B14", zero, "kpi_results", "denominator",
-                 _text(zero, "ตัวชี้วัด {k} มีตัวหารเป็น 0", k=zero["kpi_code"]),
+                 _text(zero, "ตัวชี้วัด {k} มีตัวหารเป็น 0 ให้ตรวจตัวเลข", k=zero["kpi_code"]),
                  _text(zero, "KPI {k} has a denominator of 0; check the figures.", k=zero["kpi_code"]))
         + t.emit("B14", off, "kpi_results", "result",
-                 _text(off, "ผลลัพธ์ของตัวชี้วัด {k} ไม่ตรงกับ A ÷ B × 100 = {r}", k=off["kpi_code"], r=r),
+                 _text(off, "ผลลัพธ์ของตัวชี้วัด {k} ไม่ตรงกับ A ÷ B × 100 = {r} ให้ตรวจสอบ", k=off["kpi_code"], r=r),
                  _text(off, "The result of KPI {k} does not match A ÷ B × 100 = {r}; check it.",
                        k=off["kpi_code"], r=r))
     )

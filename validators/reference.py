@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from importer.parse import Unreadable, parse_workbook
+from domain.errors import Reason, Unreadable
+from importer.parse import parse_workbook
 from reference.reference_set import ReferenceSet
 from templates import REFERENCE
 from validators.budget import Tables, b11_references_exist, b13_keys_unique
@@ -18,8 +19,9 @@ def read_reference(path: Path) -> tuple[ReferenceSet, FileReport]:
     """The reference set a workbook holds, and its report: codes must point inside the new set."""
     parsed = parse_workbook(path)
     if parsed.template.key != "reference":
-        raise Unreadable(f"ไฟล์ {parsed.file} เป็นแบบฟอร์ม {parsed.template.key} ไม่ใช่ข้อมูลอ้างอิง",
-                         f"{parsed.file} is a {parsed.template.key} workbook, not reference data.", "wrong_template")
+        raise Unreadable(f"ไฟล์ {parsed.file} เป็นแบบฟอร์ม{parsed.template.th} ไม่ใช่ข้อมูลอ้างอิง",
+                         f"{parsed.file} is a workbook of {parsed.template.en.lower()}, not reference data.",
+                         Reason.WRONG_TEMPLATE, file=parsed.file)
     tables = {s.key: parsed.sheets[s.key].values.reset_index(drop=True) if s.key in parsed.sheets
               else pd.DataFrame(columns=s.keys) for s in REFERENCE.sheets}
     reference = ReferenceSet(tables)
