@@ -122,7 +122,9 @@ class KernelKeeper:
 
         self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=ipc_path())
         run_sync(self.km.start_kernel)()
-        self._kc = BlockingKernelClient()
+        # Tied to its manager, the client judges the kernel alive by its process; alone it would judge by the
+        # heartbeat, which gives up after 1 s and declares a busy machine's kernels dead (FIELD-NOTES).
+        self._kc = BlockingKernelClient(parent=self.km)
         self._kc.load_connection_info(self.km.get_connection_info())
         self._kc.start_channels()
         self._kc.wait_for_ready(timeout=START_TIMEOUT)

@@ -136,7 +136,9 @@ def run_job(job: Job) -> Outcome:
         if target.exists():
             out.files.append(target)
     except Exception as exc:  # a kernel that never started, a full disk ...: this job fails, the others go on
-        out.error = f"{job.notebook}: {type(exc).__name__}: {exc}"
+        title = TITLES.get(job.notebook, job.notebook)
+        out.error = (f"{title} ทำงานไม่สำเร็จ ลองสั่งใหม่อีกครั้ง / {job.notebook} failed; run it again "
+                     f"({type(exc).__name__}: {exc})")
         out.files = [f for f in out.files if f.exists()]
         if os.environ.get("SMS_REPORT_DEBUG"):
             traceback.print_exc()
