@@ -61,11 +61,17 @@ class SubmissionStatus(Term):
     APPROVED = "approved", "อนุมัติ", "approved"
     RETURNED = "returned", "ส่งกลับแก้ไข", "returned"
     REFUSED = "refused", "ไม่ผ่านการตรวจ", "refused"
+    REPLACED = "replaced", "ถูกแทนที่ด้วยฉบับใหม่", "replaced by a newer version"
 
     @classmethod
     def accepted(cls) -> tuple[SubmissionStatus, ...]:
-        """The statuses of a submission whose rows are stored: every one but a refusal."""
+        """The statuses a current version can have: the newest of these is the one in force."""
         return cls.SUBMITTED, cls.APPROVED, cls.RETURNED
+
+    @classmethod
+    def kept(cls) -> tuple[SubmissionStatus, ...]:
+        """The statuses of a version whose rows are stored: every one but a refusal (the history of changes)."""
+        return (*cls.accepted(), cls.REPLACED)
 
 
 class Decision(Term):
@@ -146,6 +152,7 @@ class AuditAction(Term):
     IMPORT = "import", "ส่งข้อมูล", "submitted"
     REFUSED = "refused", "ไม่ผ่านการตรวจ", "refused"
     EDIT = "edit", "แก้ไขช่อง", "cell edited"
+    REPLACED = "replaced", "ถูกแทนที่ด้วยฉบับใหม่", "replaced by a newer version"
     REFERENCE_LOAD = "reference_load", "โหลดข้อมูลอ้างอิง", "reference data loaded"
 
 

@@ -23,7 +23,7 @@ from templates.headers import header
 
 S = SubmissionStatus
 QUEUE_STATUSES = {S.SUBMITTED.label: [S.SUBMITTED], S.RETURNED.label: [S.RETURNED], S.APPROVED.label: [S.APPROVED],
-                  "ทั้งหมด / all": list(S.accepted())}
+                  S.REPLACED.label: [S.REPLACED], "ทั้งหมด / all": list(S.kept())}
 
 
 def warnings_of(row: dict) -> list:

@@ -394,10 +394,12 @@ def submission_diff(engine: sa.Engine, submission_id: int, *,
 
 
 def previous_version(sub) -> sa.Select:
-    """The id of the newest accepted submission of the same template, cost centre and year before ``sub``."""
+    """The id of the newest version with stored rows (any status but refused) of the same template, cost centre
+    and year before ``sub``."""
     s = submissions.c
     return (sa.select(s.id).where(s.template == sub["template"], s.cost_center == sub["cost_center"],
-                                  s.fiscal_year == sub["fiscal_year"], s.status.in_(ACCEPTED), s.id < sub["id"])
+                                  s.fiscal_year == sub["fiscal_year"], s.status.in_(SubmissionStatus.kept()),
+                                  s.id < sub["id"])
             .order_by(s.version.desc()).limit(1))
 
 

@@ -253,6 +253,21 @@ def record_edits(conn: sa.Connection, actor: str, submission_id: int, edits: Ite
                      old_value=e.old, new_value=e.new)
 
 
+def replace_older(conn: sa.Connection, snapshot: Snapshot, submission_id: int, version: int, actor: str) -> None:
+    """Mark every older version still awaiting a decision (submitted or returned) as replaced by the new one,
+    in the caller's transaction, so only the newest version can be decided; each is audited and its revision
+    bumped (a checker who opened it sees it changed)."""
+    s = submissions.c
+    waiting = (s.template == snapshot.template, s.cost_center == snapshot.cost_center,
+               s.fiscal_year == snapshot.fiscal_year, s.id != submission_id,
+               s.status.in_([SubmissionStatus.SUBMITTED.value, SubmissionStatus.RETURNED.value]))
+    for older in conn.execute(sa.select(s.id, s.version).where(*waiting)).all():
+        conn.execute(submissions.update().where(s.id == older.id)
+                     .values(status=SubmissionStatus.REPLACED.value, revision=s.revision + 1))
+        record_audit(conn, actor, AuditAction.REPLACED, older.id,
+                     f"แทนที่ด้วยฉบับที่ {version} / replaced by version {version}")
+
+
 def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: dt.date | None,
                    edits: Iterable[Edit] = ()) -> Stored:
     """Store one snapshot whole, or record its refusal, in the caller's transaction (``conn``).
@@ -287,6 +302,7 @@ def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: d
         submissions.c.fiscal_year == snapshot.fiscal_year)).scalar() or 0
     sid = conn.execute(submissions.insert().values(**row, status=SubmissionStatus.SUBMITTED.value,
                                                    version=latest + 1)).inserted_primary_key[0]
+    replace_older(conn, snapshot, sid, latest + 1, actor)
     for key, frame in snapshot.sheets.items():
         if len(frame):
             insert_rows(conn, DATA_TABLES[key], frame, sid)

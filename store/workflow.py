@@ -48,6 +48,14 @@ def decide(engine: sa.Engine, reference: ReferenceSet, user: User, submission_id
         if row is None or not user.may_see(row["cost_center"], reference):
             raise WorkflowError("ไม่พบข้อมูลที่ส่ง หรือไม่มีสิทธิ์เข้าถึง", "No such submission, or not yours to see.",
                                 Reason.NOT_FOUND_IN_SCOPE)
+        newer = conn.execute(sa.select(sa.func.max(submissions.c.version)).where(
+            submissions.c.template == row["template"], submissions.c.cost_center == row["cost_center"],
+            submissions.c.fiscal_year == row["fiscal_year"], submissions.c.status != SubmissionStatus.REFUSED.value,
+        )).scalar()
+        if row["version"] is not None and newer is not None and newer > row["version"]:
+            raise WorkflowError(f"ฉบับที่ {row['version']} มีฉบับใหม่กว่าแล้ว (ฉบับที่ {newer}) ให้ตรวจฉบับล่าสุดแทน",
+                                f"Version {row['version']} has a newer version ({newer}); review the newest one "
+                                "instead.", Reason.STALE_EDIT)
         if row["revision"] != revision:
             raise WorkflowError("ข้อมูลนี้ถูกเปลี่ยนหลังจากที่คุณเปิดดู กรุณาโหลดหน้าใหม่แล้วตรวจอีกครั้ง",
                                 "This submission changed after you opened it; reload and check it again.",

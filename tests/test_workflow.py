@@ -76,7 +76,33 @@ def test_checker_approves_and_the_submission_is_locked(engine, reference, people
         trail = conn.execute(sa.select(audit.c.action, audit.c.actor, audit.c.comment)
                              .where(audit.c.submission_id == stored.submission_id).order_by(audit.c.id)).all()
     assert [(a, who) for a, who, _ in trail] == [("import", "maker1"), ("approve", "checker8"),
-                                                ("reopen", "checker8")]
+                                                ("reopen", "checker8"), ("replaced", "maker1")]
+
+
+def test_a_newer_version_replaces_the_older_one_and_only_the_newest_can_be_decided(
+        engine, reference, people, stored, tmp_path):
+    year = mini_year()
+    year["allocations"]["transfers"].loc[0, "note"] = "ฉบับที่ 2"
+    [second] = submit(engine, write_year(tmp_path / "v2", reference, {"allocations": year["allocations"]}),
+                      reference, actor="maker1", as_of=AS_OF)
+    assert (second.status, second.version) == ("stored", 2)
+    with engine.connect() as conn:
+        first = conn.execute(sa.select(submissions).where(submissions.c.id == stored.submission_id)).mappings().one()
+    assert (first["status"], first["revision"]) == ("replaced", 1)  # a checker who had it open sees it changed
+    for action in ("approve", "return"):
+        with pytest.raises(WorkflowError) as refused:
+            decide(engine, reference, people["checker"], stored.submission_id, 1, action, "ตรวจแล้ว")
+        assert "newer version (2)" in refused.value.message_en and "ฉบับที่ 2" in refused.value.message_th
+    returned = decide(engine, reference, people["checker"], second.submission_id, 0, "return", "แก้ใบโอน T1")
+    assert returned["status"] == "returned"
+    year["allocations"]["transfers"].loc[0, "note"] = "ฉบับที่ 3"
+    [third] = submit(engine, write_year(tmp_path / "v3", reference, {"allocations": year["allocations"]}),
+                     reference, actor="maker1", as_of=AS_OF)
+    with engine.connect() as conn:
+        statuses = conn.execute(sa.select(submissions.c.version, submissions.c.status)
+                                .order_by(submissions.c.version)).all()
+    assert statuses == [(1, "replaced"), (2, "replaced"), (3, "submitted")]  # a returned version is replaced too
+    assert decide(engine, reference, people["checker"], third.submission_id, 0, "approve", "")["status"] == "approved"
 
 
 def test_return_needs_a_comment_the_maker_sees(engine, reference, people, stored):
