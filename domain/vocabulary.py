@@ -212,6 +212,7 @@ FIGURES: dict[str, Label] = {
     "pending_review": Label("รอตรวจ", "Pending review"),
     "returned": Label("ส่งกลับ", "Returned"),
     "late": Label("เลยกำหนด (เดือน)", "Months late"),
+    "covered_to": Label("ข้อมูลครบถึง", "Data complete to"),
     # submissions and their audit trail (the store's own tables)
     "id": Label("เลขที่", "Id"),
     "fiscal_year": Label("ปีงบประมาณ", "Fiscal year"),
@@ -329,7 +330,7 @@ WORKING_COLUMNS: frozenset[str] = frozenset({
     # domain.ledger.advances
     "cleared", "outstanding", "days", "overdue",
     # store.queries: completeness, and the changes since the previous version
-    "covered", "covered_to", "refused_id", "refused_to", "month_end",
+    "covered", "refused_id", "refused_to", "month_end",
     # finance.health: each indicator's point, limit, median and pass flag
     "cr_point", "qr_point", "cash_point", "nwc_point", "ni_point", "om", "opd", "ipd", "months", "survival_ratio",
     "om_median", "roa_median", "payment_limit", "om_pass", "roa_pass", "payment_pass", "inventory_pass",

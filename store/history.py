@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import pandas as pd
 import sqlalchemy as sa
 
+from domain.vocabulary import SubmissionStatus
 from store.schema import audit, submissions
 
 LIST_COLUMNS = ("id", "template", "cost_center", "fiscal_year", "version", "status", "locked", "revision", "rows",
@@ -54,3 +56,14 @@ def latest_fiscal_year(engine: sa.Engine) -> int | None:
     """The newest fiscal year anything was submitted for: where a board opens by default."""
     with engine.connect() as conn:
         return conn.execute(sa.select(sa.func.max(submissions.c.fiscal_year))).scalar()
+
+
+def latest_as_of(engine: sa.Engine, fiscal_year: int) -> dt.date | None:
+    """The newest data-as-of date of a fiscal year's stored submissions (their ``as_of``, else the day they
+    were sent); None before anything is stored. Where the board opens by default."""
+    s = submissions.c
+    query = sa.select(sa.func.max(s.as_of), sa.func.max(s.submitted_at)).where(
+        s.fiscal_year == fiscal_year, s.status.in_(list(SubmissionStatus.kept())))
+    with engine.connect() as conn:
+        as_of, sent = conn.execute(query).one()
+    return as_of or (sent.date() if sent else None)

@@ -342,28 +342,34 @@ def before(ends: pd.Series, covered: pd.Series) -> pd.Series:
 
 def completeness_summary(engine: sa.Engine, reference: ReferenceSet, *, fiscal_year: int, as_of: dt.date,
                          cost_centers: Iterable[str] | None = None) -> pd.DataFrame:
-    """The board: per cost centre, each SMS template's state in the latest month due, and counts.
+    """The board: per cost centre, each SMS template's status, how far its data goes, and counts.
 
-    Columns: region, cost_center, name, one per template (allocations … outputs), ``pending_review``
-    (current submissions awaiting a checker), ``returned`` (current submissions sent back) and
-    ``late`` (template-months late). Before any month has ended a template shows its current
-    submission's status, else ``refused`` after a refused upload, else ``missing``.
+    Columns: region, cost_center, name, one per template (allocations … outputs: the current submission's
+    status as the review queue shows it, ``refused`` when the newest upload was refused, else ``late`` when
+    a month due by ``as_of`` is late and ``missing`` when none is yet; :class:`RecordingState` values),
+    ``covered_to`` (the day every template's current submission covers, NaT while one has none),
+    ``pending_review`` (current submissions awaiting a checker), ``returned`` (current submissions sent back)
+    and ``late`` (template-months late by ``as_of``, as :func:`completeness` counts them month by month).
     """
     grid = completeness(engine, reference, fiscal_year=fiscal_year, as_of=as_of, cost_centers=cost_centers)
     centres = cost_centres(reference, cost_centers)[["region", "cost_center", "name"]]
     states = submission_states(engine, fiscal_year=fiscal_year, cost_centers=cost_centers)
     indexed = states.set_index(["cost_center", "template"])
-    status = indexed["status"].fillna(indexed["refused_id"].notna().map({True: RecordingState.REFUSED, False: None}))
-    latest = grid.sort_values("month_end").groupby(["cost_center", "template"])["state"].last()
+    refused_newer = indexed["refused_id"].notna().map({True: RecordingState.REFUSED, False: None})
+    status = refused_newer.where(indexed["refused_id"].notna(), indexed["status"])
+    late = grid[grid["state"] == RecordingState.LATE].groupby(["cost_center", "template"]).size()
     cells = pd.MultiIndex.from_product([centres["cost_center"], STEPS], names=["cost_center", "template"])
-    board = latest.reindex(cells).fillna(status.reindex(cells)).fillna(RecordingState.MISSING).unstack("template")
+    unsent = pd.Series(np.where(late.reindex(cells).fillna(0) > 0, RecordingState.LATE, RecordingState.MISSING),
+                       index=cells)
+    board = status.reindex(cells).fillna(unsent).unstack("template")
     board = centres.merge(board[list(STEPS)], left_on="cost_center", right_index=True, how="left")
+    covered = indexed["covered_to"].where(indexed["status"].notna()).reindex(cells).unstack("template")
+    board["covered_to"] = board["cost_center"].map(covered.min(axis=1, skipna=False))
     current = states[states["status"].notna()]
     for column, value in (("pending_review", SubmissionStatus.SUBMITTED), ("returned", SubmissionStatus.RETURNED)):
         counts = current[current["status"] == value].groupby("cost_center").size()
         board[column] = board["cost_center"].map(counts).fillna(0).astype("int64")
-    board["late"] = board["cost_center"].map(grid[grid["state"] == RecordingState.LATE].groupby("cost_center").size())
-    board["late"] = board["late"].fillna(0).astype("int64")
+    board["late"] = board["cost_center"].map(late.groupby("cost_center").sum()).fillna(0).astype("int64")
     return board.reset_index(drop=True)
 
 

@@ -157,6 +157,11 @@ def test_completeness_board_shows_the_scope_and_the_reconciliation(db, tmp_path,
     at = section(signed_in("checker8", "checker-pass"), "Completeness")
     board = table_with(at, "รับโอนและจัดสรรงบประมาณ / Transfers received and allocations")
     assert CC in board["รหัสศูนย์ต้นทุน / Cost centre code"].tolist()
+    mine = board.set_index("รหัสศูนย์ต้นทุน / Cost centre code").loc[CC]
+    # the same status the review queue shows, not "missing" for a month past the data
+    assert mine["รับโอนและจัดสรรงบประมาณ / Transfers received and allocations"] == "รอตรวจ / submitted"
+    assert mine["โครงการและกิจกรรม / Projects and activities"] in ("ยังไม่ส่ง / missing", "ยังไม่ส่งและเลยกำหนด / late")
+    assert "None" not in board.astype(str).to_string()
     reconciliation = reconciliation_table(at)
     centres = set(reconciliation["รหัสศูนย์ต้นทุน / Cost centre code"].astype(str))
     assert CC in centres and "2100200233" not in centres  # region 12 is not checker8's
@@ -177,7 +182,8 @@ def test_dashboard_totals_match_the_stored_projects(db, tmp_path, reference):
 def test_board_by_month_shows_each_month_of_the_year(db, tmp_path, reference):
     stored_year(db, tmp_path, reference)
     at = section(signed_in("maker1", "maker-pass"), "Completeness")
-    at.date_input[0].set_value(AS_OF).run()
+    month = next(s for s in at.selectbox if s.label.startswith("ข้อมูล ณ สิ้นเดือน"))
+    assert month.format_func(month.value) == "มีนาคม 2569"  # opens at the newest data (as of 31/3/2569), in BE
     grid = table_with(at, "แบบฟอร์ม / Template")
     assert list(grid.columns) == ["ต.ค.", "พ.ย.", "ธ.ค.", "ม.ค.", "ก.พ.", "มี.ค."]
     states = grid.reset_index().set_index("แบบฟอร์ม / Template")

@@ -238,9 +238,13 @@ def test_completeness_board(engine, reference, store):
     approve(engine, reference, store, CC, "allocations")
     board = completeness_summary(engine, reference, fiscal_year=FY, as_of=dt.date(2026, 3, 31),
                                  cost_centers=SCOPE).set_index("cost_center")
-    assert list(board.columns) == ["region", "name", *SMS_TEMPLATES, "pending_review", "returned", "late"]
+    assert list(board.columns) == ["region", "name", *SMS_TEMPLATES, "covered_to", "pending_review", "returned",
+                                   "late"]
+    # each template's status is the review queue's (the by-month grid says how far each one goes)
     assert board.loc[CC, list(SMS_TEMPLATES)].tolist() == ["approved", "submitted", "submitted", "submitted"]
-    assert board.loc[CC2, list(SMS_TEMPLATES)].tolist() == ["missing"] * 4  # March is not late yet
+    assert board.loc[CC2, list(SMS_TEMPLATES)].tolist() == ["submitted"] * 3 + ["refused"]
+    assert board.loc[SILENT, list(SMS_TEMPLATES)].tolist() == ["late"] * 4  # nothing sent, Oct .. Feb overdue
+    assert board.loc[CC, "covered_to"] == AS_OF and pd.isna(board.loc[CC2, "covered_to"])  # CC2 has no outputs
     assert board.loc[[CC, CC2, SILENT], "pending_review"].tolist() == [3, 3, 0]
     assert board.loc[CC2, "late"] == 3 + 1  # February of every template (outputs: Oct..Jan were refused)
     assert board.loc[SILENT, "late"] == 4 * 5
