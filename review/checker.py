@@ -11,7 +11,8 @@ import streamlit as st
 
 from domain.vocabulary import Decision, SubmissionStatus
 from review import state
-from review.maker import findings_frame, labelled
+from review.display import audit_table, submissions_table, when
+from review.maker import findings_frame
 from services.submission import check
 from store import queries
 from store.history import audit_trail, get_submission, list_submissions
@@ -99,7 +100,7 @@ def detail(user: User, submission_id: int) -> None:
     name = state.reference().name_of("cost_centers", row["cost_center"])
     st.markdown(f"### {template.th} / {template.en} — {row['cost_center']} {name}")
     st.caption(f"ฉบับที่ / version {row['version']} · {SubmissionStatus(row['status']).label} · "
-               f"ส่งโดย / by {row['submitted_by']} · {row['submitted_at']:%d/%m/%Y %H:%M}")
+               f"ส่งโดย / by {row['submitted_by']} · {when(row['submitted_at'])}")
     st.markdown("**ยอดรวม / Totals**")
     st.dataframe(totals_of(row), hide_index=True, width="stretch")
     changes_since_previous(user, row)
@@ -111,7 +112,9 @@ def detail(user: User, submission_id: int) -> None:
                        key=f"file-{row['id']}")
     decision(user, row)
     st.markdown("**ประวัติ / Audit trail**")
-    st.dataframe(labelled(audit_trail(state.engine(), [row["id"]])), hide_index=True, width="stretch")
+    st.dataframe(audit_table(audit_trail(state.engine(), [row["id"]]),
+                             ["at", "actor", "action", "sheet", "row_number", "column", "old_value", "new_value",
+                              "comment"]), hide_index=True, width="stretch")
 
 
 def page(user: User) -> None:
@@ -125,10 +128,12 @@ def page(user: User) -> None:
         st.info("ไม่มีรายการ / Nothing here")
         return
     names = state.reference()["cost_centers"].set_index("cost_center")["name_th"]
-    queue = queue.assign(name=queue["cost_center"].map(names), status=queue["status"].map(SubmissionStatus.labels()))
-    st.dataframe(labelled(queue[["id", "template", "cost_center", "name", "version", "status", "rows", "warnings",
-                                 "submitted_by", "submitted_at"]]), hide_index=True, width="stretch")
+    queue = queue.assign(name=queue["cost_center"].map(names))
+    columns = ["id", "template", "cost_center", "name", "version", "status", "rows", "warnings", "submitted_by",
+               "submitted_at"]
+    st.dataframe(submissions_table(queue, columns), hide_index=True, width="stretch")
+    by_id = queue.set_index("id")
     chosen = st.selectbox("เลือกรายการ / Open submission", queue["id"].tolist(),
-                          format_func=lambda i: f"#{i} {queue.set_index('id').at[i, 'template']} "
-                                                f"{queue.set_index('id').at[i, 'name']}")
+                          format_func=lambda i: f"#{i} {TEMPLATES[by_id.at[i, 'template']].th} "
+                                                f"ฉบับที่ {by_id.at[i, 'version']} {by_id.at[i, 'name']}")
     detail(user, int(chosen))

@@ -18,8 +18,9 @@ import streamlit as st
 
 from domain.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from domain.fiscal import fiscal_year as fiscal_year_of
-from domain.vocabulary import Decision, ImportOutcome, Severity, SubmissionStatus
+from domain.vocabulary import Decision, ImportOutcome, Severity
 from review import state
+from review.display import audit_table, labelled, submissions_table
 from review.editor import FINDINGS, ROW, Draft, column_config, editor_frame, edits_from_state, write_draft
 from services.submission import Outcome, check, submit
 from store.history import audit_trail, list_submissions
@@ -27,17 +28,12 @@ from store.submissions import StaleEdit, newest_submission
 from store.users import User
 from templates import UNIT_TEMPLATES
 from templates.catalog import SHEETS
-from templates.headers import header, headers
+from templates.headers import header
 from templates.workbook import build_workbook
 from validators.annotate import annotate
 from validators.validate import FileReport
 
 DRAFTS, REPORTS, BASES, UPLOADS = "drafts", "reports", "bases", "uploads"
-
-
-def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table for people: its column headers in Thai and English (from the spec or the vocabulary)."""
-    return frame.rename(columns=headers(frame.columns))
 
 
 def workdir() -> Path:
@@ -266,15 +262,14 @@ def my_submissions(user: User) -> None:
     if frame.empty:
         st.info("ยังไม่มีข้อมูลที่ส่ง / Nothing submitted yet")
         return
-    shown = frame.assign(status=frame["status"].map(SubmissionStatus.labels()))[
-        ["id", "template", "cost_center", "fiscal_year", "version", "status", "rows", "errors", "warnings",
-         "submitted_by", "submitted_at"]]
-    st.dataframe(labelled(shown), hide_index=True, width="stretch")
+    st.dataframe(submissions_table(frame, ["id", "template", "cost_center", "fiscal_year", "version", "status", "rows",
+                                           "errors", "warnings", "submitted_by", "submitted_at"]),
+                 hide_index=True, width="stretch")
     trail = audit_trail(state.engine(), frame["id"].tolist())
     comments = trail[trail["action"].isin(list(Decision))]
     if not comments.empty:
         st.markdown("**ความเห็นผู้กำกับ / Checker's comments**")
-        st.dataframe(labelled(comments[["at", "actor", "action", "submission_id", "comment"]]), hide_index=True,
+        st.dataframe(audit_table(comments, ["at", "actor", "action", "submission_id", "comment"]), hide_index=True,
                      width="stretch")
 
 

@@ -122,7 +122,7 @@ def test_checker_returns_with_a_comment_the_maker_then_sees(db, tmp_path, refere
     maker = signed_in("maker1", "maker-pass")
     comments = maker.dataframe[-1].value
     assert comments["ความเห็น / Comment"].tolist() == ["ใบโอน T2 ลงวันที่ผิด"]
-    assert comments["การกระทำ / Action"].tolist() == ["return"]
+    assert comments["การกระทำ / Action"].tolist() == ["ส่งกลับแก้ไข / return"]
 
 
 def test_other_regions_and_cost_centres_see_nothing(db, tmp_path, reference):
@@ -297,3 +297,29 @@ def test_a_file_removed_from_the_set_leaves_the_others_checked_without_it_and_ma
     assert not at.exception, at.exception
     assert not shown_findings(at)  # allocations is back, and with it the transfers
     assert next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).label.endswith("(2 ไฟล์ / files)")
+
+
+def test_the_checkers_queue_and_trail_read_as_words_in_thai_time(db, tmp_path, reference):
+    from review.display import when
+
+    sid = stored_year(db, tmp_path, reference)
+    at = signed_in("checker8", "checker-pass")
+    queue = at.dataframe[0].value
+    assert queue["แบบฟอร์ม / Template"].tolist() == ["รับโอนและจัดสรรงบประมาณ / Transfers received and allocations"]
+    assert queue["สถานะ / Status"].tolist() == ["รอตรวจ / submitted"]
+    with db.connect() as conn:
+        sent = conn.execute(sa.select(submissions.c.submitted_at).where(submissions.c.id == sid)).scalar()
+    assert queue["เวลาส่ง / Submitted at"].tolist() == [when(sent)] and " 25" in when(sent)  # a BE year
+    trail = table_with(at, "การกระทำ / Action")
+    assert trail["การกระทำ / Action"].tolist() == ["ส่งข้อมูล / submitted"]
+    assert "None" not in trail.astype(str).to_string() and "allocations" not in trail.astype(str).to_string()
+
+
+def test_times_are_shown_in_thailand_in_the_buddhist_era():
+    import datetime as dt
+
+    from review.display import when
+
+    assert when(dt.datetime(2026, 11, 29, 14, 57, tzinfo=dt.UTC)) == "29 พ.ย. 2569 21:57"
+    assert when(dt.datetime(2025, 12, 31, 20, 0)) == "1 ม.ค. 2569 03:00"  # naive times are stored as UTC
+    assert when(None) == "-"
