@@ -18,7 +18,7 @@ from store import queries
 from store.history import audit_trail, get_submission, list_submissions
 from store.submissions import submission_rows
 from store.users import User
-from store.workflow import TRANSITIONS, WorkflowError, decide
+from store.workflow import DECIDERS, TRANSITIONS, WorkflowError, decide
 from templates import TEMPLATES
 from templates.headers import header
 
@@ -75,6 +75,12 @@ def diff_table(frame: pd.DataFrame, sheet) -> pd.DataFrame:
 
 
 def decision(user: User, row: dict) -> None:
+    """The checker's buttons, each enabled when the submission's status allows it; none for a role that cannot
+    decide (the store refuses it anyway: store.workflow.decide)."""
+    if user.role not in DECIDERS:
+        st.caption("ผู้ตรวจราชการดูได้อย่างเดียว การอนุมัติหรือส่งกลับเป็นของผู้กำกับดูแล / Inspectors read; "
+                   "checkers approve or return.")
+        return
     comment = st.text_area("ความเห็น / Comment", key=f"comment-{row['id']}",
                            placeholder="จำเป็นเมื่อส่งกลับ / required to return")
     a, b, c = st.columns(3)

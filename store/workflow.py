@@ -20,6 +20,9 @@ TRANSITIONS: dict[Decision, tuple[tuple[SubmissionStatus, ...], SubmissionStatus
 }
 
 
+DECIDERS = (Role.CHECKER, Role.ADMIN)  # who may approve, return and reopen
+
+
 class WorkflowError(SmsError):
     """A decision that cannot be taken on this submission now."""
 
@@ -37,7 +40,7 @@ def decide(engine: sa.Engine, reference: ReferenceSet, user: User, submission_id
     action = Decision(action)
     allowed_from, after, locked = TRANSITIONS[action]
     th, en = action.th, action.en
-    if user.role not in (Role.CHECKER, Role.ADMIN):
+    if user.role not in DECIDERS:
         raise WorkflowError(f"เฉพาะผู้กำกับดูแลเท่านั้นที่{th}ได้", f"Only a checker may {en} a submission.")
     if action == Decision.RETURN and not comment.strip():
         raise WorkflowError("กรุณาเขียนเหตุผลที่ส่งกลับ เพื่อให้ผู้บันทึกแก้ไขได้ถูกต้อง",
