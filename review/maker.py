@@ -236,8 +236,10 @@ def remove_button(name: str, where) -> None:
 
 def upload_section(user: User) -> None:
     st.subheader("2. อัปโหลดและตรวจ / Upload and check")
-    uploads = st.file_uploader("ไฟล์ Excel ที่กรอกแล้ว / Filled workbooks (.xlsx)", type=["xlsx", "xlsm"],
-                               accept_multiple_files=True, key=f"uploads-{st.session_state.get(UPLOADS, 0)}")
+    # Any file may be dropped: the importer's gate says in Thai and English what a file that is not a workbook
+    # is and what to do (Streamlit's own filter would answer with an English hover only).
+    uploads = st.file_uploader("ไฟล์ Excel ที่กรอกแล้ว / Filled workbooks (.xlsx)", accept_multiple_files=True,
+                               key=f"uploads-{st.session_state.get(UPLOADS, 0)}")
     if uploads:
         receive(uploads)
     for name, draft in list(drafts().items()):

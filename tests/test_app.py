@@ -323,3 +323,14 @@ def test_times_are_shown_in_thailand_in_the_buddhist_era():
     assert when(dt.datetime(2026, 11, 29, 14, 57, tzinfo=dt.UTC)) == "29 พ.ย. 2569 21:57"
     assert when(dt.datetime(2025, 12, 31, 20, 0)) == "1 ม.ค. 2569 03:00"  # naive times are stored as UTC
     assert when(None) == "-"
+
+
+def test_an_old_xls_or_a_csv_is_refused_with_the_gates_sentence(db, tmp_path):
+    at = signed_in("maker1", "maker-pass")
+    old_excel = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096  # an OLE2 file, as Excel 97-2003 writes
+    at.file_uploader[0].set_value([("งบ.xls", old_excel, "application/vnd.ms-excel"),
+                                   ("งบ.csv", b"transfer_no,amount\nT1,100\n", "text/csv")]).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Excel 97-2003" in shown and "Save As" in shown and "CSV" in shown and "(.xlsx)" in shown
+    assert next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).disabled
