@@ -7,6 +7,7 @@ import re
 import zipfile
 
 import openpyxl
+import pandas as pd
 import pytest
 from mini_year import AS_OF, CC, FY, U2, d, mini_year
 
@@ -293,3 +294,15 @@ def test_s09_holds_for_large_amounts_of_two_decimals(amount, ok):
     from validators.columns import _has_at_most_2_decimals
 
     assert bool(_has_at_most_2_decimals(pd.Series([amount]))[0]) is ok
+
+
+def test_b08_names_the_payment_that_takes_the_activity_over(tmp_path, reference):
+    def late_big_payment(y):  # activity P1/1 has 60,000: D1 20,000 + A1 10,000 − 2,000 returned, then D9 35,000
+        payments = y["disbursements"]["payments"]
+        extra = payments.iloc[[0]].assign(document_no="D9", document_date=d(10, 3), amount=35000)
+        y["disbursements"]["payments"] = pd.concat([payments, extra], ignore_index=True)
+    report = check(tmp_path, reference, late_big_payment)
+    b08 = [f for fr in report.files for f in fr.findings if f.rule == "B08"]
+    assert {f.cell for f in b08} == {"G2", "G3", "G4"}  # every payment of the activity
+    assert all("63,000.00" in f.message_en and "over from document D9 on" in f.message_en for f in b08)
+    assert all("เกินตั้งแต่เอกสาร D9" in f.message_th for f in b08)

@@ -260,10 +260,22 @@ def b07_money_not_planned(t: Tables) -> list[Finding]:
                         "money not yet planned.", c=rows["project_code"], p=p, b=b))
 
 
+def _tipping_documents(rows: pd.DataFrame, net: pd.Series, budget: pd.Series) -> pd.Series:
+    """For each row of an overspent activity, the document no. of the payment that takes the activity over its
+    budget: the first, in date order, at which the running total passes it."""
+    activity = ["project_code", "activity_no"]
+    order = rows.assign(_net=net, _budget=budget, _date=pd.to_datetime(rows["document_date"], errors="coerce"))
+    order = order.sort_values([*activity, "_date", "_row"], kind="stable")
+    running = order.groupby(activity)["_net"].cumsum()
+    first = order[running - order["_budget"] > CENT].groupby(activity)["document_no"].first()
+    return lookup(first, rows, activity)
+
+
 @reports_on("payments")
 def b08_activity_overspent(t: Tables) -> list[Finding]:
     """B08: disbursed for an activity (payments + advances − returned, :mod:`domain.ledger`) is no more than
-    its budget. Reported at the amount of every payment of the overspent activity."""
+    its budget. Reported at the amount of every payment of the overspent activity, naming the payment (by
+    date) that takes it over."""
     pay = t["payments"]
     net = ledger.net_per_row(pay, t["clearings"])
     disbursed = net.groupby([pay["project_code"], pay["activity_no"]]).transform("sum")
@@ -271,12 +283,14 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
     budget = _per_row(budgets, pay, "project_code", "activity_no")
     rows = pay[disbursed - budget > CENT]
     d, b = disbursed[rows.index].map(baht), budget[rows.index].map(baht)
+    x = _tipping_documents(rows, net[rows.index], budget[rows.index]) if len(rows) else rows.index
     return t.emit("B08", rows, "payments", "amount",
-                  _text(rows, "กิจกรรม {a} ของโครงการ {p} เบิกจ่ายรวม {d} บาท เกินงบกิจกรรม {b} บาท"
-                              " ให้ตรวจจำนวนเงินหรือกิจกรรมที่ระบุ",
-                        a=rows["activity_no"], p=rows["project_code"], d=d, b=b),
-                  _text(rows, "Activity {a} of project {p} has {d} disbursed, more than its budget of {b}; "
-                        "check the amounts or the activity.", a=rows["activity_no"], p=rows["project_code"], d=d, b=b))
+                  _text(rows, "กิจกรรม {a} ของโครงการ {p} เบิกจ่ายรวม {d} บาท เกินงบกิจกรรม {b} บาท "
+                              "(เกินตั้งแต่เอกสาร {x}) ให้ตรวจจำนวนเงินหรือกิจกรรมที่ระบุ",
+                        a=rows["activity_no"], p=rows["project_code"], d=d, b=b, x=x),
+                  _text(rows, "Activity {a} of project {p} has {d} disbursed, more than its budget of {b} "
+                        "(over from document {x} on); check the amounts or the activity.",
+                        a=rows["activity_no"], p=rows["project_code"], d=d, b=b, x=x))
 
 
 @reports_on("clearings")
