@@ -402,7 +402,8 @@ def unit_cost(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT,
     column. ``limits``: published limits with columns ``opd_limit`` and ``ipd_limit``, indexed by
     ``unit_code`` or by peer group (the index's name says which). Adds ``opd_cost_per_visit``,
     ``opd_limit``, ``opd_pass``, ``ipd_cost_per_adjrw``, ``ipd_limit``, ``ipd_pass`` and
-    ``unit_cost_pass`` (both pass).
+    ``unit_cost_pass`` (both pass). A hospital alone in its peer group has no limit and no verdict (NA):
+    judged against its own cost it would always pass.
     """
     t = thresholds
     _need(frame, ["opd_cost", "opd_visits", "ipd_cost", "adjrw"], "unit_cost")
@@ -417,7 +418,7 @@ def unit_cost(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT,
                                      ipd=ipd.replace([np.inf, -np.inf], np.nan))
         grouped = keyed.groupby(groups, dropna=False)[["opd", "ipd"]]
         mean, sd = grouped.transform("mean"), grouped.transform("std", ddof=t.unit_cost_ddof)
-        sd = sd.where(grouped.transform("count") > 1, 0.0)  # a group of one: its own value is the limit
+        sd = sd.where(grouped.transform("count") > 1)  # a hospital alone in its group has no peers: no limit, NA
         bound = round_half_up(mean["opd"] + t.unit_cost_sd * sd["opd"], t.decimals), \
             round_half_up(mean["ipd"] + t.unit_cost_sd * sd["ipd"], t.decimals)
         out["opd_limit"], out["ipd_limit"] = bound

@@ -373,7 +373,9 @@ def test_unit_cost_limits_from_the_peer_group_in_the_frame():
     out = unit_cost(trang(UNIT_COST.drop(columns=["opd_limit", "ipd_limit"]), SEP))
     f2 = UNIT_COST.loc[HOSPITALS["service_level"] == "F2", "pub_opd"]
     assert out.loc[3, "opd_limit"] == round(f2.mean() + f2.std(), 2)
-    assert out.loc[0, "opd_limit"] == 827.59  # รพ.ตรัง is alone at level A: its own cost is the limit
+    # รพ.ตรัง is alone at level A: no peers, so no limit and no verdict (against itself it would always pass)
+    assert pd.isna(out.loc[0, "opd_limit"]) and pd.isna(out.loc[0, "opd_pass"])
+    assert out.loc[0, "opd_cost_per_visit"] == 827.59
     assert out.loc[3, "opd_limit"] == 726.21
     assert out.loc[3, "opd_pass"] and not out.loc[8, "opd_pass"]  # รัษฎา 740.47 > 726.21
 

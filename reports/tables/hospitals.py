@@ -187,9 +187,10 @@ def hospital_unit_cost(ctx: Context, h: Hospitals) -> ReportTable:
          Col("opd_limit", "money"), Col("opd_verdict", "verdict"), Col("ipd_cost_per_adjrw", "money"),
          Col("ipd_limit", "money"), Col("ipd_verdict", "verdict")],
         level="level", period=h.when,
-        notes=["ผ่านเมื่อต้นทุนไม่เกิน Mean + 1 SD ของโรงพยาบาลระดับบริการเดียวกันในจังหวัด (SD ตัวอย่าง; กลุ่มที่มี "
-               "โรงพยาบาลเดียวใช้ค่าของตนเอง) · ข้อมูลเดือน = เดือนล่าสุดที่มีข้อมูลต้นทุน / passes at or below the "
-               "peer group's Mean + 1 SD; NA = no unit-cost data yet."])
+        notes=["ผ่านเมื่อต้นทุนไม่เกิน Mean + 1 SD ของโรงพยาบาลระดับบริการเดียวกันในจังหวัด (SD ตัวอย่าง) · "
+               "โรงพยาบาลที่ไม่มีโรงพยาบาลอื่นในระดับเดียวกันไม่มีเกณฑ์เทียบ (NA) · ข้อมูลเดือน = เดือนล่าสุดที่มีข้อมูลต้นทุน / "
+               "passes at or below the peer group's Mean + 1 SD; NA = no unit-cost data yet, or no peer to compare "
+               "with."])
 
 
 SECTION = (hospital_risk, hospital_seven_plus, hospital_matrix, hospital_planfin, hospital_ip, hospital_unit_cost)
