@@ -139,12 +139,15 @@ class ReportTable:
     level: str | None = None
     blank: dict[str, set[str]] = field(default_factory=dict)
     period: str = ""  # e.g. "สะสมถึงสิ้นเดือน มกราคม 2569" when the figures stop before the as-of date
+    submitted: int | None = None  # current submissions behind the table (0: nothing sent yet)
 
     def caption(self) -> str:
         parts = [f"ข้อมูล ณ วันที่ {thai_date(self.as_of)}"]
         if self.period:
             parts.append(self.period)
-        if self.unapproved:
+        if self.submitted == 0:
+            parts.append("ยังไม่มีข้อมูลที่ส่งสำหรับตารางนี้ / no data submitted yet")
+        elif self.unapproved:
             how = "รวมอยู่ในตาราง" if self.include_unapproved else "ไม่รวมในตาราง"
             parts.append(f"ข้อมูลที่ยังไม่ได้อนุมัติ {self.unapproved:,} ฉบับ ({how})")
         else:

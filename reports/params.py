@@ -18,6 +18,8 @@ from domain.fiscal import (
     LAST_FISCAL_YEAR,
     THAI_DIGITS,
     fiscal_year_bounds,
+    format_be_date,
+    format_thai_date,
     inspection_round,
     quarter_bounds,
 )
@@ -35,12 +37,27 @@ class ReportError(SmsError, ValueError):
     reason = Reason.BAD_PARAMETER
 
 
+BANGKOK = "10"  # the capital is its own administrative area, not a จังหวัด
+
+
 @dataclass(frozen=True)
 class Province:
+    """A province of the reference data: 2-digit code, Thai and English names, health region."""
+
     code: str
     name_th: str
     name_en: str
     region: int
+
+    @property
+    def title_th(self) -> str:
+        """How a report names it: จังหวัดตรัง, but กรุงเทพมหานคร."""
+        return self.name_th if self.code == BANGKOK else f"จังหวัด{self.name_th}"
+
+    @property
+    def title_en(self) -> str:
+        """Trang province, but Bangkok."""
+        return self.name_en if self.code == BANGKOK else f"{self.name_en} province"
 
 
 def _plain(text: str) -> str:
@@ -103,8 +120,8 @@ def check_params(reference: ReferenceSet, *, fiscal_year: int, province: str, qu
     _, q_end = quarter_bounds(fiscal_year, quarter)
     as_of = as_of or min(q_end, today or dt.date.today())
     if not start <= as_of:
-        raise ReportError(f"วันที่ข้อมูล {as_of:%Y-%m-%d} อยู่ก่อนปีงบประมาณ {fiscal_year}",
-                          f"The as-of date {as_of:%Y-%m-%d} is before fiscal year {fiscal_year} began.")
+        raise ReportError(f"วันที่ข้อมูล {format_thai_date(as_of)} อยู่ก่อนปีงบประมาณ {fiscal_year} จะเริ่ม",
+                          f"The as-of date {format_be_date(as_of)} (BE) is before fiscal year {fiscal_year} began.")
     where = resolve_province(reference, province)
     return ReportParams(int(fiscal_year), where.code, quarter, expected, as_of.isoformat(), database_url,
                         bool(include_unapproved)), where

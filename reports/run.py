@@ -124,7 +124,7 @@ def run_job(job: Job) -> Outcome:
                            kernel=max(0.0, executed - start - sum(cells)),
                            kernel_start=keeper().started if job.kept_kernel else 0.0)
         p = job.params
-        title = f"{TITLES.get(job.notebook, job.notebook)} จังหวัด{job.province.name_th}"
+        title = f"{TITLES.get(job.notebook, job.notebook)} {job.province.title_th}"
         footer = f"{title} · ปีงบประมาณ {p.fiscal_year} ไตรมาสที่ {p.quarter} (รอบที่ {p.round}) · SMS Workbench"
         html_file = job.out_dir / f"{job.notebook}.html"
         html_file.write_text(to_html(nb, f"{title} ไตรมาส {p.quarter}/{p.fiscal_year}", footer), encoding="utf-8")

@@ -53,10 +53,12 @@ def header(ctx: Context, kind: str) -> None:
     unapproved = ctx.unapproved(STEPS)  # every template of seed 001's four steps
     state = ("รวมอยู่ในรายงาน / included" if ctx.include_unapproved else "ไม่รวมในรายงาน / left out")
     cutoff = "" if ctx.cutoff == ctx.as_of else f" · ตัวเลขสะสมถึง {thai_date(ctx.cutoff)}"
+    if ctx.asked:  # the data stops before the day asked for: say so, never count to a day nobody reported
+        cutoff += f" (ข้อมูลล่าสุดที่ส่ง แทนวันที่ {thai_date(ctx.asked)} ที่ขอ / the newest data sent)"
     html(f"""<header class="report-head">
 <div class="org">กระทรวงสาธารณสุข · {esc(region)} · ระบบบริหารยุทธศาสตร์ด้านสุขภาพ (SMS)</div>
-<h1>{esc(th)}<br/>จังหวัด{esc(ctx.province.name_th)}</h1>
-<div class="en-title">{esc(en)} — {esc(ctx.province.name_en)} province</div>
+<h1>{esc(th)}<br/>{esc(ctx.province.title_th)}</h1>
+<div class="en-title">{esc(en)} — {esc(ctx.province.title_en)}</div>
 <div class="period">ประกอบการตรวจราชการและนิเทศงาน รอบที่ {ctx.round} ปีงบประมาณ {ctx.fiscal_year}
  · ไตรมาสที่ {ctx.quarter} ({esc(format_thai_date(start))} – {esc(format_thai_date(end))})</div>
 <div class="asof">ข้อมูล ณ วันที่ {esc(thai_date(ctx.as_of))}{esc(cutoff)} · ข้อมูลที่ยังไม่ได้อนุมัติ {unapproved:,} ฉบับ
@@ -131,7 +133,7 @@ def hospitals(ctx: Context, health: dict[str, ReportTable], number: int, figure:
             "ฐานะการเงินของโรงพยาบาลในจังหวัด (Risk Score, 7 Plus, Planfin, รายรับ IP และต้นทุนต่อหน่วย) "
             "จากข้อมูลเดือนล่าสุดที่มีถึงวันตัดยอด")
     if not health:
-        html(f'<p class="intro empty-section">ไม่มีข้อมูลฐานะการเงินโรงพยาบาลของจังหวัด{esc(ctx.province.name_th)} '
+        html(f'<p class="intro empty-section">ไม่มีข้อมูลฐานะการเงินโรงพยาบาลของ{esc(ctx.province.title_th)} '
              f"ถึงวันที่ {esc(thai_date(ctx.cutoff))} / No hospital finance recorded for "
              f"{esc(ctx.province.name_en)} up to the cut-off.</p>")
         return
@@ -154,7 +156,7 @@ def hospitals(ctx: Context, health: dict[str, ReportTable], number: int, figure:
     matrix = matrix[[c for c in matrix.columns if str(c).startswith("risk_")]]
     matrix.columns = [int(str(c).removeprefix("risk_")) for c in matrix.columns]
     chart(charts.risk_matrix(matrix), f"ภาพที่ {figure} Matrix Grading: Risk Scoring × 7 Plus Efficiency "
-                                      f"จังหวัด{ctx.province.name_th}")
+                                      f"{ctx.province.title_th}")
     table(health["hospital_matrix"])
     table(health["hospital_planfin"])
     table(health["hospital_ip"])

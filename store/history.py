@@ -58,12 +58,15 @@ def latest_fiscal_year(engine: sa.Engine) -> int | None:
         return conn.execute(sa.select(sa.func.max(submissions.c.fiscal_year))).scalar()
 
 
-def latest_as_of(engine: sa.Engine, fiscal_year: int) -> dt.date | None:
+def latest_as_of(engine: sa.Engine, fiscal_year: int, cost_centers: Iterable[str] | None = None) -> dt.date | None:
     """The newest data-as-of date of a fiscal year's stored submissions (their ``as_of``, else the day they
-    were sent); None before anything is stored. Where the board opens by default."""
+    were sent), of ``cost_centers`` (None: all); None before anything is stored. Where the board opens, and
+    the day a report's data reaches."""
     s = submissions.c
     query = sa.select(sa.func.max(s.as_of), sa.func.max(s.submitted_at)).where(
         s.fiscal_year == fiscal_year, s.status.in_(list(SubmissionStatus.kept())))
+    if cost_centers is not None:
+        query = query.where(s.cost_center.in_(sorted(cost_centers)))
     with engine.connect() as conn:
         as_of, sent = conn.execute(query).one()
     return as_of or (sent.date() if sent else None)

@@ -21,7 +21,8 @@ DOC_NO = r"^\S(.{0,38}\S)?$"  # a document number: 1-40 characters, no blank at 
 PROVINCE = r"^\d{2}$"
 
 SERVICE_LEVELS = ("A", "S", "M1", "M2", "F1", "F2", "F3")
-UNIT_TYPES = ("สสจ.", "รพศ.", "รพท.", "รพช.", "สสอ.", "รพ.สต.", "สำนักงานเขตสุขภาพ")
+REGION_OFFICE = "สำนักงานเขตสุขภาพ"  # a health region's office: its cost centre serves the region, not a province
+UNIT_TYPES = ("สสจ.", "รพศ.", "รพท.", "รพช.", "สสอ.", "รพ.สต.", REGION_OFFICE)
 PAYMENT_KINDS = tuple(k.value for k in PaymentKind)
 ACTIVITY_STATUS = ("ยังไม่เริ่ม", "กำลังดำเนินการ", "เสร็จสิ้น", "ยกเลิก")
 DIRECTIONS = (">=", ">", "<=", "<")

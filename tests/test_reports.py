@@ -477,3 +477,38 @@ def test_all_provinces_go_on_when_one_fails(tmp_path, reference):
     assert (tmp_path / "out" / "2569" / "Q2" / "39" / "kpi_report.html").exists()
     executed = json.loads((tmp_path / "out" / "2569" / "Q2" / "39" / "kpi_report.ipynb").read_text())
     assert '"province": "39"' in "".join(executed["cells"][2]["outputs"][0]["text"])
+
+
+def test_a_quarter_past_the_data_reports_as_of_the_newest_data(store_url, engine, reference):
+    """Q4 asked for with data only to 31 March: the report is as of 31 March and says so; no advance counts as
+    overdue at a day nobody reported (it would be at 30 September)."""
+    late = tables.Context.open(fiscal_year=FY, province=PROVINCE, quarter=4, database_url=store_url)
+    try:
+        assert (late.asked, late.as_of, late.cutoff) == (dt.date(2026, 9, 30), AS_OF, AS_OF)
+        asked_q4 = tables.finance(late).frame.set_index(["cost_center", "unit_code"])
+    finally:
+        late.close()
+    q2 = tables.finance(context(engine, reference, as_of=AS_OF)).frame.set_index(["cost_center", "unit_code"])
+    assert asked_q4[["disbursed", "advances_outstanding", "advances_overdue"]].equals(
+        q2[["disbursed", "advances_outstanding", "advances_overdue"]])
+
+
+def test_a_province_with_nothing_sent_says_so_and_bangkok_is_no_changwat(store_url):
+    ctx = tables.Context.open(fiscal_year=FY, province="10", quarter=2, database_url=store_url)
+    try:
+        assert (ctx.province.title_th, ctx.province.title_en, ctx.total_name) == (
+            "กรุงเทพมหานคร", "Bangkok", "รวมกรุงเทพมหานคร")
+        caption = tables.finance(ctx).caption()
+    finally:
+        ctx.close()
+    assert "no data submitted yet" in caption and "ได้รับการอนุมัติแล้ว" not in caption
+
+
+def test_a_region_office_is_not_counted_in_its_provinces_totals(store_url, reference):
+    office = reference["units"].loc[reference["units"]["unit_type"] == "สำนักงานเขตสุขภาพ", "cost_center"].iloc[0]
+    province = reference["cost_centers"].set_index("cost_center").at[office, "province_code"]
+    ctx = tables.Context.open(fiscal_year=FY, province=province, quarter=2, database_url=store_url)
+    try:
+        assert office not in ctx.cost_centers and ctx.cost_centers  # Udon Thani's own cost centres remain
+    finally:
+        ctx.close()

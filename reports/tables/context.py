@@ -35,9 +35,10 @@ from reports.config import disbursement_targets
 from reports.fmt import Col, ReportTable
 from reports.params import Province, resolve_province
 from store.db import connect
+from store.history import latest_as_of
 from store.queries import current_rows, current_submissions
 from store.reference import current_reference
-from templates.catalog import SHEETS
+from templates.catalog import REGION_OFFICE, SHEETS
 
 
 def reviewed(sheet_key: str) -> bool:
@@ -62,6 +63,7 @@ class Context:
     round: int
     as_of: dt.date
     include_unapproved: bool = True
+    asked: dt.date | None = None  # the as-of date asked for, when the data stops before it (as_of is then the data's)
     tables: dict[str, ReportTable] = field(default_factory=dict)  # every table made, for the figures cell
     _rows: dict[str, pd.DataFrame] = field(default_factory=dict)
     _read: set[str] | None = field(default=None, repr=False)  # sheets read by the report_table being built
@@ -74,8 +76,12 @@ class Context:
         reference = current_reference(engine)
         quarter = int(quarter)
         as_of = dt.date.fromisoformat(str(as_of)) if as_of else quarter_bounds(int(fiscal_year), quarter)[1]
-        return cls(engine, reference, int(fiscal_year), resolve_province(reference, str(province)), quarter,
-                   int(round or inspection_round(quarter)), as_of, bool(include_unapproved))
+        ctx = cls(engine, reference, int(fiscal_year), resolve_province(reference, str(province)), quarter,
+                  int(round or inspection_round(quarter)), as_of, bool(include_unapproved))
+        newest = latest_as_of(engine, ctx.fiscal_year, ctx.cost_centers)
+        if newest is not None and newest < as_of:  # a report says its data is as of the newest data, never later
+            ctx.asked, ctx.as_of = as_of, newest
+        return ctx
 
     def close(self) -> None:
         """Release the database connections (the notebook's last cell; a kept kernel runs many notebooks)."""
@@ -98,9 +104,13 @@ class Context:
 
     @cached_property
     def centres(self) -> pd.DataFrame:
-        """The province's cost centres: cost_center, name, in code order."""
+        """The province's cost centres: cost_center, name, in code order; a health-region office's cost centre is
+        the region's, not the province it stands in (it is left out)."""
         frame = self.reference["cost_centers"]
-        frame = frame[frame["province_code"] == self.province.code][["cost_center", "name_th"]]
+        units = self.reference["units"]
+        region_offices = set(units.loc[units["unit_type"] == REGION_OFFICE, "cost_center"])  # the region's, not ours
+        mine = (frame["province_code"] == self.province.code) & ~frame["cost_center"].isin(region_offices)
+        frame = frame[mine][["cost_center", "name_th"]]
         return frame.rename(columns={"name_th": "name"}).sort_values("cost_center").reset_index(drop=True)
 
     @property
@@ -125,8 +135,8 @@ class Context:
 
     @property
     def total_name(self) -> str:
-        """The name of a province's total row: รวมจังหวัด<name>."""
-        return f"รวมจังหวัด{self.province.name_th}"
+        """The name of a province's total row: รวมจังหวัด<name> (รวมกรุงเทพมหานคร for the capital)."""
+        return f"รวม{self.province.title_th}"
 
     @property
     def title_period(self) -> str:
@@ -148,13 +158,18 @@ class Context:
                 include_unapproved=self.include_unapproved or not reviewed(sheet_key))
         return self._rows[sheet_key]
 
+    def submissions(self, templates: Iterable[str]) -> tuple[int, int]:
+        """(current submissions, of which not approved yet) of ``templates`` in the province."""
+        cur = current_submissions(self.fiscal_year, templates, SubmissionStatus.accepted())
+        unapproved = sa.func.sum(sa.case((cur.c.status != SubmissionStatus.APPROVED.value, 1), else_=0))
+        query = sa.select(sa.func.count(), unapproved).select_from(cur).where(cur.c.cost_center.in_(self.cost_centers))
+        with self.engine.connect() as conn:
+            current, waiting = conn.execute(query).one()
+        return int(current or 0), int(waiting or 0)
+
     def unapproved(self, templates: Iterable[str]) -> int:
         """Current submissions of ``templates`` in the province that are not approved yet."""
-        cur = current_submissions(self.fiscal_year, templates, SubmissionStatus.accepted())
-        query = sa.select(sa.func.count()).select_from(cur).where(
-            cur.c.status != SubmissionStatus.APPROVED, cur.c.cost_center.in_(self.cost_centers))
-        with self.engine.connect() as conn:
-            return int(conn.execute(query).scalar() or 0)
+        return self.submissions(templates)[1]
 
     def table(self, key: str, title: str, frame: pd.DataFrame, columns: list[Col], *, sheets: Iterable[str] = (),
               **kw) -> ReportTable:
@@ -166,8 +181,9 @@ class Context:
         if self._read is None:
             raise RuntimeError(f"table {key!r} is made outside a @report_table function: "
                                "nothing knows which sheets it read")
-        t = ReportTable(key, title, frame.reset_index(drop=True), columns, self.as_of,
-                        self.unapproved(templates_of({*self._read, *sheets})), self.include_unapproved, **kw)
+        current, waiting = self.submissions(templates_of({*self._read, *sheets}))
+        t = ReportTable(key, title, frame.reset_index(drop=True), columns, self.as_of, waiting,
+                        self.include_unapproved, submitted=current, **kw)
         self.tables[key] = t
         return t
 

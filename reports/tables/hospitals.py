@@ -67,7 +67,7 @@ def hospital_inputs(ctx: Context) -> Hospitals | None:
     frame = fh.hospital_health(rows, ctx.reference["units"], fiscal_year=ctx.fiscal_year, month=month, thresholds=t)
     frame["name"] = frame["name"].fillna(frame["unit_code"])
     frame = frame.sort_values(["cost_center", "unit_code"]).reset_index(drop=True).assign(level="unit")
-    total = fh.totals(fh.rows_of_month(rows, month), f"ภาพรวมจังหวัด{ctx.province.name_th}")
+    total = fh.totals(fh.rows_of_month(rows, month), f"ภาพรวม{ctx.province.title_th}")
     total = fh.ip_revenue_share(fh.planfin_variance(total, t), t).assign(level="total", cost_center="")
     when = f"ข้อมูล ณ สิ้นเดือน{THAI_MONTHS[month]} {be_year(month_end(ctx.fiscal_year, month).year)}"
     return Hospitals(frame, total, month, t, when)
