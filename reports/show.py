@@ -12,6 +12,7 @@ from IPython.display import HTML, display
 
 from domain.fiscal import format_thai_date, quarter_bounds
 from domain.ledger import ADVANCE_OVERDUE_DAYS
+from domain.vocabulary import TemplateGroup
 from finance.health import thresholds_for
 from reports import charts
 from reports.fmt import (
@@ -30,9 +31,10 @@ from reports.fmt import (
     thai_date,
 )
 from reports.tables import Context
-from templates.catalog import STEPS
+from templates import UNIT_TEMPLATES
 
 FIGURES_MIME = "application/vnd.sms-report.figures+json"
+REVIEWED = tuple(t.key for t in UNIT_TEMPLATES if t.group != TemplateGroup.FINANCE)  # GFMIS is finance's own
 KINDS = {"financial": ("รายงานผลการดำเนินงานด้านการเงินและการเบิกจ่ายงบประมาณ",
                        "Financial report: transfers, allocations, disbursement and GFMIS reconciliation"),
          "kpi": ("รายงานผลการดำเนินงานตามตัวชี้วัดและผลผลิตโครงการ",
@@ -50,7 +52,7 @@ def header(ctx: Context, kind: str) -> None:
     region = regions.loc[regions["region"] == ctx.province.region, "name_th"]
     region = str(region.iloc[0]) if len(region) else f"เขตสุขภาพที่ {ctx.province.region}"
     start, end = quarter_bounds(ctx.fiscal_year, ctx.quarter)
-    unapproved = ctx.unapproved(STEPS)  # every template of seed 001's four steps
+    unapproved = ctx.unapproved(REVIEWED)  # every template a checker reviews: the four steps and hospital finance
     state = ("รวมอยู่ในรายงาน / included" if ctx.include_unapproved else "ไม่รวมในรายงาน / left out")
     cutoff = "" if ctx.cutoff == ctx.as_of else f" · ตัวเลขสะสมถึง {thai_date(ctx.cutoff)}"
     if ctx.asked:  # the data stops before the day asked for: say so, never count to a day nobody reported

@@ -22,6 +22,7 @@ import math
 import textwrap
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -512,3 +513,13 @@ def test_a_region_office_is_not_counted_in_its_provinces_totals(store_url, refer
         assert office not in ctx.cost_centers and ctx.cost_centers  # Udon Thani's own cost centres remain
     finally:
         ctx.close()
+
+
+def test_a_trend_with_no_money_says_so_instead_of_drawing_axes_of_zero():
+    from reports import charts
+
+    months = pd.DataFrame({"label": ["ต.ค.", "พ.ย."], "received_sms": [0.0, 0.0], "disbursed_sms": [0.0, 0.0],
+                           "installment_gfmis": [np.nan] * 2, "disbursed_gfmis": [np.nan] * 2, "target": [np.nan] * 2})
+    assert charts.monthly_trend(months) == charts.monthly_trend(pd.DataFrame())  # the "no data yet" picture
+    months.loc[1, "received_sms"] = 100_000.0
+    assert charts.monthly_trend(months) != charts.monthly_trend(pd.DataFrame())
