@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pyarrow.compute as pc
 
 from domain.errors import Reason, Unreadable
 from domain.findings import Finding, column_letter
+from domain.text import canonical
 from templates import TEMPLATES, Sheet, Template
 from templates.spec import META
 
@@ -67,8 +67,9 @@ class WorkbookData:
 
 @functools.lru_cache(maxsize=65536)  # a column repeats its values: fold each once
 def fold(text: object) -> str:
-    """A header or sheet name reduced to what identifies it: no case, spaces, breaks or invisible marks."""
-    text = unicodedata.normalize("NFC", str(text or "")).lower()
+    """A header or sheet name reduced to what identifies it: spelled canonically (Thai typed in another order
+    or decomposed folds as it looks), no case, spaces, breaks or invisible marks."""
+    text = canonical(str(text or "")).lower()
     return re.sub(r"[\s\u200b-\u200d\u2060\ufeff().:/_\-]+", "", text)
 
 
