@@ -34,6 +34,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("S08", E, "ค่าอยู่นอกช่วงที่อนุญาต", "a value outside the allowed range"),
     Rule("S09", E, "จำนวนเงินมีทศนิยมเกิน 2 ตำแหน่ง", "an amount with more than 2 decimals"),
     Rule("S10", W, "ไม่พบแผ่นงาน (ถือว่าไม่มีข้อมูล)", "a sheet is missing (read as empty)"),
+    Rule("S11", E, "หัวคอลัมน์ซ้ำ: คอลัมน์เดียวกันมีหลายหัว (ไม่อ่านคอลัมน์ใดเลย)",
+         "a header names the same column twice (neither is read)"),
     Rule("B01", E, "ยอดจัดสรรของใบโอนเกินยอดโอน", "allocations of one transfer exceed the transfer's amount"),
     Rule("B02", E, "หน่วยงานที่ได้รับจัดสรรไม่อยู่ในศูนย์ต้นทุนของใบโอน",
          "an allocation's unit does not belong to the transfer's cost centre"),
