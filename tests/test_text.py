@@ -3,7 +3,9 @@ sheet name, a province asked for, and an edit written back; what is stored is th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -20,6 +22,7 @@ from review.editor import Draft, editor_frame, edits_from_state, write_draft
 from templates import TEMPLATES
 from validators.validate import validate
 
+FIELD = Path(__file__).parent / "field_cases"
 TONES = "\u0e48-\u0e4b"
 VOWELS = "\u0e31\u0e34-\u0e39"  # above and below vowels
 
@@ -112,6 +115,16 @@ def test_the_spec_and_the_reference_data_are_spelled_canonically(reference):
         for column in table.columns:
             texts |= {v for v in table[column].dropna() if isinstance(v, str)}
     assert {t for t in texts if canonical(t) != t} == set()
+
+
+def test_field_case_07_a_status_with_sara_am_decomposed_is_the_choice_it_looks_like(reference):
+    """Validated with the allocations and projects it refers to: no S07, and the status stored as it looks."""
+    files = [FIELD / "inputs-allocations.xlsx", FIELD / "inputs-projects.xlsx", FIELD / "status-decomposed.xlsx"]
+    report = validate(files, reference, as_of=dt.date(2026, 9, 30))
+    assert report.errors == 0 and not [f for fr in report.files for f in fr.findings if f.rule == "S07"]
+    results = report.files[2].parsed.sheets["activity_results"]
+    assert results.data.frame.loc[3, "status"] == "\u0e01\u0e4d\u0e32ลังด\u0e4d\u0e32เนินการ"  # as typed in D3
+    assert results.values.loc[3, "status"] == "กำลังดำเนินการ"  # as stored
 
 
 def statuses(spell):
