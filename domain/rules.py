@@ -36,6 +36,8 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("S10", W, "ไม่พบแผ่นงาน (ถือว่าไม่มีข้อมูล)", "a sheet is missing (read as empty)"),
     Rule("S11", E, "หัวคอลัมน์ซ้ำ: คอลัมน์เดียวกันมีหลายหัว (ไม่อ่านคอลัมน์ใดเลย)",
          "a header names the same column twice (neither is read)"),
+    Rule("S12", W, "แผ่นงานที่แบบฟอร์มไม่ใช้และเปิดอ่านไม่ได้ (ข้าม)",
+         "a sheet the template does not use cannot be opened (skipped)"),
     Rule("B01", E, "ยอดจัดสรรของใบโอนเกินยอดโอน", "allocations of one transfer exceed the transfer's amount"),
     Rule("B02", E, "หน่วยงานที่ได้รับจัดสรรไม่อยู่ในศูนย์ต้นทุนของใบโอน",
          "an allocation's unit does not belong to the transfer's cost centre"),

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from domain.errors import Reason, Unreadable
 from domain.findings import Finding, column_letter
 from importer.headers import HEADER_SEARCH_ROWS, fold, header_findings, header_names, locate_header
+from importer.package import Package, readable
 from templates import TEMPLATES, Sheet, Template
 from templates.spec import META
 
@@ -213,15 +214,44 @@ def read_sheet(book: fastexcel.ExcelReader, name: str, sheet: Sheet, renames: di
     return SheetData(sheet, name, frame, letters, header_at + 1), findings
 
 
-def read_workbook(path: Path) -> WorkbookData:
-    """Read every template sheet of a workbook that passed the safety gate."""
+def unreadable_sheets(package: Package | None, template: Template, file: str) -> list[Finding]:
+    """The sheets the file lists but holds no content for (an empty relationship id, a missing part): a
+    template sheet (or ``_meta``) among them refuses the file as damaged; any other is skipped with S12."""
+    findings = []
+    for entry in package.unreadable if package else ():
+        folded = fold(entry.name)
+        if folded == fold(META) or any(folded in sheet_names(s) for s in template.sheets):
+            raise Unreadable(
+                f"แผ่นงาน '{entry.name}' ในไฟล์ {file} เสียหาย (ไม่พบเนื้อหาของแผ่นงานในไฟล์) ระบบจึงอ่านไม่ได้ "
+                "กรุณาเปิดไฟล์ใน Excel ตรวจดูแผ่นงานนี้ บันทึกใหม่ แล้วอัปโหลดอีกครั้ง",
+                f"Sheet '{entry.name}' of {file} is damaged (the file holds no content for it), so it cannot be "
+                "read; open the file in Excel, check that sheet, save it again and upload it again.",
+                Reason.TRUNCATED, file=file, sheet=entry.name)
+        hidden_th, hidden_en = ("ที่ซ่อนไว้", " hidden") if entry.state != "visible" else ("", "")
+        findings.append(Finding.of(
+            "S12", f"แผ่นงาน{hidden_th} '{entry.name}' เปิดอ่านไม่ได้ (ไม่พบเนื้อหาของแผ่นงานในไฟล์) "
+                   "และไม่ใช่แผ่นงานของแบบฟอร์ม ระบบจึงข้ามไป แผ่นงานของแบบฟอร์มอ่านได้ตามปกติ",
+            f"The{hidden_en} sheet '{entry.name}' cannot be opened (the file holds no content for it) and is not "
+            "one of the template's sheets, so it was skipped; the template's sheets were read as usual.",
+            file=file, value=entry.name))
+    return findings
+
+
+def read_workbook(path: Path, package: Package | None = None) -> WorkbookData:
+    """Read every template sheet of a workbook that passed the safety gate. ``package`` is the package the gate
+    located: when fastexcel cannot open the file as it is (parts in unusual places, a sheet entry leading
+    nowhere), it reads a copy laid out as it expects (:func:`importer.package.readable`)."""
     path = Path(path)
+    with readable(path, package) as source:
+        return _read(path, fastexcel.read_excel(source), package)
+
+
+def _read(path: Path, book: fastexcel.ExcelReader, package: Package | None) -> WorkbookData:
     file = path.name
-    book = fastexcel.read_excel(path)
     meta = read_meta(book)
     template, version = detect_template(book, meta, file)
     renames = check_version(template, version, file)
-    sheets, findings = {}, []
+    sheets, findings = {}, unreadable_sheets(package, template, file)
     claimed = {n for n in book.sheet_names if any(fold(n) in sheet_names(s) for s in template.sheets)}
     for sheet in template.sheets:
         name = find_worksheet(book, sheet, claimed)
