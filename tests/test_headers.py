@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from domain.findings import column_letter
 from sms.cli import app
 from templates import TEMPLATES
+from validators.annotate import FINDINGS_SUFFIX, annotate_all
 from validators.validate import validate
 
 FIELD = Path(__file__).parent / "field_cases"
@@ -55,6 +56,13 @@ def test_field_case_03_the_amount_header_twice_is_an_error_naming_both_cells(ref
     assert "D1 (คอลัมน์ D) และ F1 (คอลัมน์ F)" in finding.message_th
     amounts = report.files[0].parsed.sheets["allocations"].values["amount"]
     assert len(amounts) == 31 and amounts.isna().all()  # neither D nor the scratch column F (1 in every row)
+
+
+def test_field_case_03_is_annotated_as_a_list_of_findings_in_the_original(tmp_path, reference):
+    """A checked copy would keep neither amount column: the unit fixes the original, guided by the list."""
+    report = validate([FIELD / "amount-header-twice.xlsx"], reference, as_of=AS_OF)
+    [written] = annotate_all(report, tmp_path)
+    assert written.name.endswith(FINDINGS_SUFFIX)
 
 
 def test_field_case_03_stores_nothing(tmp_path, monkeypatch):
