@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import posixpath
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -32,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
-from xml.sax.saxutils import quoteattr
 
 from domain.errors import Reason
 
@@ -250,6 +248,11 @@ def locate(parts: Parts, workbook: str, read: Read, parse: Parse) -> Package:
 
 # ---------------------------------------------------------------------------------- the readable copy
 
+def _attr(text: str) -> str:
+    """``text`` as a quoted XML attribute value (xml.sax.saxutils would pull urllib.request into start-up)."""
+    return '"' + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;") + '"'
+
+
 def _copy_layout(package: Package) -> tuple[list[tuple[SheetEntry, str]], dict[str, str]]:
     """(readable sheets with their new part names, {new part name: old member}) of the copy."""
     sheets = [(s, f"xl/worksheets/sheet{i}.xml") for i, s in enumerate(
@@ -273,8 +276,8 @@ def _skeleton(package: Package, sheets: list[tuple[SheetEntry, str]]) -> dict[st
         if present:
             overrides.append(f'<Override PartName="/xl/{name}" ContentType="{SHEET_TYPE}{content}"/>')
             rels.append(f'<Relationship Id="rId{len(rels) + 1}" Type="{REL}/{kind}" Target="/xl/{name}"/>')
-    tabs = "".join(f'<sheet name={quoteattr(s.name)} sheetId="{i}"'
-                   + (f' state={quoteattr(s.state)}' if s.state != "visible" else "") + f' r:id="rId{i}"/>'
+    tabs = "".join(f'<sheet name={_attr(s.name)} sheetId="{i}"'
+                   + (f' state={_attr(s.state)}' if s.state != "visible" else "") + f' r:id="rId{i}"/>'
                    for i, (s, _) in enumerate(sheets, start=1))
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     return {
@@ -310,5 +313,7 @@ def readable(path: Path, package: Package | None) -> Iterator[Path]:
     if package is None or package.as_is:
         yield path
         return
+    import tempfile  # rarely needed: not at start-up
+
     with tempfile.TemporaryDirectory(prefix="sms-read-") as folder:
         yield write_copy(path, package, Path(folder) / "readable.xlsx")
