@@ -35,8 +35,9 @@ from xml.etree.ElementTree import Element
 from domain.errors import Reason
 
 CONTENT_TYPES, PACKAGE_RELS = "[content_types].xml", "_rels/.rels"  # part keys (lower case)
-USUAL = {"workbook": "xl/workbook.xml", "relationships": "xl/_rels/workbook.xml.rels",
-         "shared_strings": "xl/sharedstrings.xml", "styles": "xl/styles.xml"}  # where calamine looks (keys)
+# Where fastexcel (calamine) looks for the workbook, its relationships, shared strings and styles (part keys).
+USUAL_WORKBOOK, USUAL_RELATIONSHIPS = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+USUAL_STRINGS, USUAL_STYLES = "xl/sharedstrings.xml", "xl/styles.xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -212,7 +213,7 @@ def locate(parts: Parts, workbook: str, read: Read, parse: Parse) -> Package:
         rel = next((r for r in rels.values() if _type_is(r, kind) and not _external(r)), None)
         return None if rel is None else _resolve(workbook, rel.get("Target") or "")
 
-    as_is = PACKAGE_RELS in parts.plain and rels_key == USUAL["relationships"] and rels_key in parts.plain
+    as_is = PACKAGE_RELS in parts.plain and rels_key == USUAL_RELATIONSHIPS and rels_key in parts.plain
     sheets: list[SheetEntry] = []
     for el in (e for group in book if _local(group.tag) == "sheets" for e in group if _local(e.tag) == "sheet"):
         name, state = el.get("name"), el.get("state") or "visible"
@@ -238,8 +239,8 @@ def locate(parts: Parts, workbook: str, read: Read, parse: Parse) -> Package:
         raise PackageError(Reason.TRUNCATED)
     shared, styles = target("sharedStrings"), target("styles")
     as_is = as_is and not any(s.problem for s in sheets) and all(
-        key is None or (key == USUAL[what] and key in parts.plain)
-        for what, key in (("shared_strings", shared), ("styles", styles), ("workbook", workbook)))
+        key is None or (key == usual and key in parts.plain)
+        for usual, key in ((USUAL_STRINGS, shared), (USUAL_STYLES, styles), (USUAL_WORKBOOK, workbook)))
     pr = next((e for e in book if _local(e.tag) == "workbookPr"), None)
     date1904 = pr is not None and (pr.get("date1904") or "").lower() in ("1", "true")
     return Package(parts.get(workbook), parts.get(rels_key), parts.get(shared), parts.get(styles), tuple(sheets),
