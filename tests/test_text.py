@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from mini_year import AS_OF, U1, U2, mini_year
+from pythainlp.util import normalize  # the oracle (a test dependency only: README, "Libraries and why")
 from test_rules import check, write_year
 
 from domain.text import canonical
@@ -94,8 +95,6 @@ _SYLLABLES = st.one_of(
 def test_canonical_agrees_with_pythainlp_where_both_apply(text):
     """On every sequence that renders alike, our spelling is PyThaiNLP's (its rules applied until they change
     nothing: one pass leaves ก่ั่ั as กั่ั่); and canonical text stays put."""
-    from pythainlp.util import normalize
-
     settled = text
     while normalize(settled) != settled:
         settled = normalize(settled)
