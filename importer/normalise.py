@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 
 from domain.errors import Reason, SmsError
 from domain.fiscal import BE_OFFSET, THAI_DIGITS, THAI_MONTHS, THAI_MONTHS_ABBR
+from domain.text import SUSPECT, canonical
 from templates.spec import PANDAS_DTYPES
 
 
@@ -149,7 +150,9 @@ def _number_text(v: float) -> str:
 
 
 def clean_text(v: object) -> str | None:
-    """Text with stray whitespace and zero-width characters removed; None when blank."""
+    """Text with stray whitespace and zero-width characters removed, spelled canonically
+    (:func:`domain.text.canonical`: Thai typed in another order or decomposed reads as it looks); None
+    when blank."""
     if _missing(v):
         return None
     if isinstance(v, bool):
@@ -165,7 +168,7 @@ def clean_text(v: object) -> str | None:
             text = _re(pattern).sub(repl, text)
     for pattern, repl in (_MIDNIGHT, _CLOCK):
         text = _re(pattern).sub(repl, text.strip())
-    return text or None
+    return canonical(text) or None
 
 
 def _typed_text(v: object, message: tuple[str, str]) -> str | None:
@@ -377,6 +380,8 @@ def _clean(s: pd.Series) -> pd.Series:
     """Vectorised clean_text of stripped text, still in Arrow; missing for blank."""
     untidy = s.str.contains(_UNTIDY).to_numpy(bool)
     s = _rewrite(s.mask(untidy, _rewrite(s[untidy], _TEXT_RULES)).str.strip(), (_MIDNIGHT, _CLOCK))
+    suspect = s.str.contains(SUSPECT).to_numpy(bool)  # the few texts not already spelled canonically
+    s = s.mask(suspect, s[suspect].map(canonical).astype(s.dtype))
     return s.where(s != "")
 
 

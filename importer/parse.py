@@ -150,17 +150,17 @@ def parse_workbook(path: Path) -> ParsedWorkbook:
     """Parse one file; raise :class:`Unreadable` when it is not a readable workbook of ours."""
     path = Path(path)
     try:
-        checked = check_workbook(path)
+        checked = check_workbook(path, skip_unreadable_sheets=True)  # the reader judges them against its template
         with ThreadPoolExecutor(1) as pool:
             scanning = pool.submit(scan_parts, path, checked.sheet_parts.values())
-            data = read_workbook(path)
+            data = read_workbook(path, checked.package)
             hits = scanning.result()
     except Unreadable:
         raise
-    except Exception as exc:  # a reader failure on a file that passed the gate: still the file's fault
-        raise Unreadable(f"อ่านไฟล์ {path.name} ไม่ได้ ({type(exc).__name__}) กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
-                         f"{path.name} could not be read ({type(exc).__name__}); open it in Excel and save it "
-                         "again as .xlsx.", file=path.name) from None
+    except Exception:  # a reader failure on a file that passed the gate: still the file's fault (no library name)
+        raise Unreadable(f"อ่านไฟล์ {path.name} ไม่ได้ กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
+                         f"{path.name} could not be read; open it in Excel and save it again as .xlsx.",
+                         file=path.name) from None
     findings = list(data.findings) + cell_problems(hits, checked, data)
     sheets = {}
     for key, sd in data.sheets.items():

@@ -9,9 +9,6 @@ table is indexed by Excel row number, so every later finding knows its cell.
 
 from __future__ import annotations
 
-import functools
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,10 +20,11 @@ import pyarrow.compute as pc
 
 from domain.errors import Reason, Unreadable
 from domain.findings import Finding, column_letter
+from importer.headers import HEADER_SEARCH_ROWS, fold, header_findings, header_names, locate_header
+from importer.package import Package, readable
 from templates import TEMPLATES, Sheet, Template
 from templates.spec import META
 
-HEADER_SEARCH_ROWS = 5  # a unit may add a title row or two above the header
 TOTAL_WORDS = ("รวม", "total", "grand total", "รวมทั้งสิ้น")
 
 
@@ -63,22 +61,6 @@ class WorkbookData:
     meta: dict[str, str]
     sheets: dict[str, SheetData]
     findings: list[Finding] = field(default_factory=list)
-
-
-@functools.lru_cache(maxsize=65536)  # a column repeats its values: fold each once
-def fold(text: object) -> str:
-    """A header or sheet name reduced to what identifies it: no case, spaces, breaks or invisible marks."""
-    text = unicodedata.normalize("NFC", str(text or "")).lower()
-    return re.sub(r"[\s\u200b-\u200d\u2060\ufeff().:/_\-]+", "", text)
-
-
-def header_names(sheet: Sheet) -> dict[str, str]:
-    """Every folded spelling a column's header may have -> the column key."""
-    names = {}
-    for col in sheet.columns:
-        for spelling in (col.key, col.th, col.en, col.th + col.en, col.en + col.th):
-            names[fold(spelling)] = col.key
-    return names
 
 
 def sheet_names(sheet: Sheet) -> set[str]:
@@ -185,19 +167,6 @@ def find_worksheet(book: fastexcel.ExcelReader, sheet: Sheet, claimed: set[str])
                  and looks_like(_top_cells(book, n), sheet)), None)
 
 
-def locate_header(rows: list[list], sheet: Sheet, renames: dict[str, str]) -> tuple[int, dict[int, str], list[str]]:
-    """(header row index, {column index: key}, unknown headers) for the best-matching row near the top."""
-    names = header_names(sheet)
-    names.update({fold(old): new for old, new in renames.items()})
-    best = (0, {}, [])
-    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found = {i: names[fold(v)] for i, v in enumerate(row) if fold(v) in names}
-        if len(found) > len(best[1]):
-            unknown = [str(v).replace("\n", " ") for i, v in enumerate(row) if v != "" and i not in found]
-            best = (r, found, unknown)
-    return best
-
-
 FOLDED_TOTAL_WORDS = tuple(fold(w) for w in TOTAL_WORDS)
 # A cheap Arrow test for the cells worth folding: anchored, so most cells fail at their first character.
 TOTAL_HINT = ("(?i)^[\\s\u200b-\u200d\u2060\ufeff().:/_\\-]*(?:"
@@ -223,22 +192,18 @@ def kept_rows(body: pa.RecordBatch, template_columns: list[int]) -> np.ndarray:
 
 def read_sheet(book: fastexcel.ExcelReader, name: str, sheet: Sheet, renames: dict[str, str],
                file: str) -> tuple[SheetData, list[Finding]]:
-    """One template sheet's raw rows, found by header in the worksheet ``name``, with S01/S02 findings for
-    missing and unknown columns."""
+    """One template sheet's raw rows, found by header in the worksheet ``name``, with the header row's findings
+    (S01 missing, S02 unknown, S11 duplicated columns: :mod:`importer.headers`)."""
     batch, absolute = load_rows(book, name)
-    header_at, found, unknown = locate_header(top_rows(batch), sheet, renames)
-    findings = []
-    for key in sheet.keys:
-        col = sheet.column(key)
-        if key not in found.values() and col.required:
-            findings.append(Finding.of("S01", f"ไม่พบคอลัมน์ที่จำเป็น '{col.th}' ในแผ่นงาน {name}",
-                                    f"Required column '{col.en}' is missing from sheet {name}; "
-                                    "add it back with its header from the template.",
-                                    file=file, sheet=sheet.key, column=key, header=col.header))
-    for head in unknown:
-        findings.append(Finding.of("S02", f"คอลัมน์ '{head}' ไม่อยู่ในแบบฟอร์ม ระบบจะไม่อ่านคอลัมน์นี้",
-                                f"Column '{head}' is not in the template and is ignored.",
-                                file=file, sheet=sheet.key, header=head))
+    header = locate_header(top_rows(batch), sheet, renames)
+
+    def letter(i: int) -> str:  # an index past the last column read counts on from it
+        last = absolute[-1] if absolute else -1
+        return column_letter(absolute[i] if i < len(absolute) else last + 1 + i - len(absolute))
+
+    findings = header_findings(header, sheet, name, file, letter)
+    found = header.columns  # a column named twice is read from neither cell
+    header_at = header.row
     positions = sorted(found)
     body = batch.slice(header_at + 1)
     kept = kept_rows(body, positions)
@@ -249,15 +214,44 @@ def read_sheet(book: fastexcel.ExcelReader, name: str, sheet: Sheet, renames: di
     return SheetData(sheet, name, frame, letters, header_at + 1), findings
 
 
-def read_workbook(path: Path) -> WorkbookData:
-    """Read every template sheet of a workbook that passed the safety gate."""
+def unreadable_sheets(package: Package | None, template: Template, file: str) -> list[Finding]:
+    """The sheets the file lists but holds no content for (an empty relationship id, a missing part): a
+    template sheet (or ``_meta``) among them refuses the file as damaged; any other is skipped with S12."""
+    findings = []
+    for entry in package.unreadable if package else ():
+        folded = fold(entry.name)
+        if folded == fold(META) or any(folded in sheet_names(s) for s in template.sheets):
+            raise Unreadable(
+                f"แผ่นงาน '{entry.name}' ในไฟล์ {file} เสียหาย (ไม่พบเนื้อหาของแผ่นงานในไฟล์) ระบบจึงอ่านไม่ได้ "
+                "กรุณาเปิดไฟล์ใน Excel ตรวจดูแผ่นงานนี้ บันทึกใหม่ แล้วอัปโหลดอีกครั้ง",
+                f"Sheet '{entry.name}' of {file} is damaged (the file holds no content for it), so it cannot be "
+                "read; open the file in Excel, check that sheet, save it again and upload it again.",
+                Reason.TRUNCATED, file=file, sheet=entry.name)
+        hidden_th, hidden_en = ("ที่ซ่อนไว้", " hidden") if entry.state != "visible" else ("", "")
+        findings.append(Finding.of(
+            "S12", f"แผ่นงาน{hidden_th} '{entry.name}' เปิดอ่านไม่ได้ (ไม่พบเนื้อหาของแผ่นงานในไฟล์) "
+                   "และไม่ใช่แผ่นงานของแบบฟอร์ม ระบบจึงข้ามไป แผ่นงานของแบบฟอร์มอ่านได้ตามปกติ",
+            f"The{hidden_en} sheet '{entry.name}' cannot be opened (the file holds no content for it) and is not "
+            "one of the template's sheets, so it was skipped; the template's sheets were read as usual.",
+            file=file, value=entry.name))
+    return findings
+
+
+def read_workbook(path: Path, package: Package | None = None) -> WorkbookData:
+    """Read every template sheet of a workbook that passed the safety gate. ``package`` is the package the gate
+    located: when fastexcel cannot open the file as it is (parts in unusual places, a sheet entry leading
+    nowhere), it reads a copy laid out as it expects (:func:`importer.package.readable`)."""
     path = Path(path)
+    with readable(path, package) as source:
+        return _read(path, fastexcel.read_excel(source), package)
+
+
+def _read(path: Path, book: fastexcel.ExcelReader, package: Package | None) -> WorkbookData:
     file = path.name
-    book = fastexcel.read_excel(path)
     meta = read_meta(book)
     template, version = detect_template(book, meta, file)
     renames = check_version(template, version, file)
-    sheets, findings = {}, []
+    sheets, findings = {}, unreadable_sheets(package, template, file)
     claimed = {n for n in book.sheet_names if any(fold(n) in sheet_names(s) for s in template.sheets)}
     for sheet in template.sheets:
         name = find_worksheet(book, sheet, claimed)

@@ -29,6 +29,13 @@ reason              refused because
 Macro-enabled workbooks (.xlsm) are accepted with ``has_macros=True``; their
 macros are never read or run.
 
+The package is located as any reader of the format locates it, through ``_rels/.rels``
+and the workbook's relationships, never by fixed paths (:mod:`importer.package`):
+backslashes in item names, case-different names and parts in unusual places are a
+workbook like any other. A sheet entry that leads to no part (an empty relationship id,
+a missing part) is refused as ``truncated`` unless ``skip_unreadable_sheets`` is given,
+when it is listed in ``Checked.package.unreadable`` for the reader to judge.
+
 What this gate cannot promise (the readers must still cap rows/cells): a sheet
 may have no ``<dimension>`` or one that understates its size, and a deflate
 stream may expand beyond the size the zip directory declares (Python's zipfile
@@ -39,7 +46,6 @@ from __future__ import annotations
 
 import codecs
 import os
-import posixpath
 import re
 import stat
 import unicodedata
@@ -47,13 +53,13 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from domain.errors import Reason, Unreadable
+from importer.package import Package, PackageError, Parts, find_workbook, locate
 
 __all__ = ["Checked", "WorkbookRefused", "REASONS", "check_workbook"]
 
@@ -61,10 +67,6 @@ REASONS = frozenset({  # the reasons this gate refuses for
     Reason.NOT_FOUND, Reason.EMPTY, Reason.TOO_LARGE, Reason.CSV, Reason.XLS, Reason.ENCRYPTED, Reason.TRUNCATED,
     Reason.NOT_A_WORKBOOK, Reason.ZIP_BOMB, Reason.XML_BOMB, Reason.UNREADABLE,
 })
-
-WORKBOOK_PART = "xl/workbook.xml"
-WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
-CONTENT_TYPES = "[Content_Types].xml"
 
 MAX_MEMBERS = 10_000            # a real workbook has tens of parts, a big one a few hundred
 MAX_PART_BYTES = 32_000_000     # cap for the parts read whole (workbook.xml and its rels)
@@ -97,6 +99,7 @@ class Checked:
     size: int
     has_macros: bool
     sheet_parts: dict[str, str] = field(hash=False)  # worksheet name -> zip member, in tab order
+    package: Package | None = field(default=None, hash=False, compare=False)  # as located (importer.package)
 
 
 # --------------------------------------------------------------------------- messages
@@ -234,15 +237,19 @@ def _refuse(reason: Reason, name: str, variant: str = "", **kw) -> WorkbookRefus
 # ~1.4 GB at the validator's peak (BENCHMARKS.md); a workbook beyond them should be split.
 def check_workbook(path: str | os.PathLike, *, max_file_bytes: int = 100_000_000,
                    max_uncompressed_bytes: int = 1_200_000_000, max_ratio: float = 200,
-                   max_cells: int = 12_000_000, display_name: str | None = None) -> Checked:
+                   max_cells: int = 12_000_000, display_name: str | None = None,
+                   skip_unreadable_sheets: bool = False) -> Checked:
     """Check ``path`` is an .xlsx/.xlsm that is safe to hand to a reader; raise ``WorkbookRefused`` if not.
 
     ``display_name`` is the name shown in messages (the uploaded file's own name when
-    ``path`` is a temporary copy); it defaults to the name in ``path``.
+    ``path`` is a temporary copy); it defaults to the name in ``path``. With
+    ``skip_unreadable_sheets``, a sheet entry that leads to no part is listed in
+    ``Checked.package.unreadable`` (the reader knows whether its template uses it)
+    instead of refusing the file as damaged.
     """
     path = Path(os.fsdecode(path))
     name = _display_name(display_name if display_name is not None else path.name)
-    limits = _Limits(max_file_bytes, max_uncompressed_bytes, max_ratio, max_cells)
+    limits = _Limits(max_file_bytes, max_uncompressed_bytes, max_ratio, max_cells, skip_unreadable_sheets)
     try:
         return _check(path, name, limits)
     except WorkbookRefused:
@@ -264,6 +271,7 @@ class _Limits:
     uncompressed_bytes: int
     ratio: float
     cells: int
+    skip_unreadable_sheets: bool = False
 
 
 def _check(path: Path, name: str, limits: _Limits) -> Checked:
@@ -357,15 +365,29 @@ def _check_zip(fh, path: Path, size: int, name: str, limits: _Limits) -> Checked
         members = {i.filename: i for i in infos}
         if len(members) != len(infos):  # duplicate names: readers disagree on which one counts
             raise _refuse(Reason.TRUNCATED, name)
-        _check_kind(zf, members, name)
-        for info in infos:
-            _check_prolog(zf, info, name)
-        sheets = _worksheets(zf, members, name)
+
+        def read(member: str) -> bytes:
+            return _read_part(zf, members[member], name)
+
+        def parse(data: bytes, member: str):
+            return _parse(data, member, name)
+
+        try:
+            parts = Parts(members)
+            workbook = find_workbook(parts, read, parse)
+            for info in infos:
+                _check_prolog(zf, info, name)
+            package = locate(parts, workbook, read, parse)
+        except PackageError as exc:
+            raise _refuse(exc.reason, name, exc.variant) from None
+        if package.unreadable and not limits.skip_unreadable_sheets:
+            raise _refuse(Reason.TRUNCATED, name)  # a sheet entry leading to no part
+        sheets = package.worksheets
         for sheet, part in sheets.items():
             _check_dimension(zf, members[part], sheet, name, limits)
-        lowered = [n.lower() for n in members]
-        has_macros = any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in lowered)
-    return Checked(path=path, size=size, has_macros=has_macros, sheet_parts=sheets)
+        lowered = [n.replace("\\", "/").lower() for n in members]
+        has_macros = any(n.endswith("vbaproject.bin") or "/macrosheets/" in f"/{n}" for n in lowered)
+    return Checked(path=path, size=size, has_macros=has_macros, sheet_parts=sheets, package=package)
 
 
 def _check_directory(infos: list[zipfile.ZipInfo], size: int, name: str, limits: _Limits) -> None:
@@ -399,22 +421,6 @@ def _check_directory(infos: list[zipfile.ZipInfo], size: int, name: str, limits:
             raise _refuse(Reason.ZIP_BOMB, name, detail=(
                 f"ขนาดที่ระบุของส่วน {i.filename} ไม่ตรงกับข้อมูลจริง",
                 f"the declared size of part {i.filename} does not match its data"))
-
-
-def _check_kind(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str) -> None:
-    if WORKBOOK_PART in members and CONTENT_TYPES in members:
-        return
-    if "xl/workbook.bin" in members:
-        raise _refuse(Reason.NOT_A_WORKBOOK, name, "xlsb")
-    if "word/document.xml" in members:
-        raise _refuse(Reason.NOT_A_WORKBOOK, name, "docx")
-    if "ppt/presentation.xml" in members:
-        raise _refuse(Reason.NOT_A_WORKBOOK, name, "pptx")
-    if "content.xml" in members and "mimetype" in members:
-        raise _refuse(Reason.NOT_A_WORKBOOK, name, "ods")
-    if any(n.startswith("xl/") for n in members):  # an Excel package missing its core parts
-        raise _refuse(Reason.TRUNCATED, name)
-    raise _refuse(Reason.NOT_A_WORKBOOK, name, "zip")
 
 
 def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, stop) -> bytes:
@@ -541,10 +547,6 @@ def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None
 
 # --------------------------------------------------------------------------- sheets
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def _parse(data: bytes, part: str, name: str):
     try:
         return SafeET.fromstring(data, forbid_dtd=True)
@@ -553,51 +555,6 @@ def _parse(data: bytes, part: str, name: str):
             "มีการประกาศ DOCTYPE/ENTITY", "a DOCTYPE/ENTITY declaration")) from exc
     except (ParseError, ValueError, UnicodeError, LookupError) as exc:
         raise _refuse(Reason.TRUNCATED, name) from exc
-
-
-def _worksheets(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], name: str) -> dict[str, str]:
-    """Worksheet name -> zip member, from xl/workbook.xml and its relationships, in tab order."""
-    if WORKBOOK_RELS not in members:
-        raise _refuse(Reason.TRUNCATED, name)
-    rels = {}
-    for rel in _parse(_read_part(zf, members[WORKBOOK_RELS], name), WORKBOOK_RELS, name):
-        if _local(rel.tag) == "Relationship" and rel.get("Id"):
-            rels[rel.get("Id")] = rel
-    book = _parse(_read_part(zf, members[WORKBOOK_PART], name), WORKBOOK_PART, name)
-    if _local(book.tag) != "workbook":
-        raise _refuse(Reason.TRUNCATED, name)
-
-    by_key = {n.replace("\\", "/").lower(): n for n in members}
-    base = posixpath.dirname(WORKBOOK_PART)
-    sheets: dict[str, str] = {}
-    for sheets_el in (e for e in book if _local(e.tag) == "sheets"):
-        for el in (e for e in sheets_el if _local(e.tag) == "sheet"):
-            sheet = el.get("name")
-            rid = next((v for k, v in el.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
-            rel = rels.get(rid)
-            if not sheet or rel is None:
-                raise _refuse(Reason.TRUNCATED, name)
-            if not (rel.get("Type") or "").endswith("/worksheet"):
-                continue  # a chartsheet, dialogsheet or macrosheet: no cells to read
-            if (rel.get("TargetMode") or "").lower() == "external":
-                raise _refuse(Reason.TRUNCATED, name)
-            part = _resolve(base, rel.get("Target") or "", by_key)
-            if part is None or sheet.casefold() in {s.casefold() for s in sheets}:
-                raise _refuse(Reason.TRUNCATED, name)  # a missing part, or two tabs with one name
-            sheets[sheet] = part
-    if not sheets:
-        raise _refuse(Reason.EMPTY, name, "no_sheets")
-    return sheets
-
-
-def _resolve(base: str, target: str, by_key: dict[str, str]) -> str | None:
-    """The zip member a relationship target names (relative to ``base`` unless absolute)."""
-    target = target.replace("\\", "/")
-    joined = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
-    norm = posixpath.normpath(joined)
-    if norm.startswith("../") or norm in ("..", "."):
-        return None
-    return by_key.get(norm.lower()) or by_key.get(unquote(norm).lower())
 
 
 def _col_number(letters: str) -> int:

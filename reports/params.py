@@ -23,6 +23,7 @@ from domain.fiscal import (
     inspection_round,
     quarter_bounds,
 )
+from domain.text import canonical
 
 if TYPE_CHECKING:  # a worker process unpickles these dataclasses: it need not import pandas for that
     from reference.reference_set import ReferenceSet
@@ -66,8 +67,9 @@ def _plain(text: str) -> str:
 
 
 def resolve_province(reference: ReferenceSet, text: str) -> Province:
-    """The province a user means by ``text``: code ('39', '๓๙', '9' for '09'), Thai or English name."""
-    given = str(text).strip().translate(_FROM_THAI_DIGITS)
+    """The province a user means by ``text``: code ('39', '๓๙', '9' for '09'), Thai or English name, Thai
+    spelled however it was typed (หนองบัวลำภู with ํ + า for ำ is หนองบัวลำภู: :func:`domain.text.canonical`)."""
+    given = canonical(str(text).strip()).translate(_FROM_THAI_DIGITS)
     provinces = reference["provinces"]
     wanted = given
     for prefix in _PREFIXES:

@@ -17,6 +17,7 @@ import streamlit as st
 
 from domain.findings import Finding, display
 from domain.fiscal import FISCAL_MONTH_ORDER, month_label
+from domain.text import canonical
 from importer.parse import ParsedSheet, ParsedWorkbook
 from reference.reference_set import ReferenceSet
 from store.submissions import Edit
@@ -79,15 +80,16 @@ def edits_from_state(state: dict, shown: pd.DataFrame, sheet_key: str) -> list[E
 
 
 def _plain(value) -> str:
-    """A value from the editor as text for the audit trail (dates come back as ISO strings)."""
+    """A value from the editor as text for the audit trail and the workbook written back (dates come back
+    as ISO strings; text is spelled canonically, as the reader would read it: what the user sees)."""
     if value is None:
         return ""
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
         try:
             return display(dt.date.fromisoformat(value[:10]))
         except ValueError:
-            return value
-    return display(value)
+            pass
+    return canonical(display(value))
 
 
 @dataclass

@@ -69,8 +69,10 @@ TITLE_ROWS = 2  # a title and a how-to line above the findings header
 
 
 def wants_full(report: FileReport) -> bool:
-    """The default: a full checked copy up to :data:`FULL_COPY_MAX_ROWS` data rows, else the findings list."""
-    return report.parsed is not None and report.parsed.rows <= FULL_COPY_MAX_ROWS
+    """The default: a full checked copy up to :data:`FULL_COPY_MAX_ROWS` data rows, else the findings list; the
+    list too when a header names a column twice (S11), since the copy would keep neither column's values."""
+    return (report.parsed is not None and report.parsed.rows <= FULL_COPY_MAX_ROWS
+            and not any(f.rule == "S11" for f in report.findings))
 
 
 def output_path(report: FileReport, out_dir: Path, full: bool) -> Path:

@@ -83,10 +83,11 @@ def describe(col: Column, rule: str) -> tuple[str, str]:
 
 def check_columns(parsed: ParsedSheet, failed: set[tuple[str, int, str]]) -> list[Finding]:
     """S04 and S06–S09 findings of one sheet; ``failed`` are (sheet, row, column) cells already reported
-    as unreadable (S03, S05), so not also as blank."""
+    as unreadable (S03, S05), so not also as blank, and a column the sheet lacks is its header's finding."""
     sheet, values, sd = parsed.sheet, parsed.values, parsed.data
     findings = []
-    for col in (c for c in sheet.columns if c.required):
+    # a required column not read (missing: S01; named twice: S11) is one finding on the header row, not a blank per row
+    for col in (c for c in sheet.columns if c.required and c.key in sd.letters):
         for row in values.index[values[col.key].isna()]:
             if (sheet.key, row, col.key) not in failed:
                 findings.append(Finding.of("S04", f"ยังไม่ได้กรอก {col.th} ซึ่งจำเป็นต้องกรอก",

@@ -197,16 +197,26 @@ def read(source: Path | ParsedWorkbook, reference: ReferenceSet, *, as_of: dt.da
     return report
 
 
+# A required column the reader could not take (missing, or named by two headers): the budget rules would report
+# its consequences (a key not found, a sum short) at cells that are right; they wait until it is read.
+UNREAD_COLUMN = ("S01", "S11")
+
+
 def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as_of: dt.date,
                    stored: Stored | None = None) -> Report:
     """Run the budget rules across the readable files of each (cost centre, fiscal year), against the
     rows ``stored`` returns for the templates not given; set each file's ``findings`` to its own plus
-    the rules'. Reference workbooks are checked alone. Returns the reports, in the order given."""
+    the rules'. Reference workbooks are checked alone; a group with a column not read (S01, S11) gets
+    its column findings only. Returns the reports, in the order given."""
     reports = list(reports)
     groups: dict[tuple[str, int], list[FileReport]] = {}
     for report in (r for r in reports if r.parsed and r.parsed.template.key != "reference"):
         groups.setdefault((report.cost_center, report.fiscal_year), []).append(report)
     for (cost_center, year), group in groups.items():
+        if any(f.rule in UNREAD_COLUMN for r in group for f in r.own_findings):
+            for report in group:
+                report.findings = order(report.own_findings, report.parsed)
+            continue
         given = {r.parsed.template.key for r in group}
         context = stored(cost_center, year, given) if stored and cost_center else {}
         by_file: dict[str, list[Finding]] = {}
