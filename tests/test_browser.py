@@ -295,7 +295,7 @@ def test_maker_fixes_a_flagged_cell_and_the_checker_approves(app, page, referenc
     expect(queue).to_be_visible()
     [queued] = grid_cells(queue)  # only the columns drawn: the grid is wider than the page
     assert (queued["เลขที่ / Id"], queued["แบบฟอร์ม / Template"], queued["รหัสศูนย์ต้นทุน / Cost centre code"]) == (
-        "1", "allocations", CC)
+        "1", "รับโอนและจัดสรรงบประมาณ / Transfers received and allocations", CC)
     shot(page, "checker_queue.png")
     page.get_by_role("button", name="✓ อนุมัติ / Approve").click()
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("อนุมัติ / Approve: #1")
