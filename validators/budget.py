@@ -35,11 +35,6 @@ LONG_CODE_HINT = (" (ถ้าพิมพ์รหัสนี้เป็น�
 MAX_PER_RULE = 1000  # per rule and sheet: a systematic mistake is clear from the first thousand
 
 
-def baht(x: float) -> str:
-    """An amount as the messages show it: 1,234,567.89 (baht, 2 decimals)."""
-    return f"{x:,.2f}"
-
-
 @dataclass
 class Tables:
     """What the rules see of one cost centre and fiscal year (BE).
@@ -73,17 +68,18 @@ class Tables:
         return [(key, self.frames[key]) for key in self.frames if self.checked(key)]
 
     def emit(self, rule: str, rows: pd.DataFrame, sheet_key: str, column: str,
-             th: pd.Series | str, en: pd.Series | str) -> list[Finding]:
+             th: Text | str, en: Text | str) -> list[Finding]:
         """One finding per row of ``rows`` that came from a file being checked, at most MAX_PER_RULE."""
         mine = rows["_file"].notna() if len(rows) else pd.Series([], dtype=bool)
         rows = rows[mine]
         if rows.empty:
             return []
-        th = th[mine] if isinstance(th, pd.Series) else pd.Series(th, index=mine.index)[mine]
-        en = en[mine] if isinstance(en, pd.Series) else pd.Series(en, index=mine.index)[mine]
+        shown = rows.head(MAX_PER_RULE)
+        th = th.render(shown) if isinstance(th, Text) else [th] * len(shown)
+        en = en.render(shown) if isinstance(en, Text) else [en] * len(shown)
         col = SHEETS[sheet_key][1].column(column)
         out = []
-        for record, message_th, message_en in zip(rows.head(MAX_PER_RULE).to_dict("records"), th, en, strict=False):
+        for record, message_th, message_en in zip(shown.to_dict("records"), th, en, strict=True):
             row = int(record["_row"])
             letter = self.letters.get((record["_file"], sheet_key), {}).get(column, "")
             value = record.get(column)
@@ -117,12 +113,25 @@ def _names(sheet_key: str, keys) -> tuple[str, str]:
     return " + ".join(c.th for c in cols), " + ".join(c.en for c in cols)
 
 
-def _text(frame: pd.DataFrame, template: str, **columns: pd.Series) -> pd.Series:
-    """Format a message per row from a template with {named} Series values."""
-    if frame.empty:
-        return pd.Series([], dtype=object)
-    values = pd.DataFrame(columns, index=frame.index)
-    return pd.Series([template.format(**r) for r in values.to_dict("records")], index=frame.index, dtype=object)
+class Text:
+    """A message template and its values per row, formatted only for the rows findings are made for: a rule
+    that fails on every one of 100,000 rows formats :data:`MAX_PER_RULE` messages, not 100,000.
+
+    Values are Series aligned with the rule's rows, plain values, or functions of the rows reported (for
+    values costly to show, such as a key of several columns); amounts carry their format in the template
+    (``{d:,.2f}``: 1,234,567.89 baht).
+    """
+
+    def __init__(self, template: str, **values):
+        self.template, self.values = template, values
+
+    def render(self, rows: pd.DataFrame) -> list[str]:
+        def column(value) -> pd.Series:
+            if callable(value):
+                return value(rows)
+            return value.reindex(rows.index) if isinstance(value, pd.Series) else pd.Series(value, index=rows.index)
+        frame = pd.DataFrame({key: column(value) for key, value in self.values.items()}, index=rows.index)
+        return [self.template.format(**record) for record in frame.to_dict("records")]
 
 
 @reports_on("allocations")
@@ -134,11 +143,11 @@ def b01_transfer_over_allocated(t: Tables) -> list[Finding]:
     total = alloc.groupby("transfer_no")["amount"].transform("sum")
     amount = alloc["transfer_no"].map(transfers.drop_duplicates("transfer_no").set_index("transfer_no")["amount"])
     rows = alloc[total - amount > CENT]
-    total, amount = total[rows.index].map(baht), amount[rows.index].map(baht)
+    total, amount = total[rows.index], amount[rows.index]
     return t.emit("B01", rows, "allocations", "amount",
-                  _text(rows, "ใบโอน {n} จัดสรรรวม {t} บาท เกินยอดโอน {a} บาท ให้ลดยอดจัดสรร",
+                  Text("ใบโอน {n} จัดสรรรวม {t:,.2f} บาท เกินยอดโอน {a:,.2f} บาท ให้ลดยอดจัดสรร",
                         n=rows["transfer_no"], t=total, a=amount),
-                  _text(rows, "Allocations of transfer {n} total {t}, more than its {a}; reduce them.",
+                  Text("Allocations of transfer {n} total {t:,.2f}, more than its {a:,.2f}; reduce them.",
                         n=rows["transfer_no"], t=total, a=amount))
 
 
@@ -154,10 +163,10 @@ def b02_unit_outside_cost_center(t: Tables) -> list[Finding]:
     unit_cc = alloc["unit_code"].map(units)
     rows = alloc[owner.notna() & unit_cc.notna() & (owner != unit_cc)]
     return t.emit("B02", rows, "allocations", "unit_code",
-                  _text(rows, "หน่วยงาน {u} ไม่อยู่ในศูนย์ต้นทุน {c} ของใบโอน {n}"
+                  Text("หน่วยงาน {u} ไม่อยู่ในศูนย์ต้นทุน {c} ของใบโอน {n}"
                               " ให้จัดสรรเฉพาะหน่วยงานของศูนย์ต้นทุนนั้น", u=rows["unit_code"],
                         c=owner[rows.index], n=rows["transfer_no"]),
-                  _text(rows, "Unit {u} does not belong to cost centre {c}, which received transfer {n}; "
+                  Text("Unit {u} does not belong to cost centre {c}, which received transfer {n}; "
                         "allocate only to that cost centre's units.", u=rows["unit_code"], c=owner[rows.index],
                         n=rows["transfer_no"]))
 
@@ -181,18 +190,18 @@ def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
     known = funding["unit_code"].notna() & funding["transfer_no"].isin(t["allocations"]["transfer_no"])
     missing = funding[known & limit.isna()]
     over = funding[known & (drawn - limit > CENT)]
-    d, a = drawn[over.index].map(baht), limit[over.index].map(baht)
+    d, a = drawn[over.index], limit[over.index]
     return t.emit("B03", missing, "funding", "transfer_no",
-                  _text(missing, "ใบโอน {n} ไม่ได้จัดสรรให้หน่วยงาน {u} ของโครงการนี้"
+                  Text("ใบโอน {n} ไม่ได้จัดสรรให้หน่วยงาน {u} ของโครงการนี้"
                                  " ให้เลือกการจัดสรรของหน่วยงานนั้น", n=missing["transfer_no"],
                         u=missing["unit_code"]),
-                  _text(missing, "Transfer {n} was not allocated to unit {u}, which runs this project; "
+                  Text("Transfer {n} was not allocated to unit {u}, which runs this project; "
                         "choose an allocation of that unit.", n=missing["transfer_no"], u=missing["unit_code"])) + \
         t.emit("B03", over, "funding", "amount",
-               _text(over, "โครงการของหน่วยงาน {u} ใช้เงินจากใบโอน {n} รวม {d} บาท เกินยอดจัดสรร {a} บาท"
+               Text("โครงการของหน่วยงาน {u} ใช้เงินจากใบโอน {n} รวม {d:,.2f} บาท เกินยอดจัดสรร {a:,.2f} บาท"
                            " ให้ลดยอดเงินจากแหล่งนี้",
                      u=over["unit_code"], n=over["transfer_no"], d=d, a=a),
-               _text(over, "Projects of unit {u} draw {d} from transfer {n}, more than the {a} allocated; "
+               Text("Projects of unit {u} draw {d:,.2f} from transfer {n}, more than the {a:,.2f} allocated; "
                      "reduce the funding.", u=over["unit_code"], n=over["transfer_no"], d=d, a=a))
 
 
@@ -202,11 +211,11 @@ def b04_funding_matches_budget(t: Tables) -> list[Finding]:
     projects = t["projects"]
     funded = projects["project_code"].map(t["funding"].groupby("project_code")["amount"].sum()).fillna(0.0)
     rows = projects[(funded - projects["budget"]).abs() > CENT]
-    f, b = funded[rows.index].map(baht), rows["budget"].map(baht)
+    f, b = funded[rows.index], rows["budget"]
     return t.emit("B04", rows, "projects", "budget",
-                  _text(rows, "แหล่งงบของโครงการ {p} รวม {f} บาท ไม่เท่างบโครงการ {b} บาท ให้แก้ให้เท่ากัน",
+                  Text("แหล่งงบของโครงการ {p} รวม {f:,.2f} บาท ไม่เท่างบโครงการ {b:,.2f} บาท ให้แก้ให้เท่ากัน",
                         p=rows["project_code"], f=f, b=b),
-                  _text(rows, "The funding sources of project {p} add up to {f}, not its budget of {b}; "
+                  Text("The funding sources of project {p} add up to {f:,.2f}, not its budget of {b:,.2f}; "
                         "make them equal.", p=rows["project_code"], f=f, b=b))
 
 
@@ -218,10 +227,10 @@ def b05_activity_source(t: Tables) -> list[Finding]:
     mine = isin(acts, ("project_code", "source_transfer_no"), funding, ("project_code", "transfer_no"))
     rows = acts[known & ~mine]
     return t.emit("B05", rows, "activities", "source_transfer_no",
-                  _text(rows, "แหล่งงบ {s} ของกิจกรรม {n} ไม่ใช่แหล่งงบของโครงการ {p}"
+                  Text("แหล่งงบ {s} ของกิจกรรม {n} ไม่ใช่แหล่งงบของโครงการ {p}"
                               " ให้เลือกแหล่งงบที่ระบุไว้ให้โครงการนี้ในแผ่นงานแหล่งงบ", s=rows["source_transfer_no"],
                         n=rows["activity_no"], p=rows["project_code"]),
-                  _text(rows, "Source {s} of activity {n} is not one of project {p}'s funding sources; "
+                  Text("Source {s} of activity {n} is not one of project {p}'s funding sources; "
                         "pick one listed for the project in the funding sheet.", s=rows["source_transfer_no"],
                         n=rows["activity_no"], p=rows["project_code"]))
 
@@ -235,12 +244,12 @@ def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
     funded = funding.groupby(["project_code", "transfer_no"])["amount"].sum()
     limit = _per_row(funded, acts, "project_code", "source_transfer_no")
     rows = acts[planned - limit > CENT]
-    p, f = planned[rows.index].map(baht), limit[rows.index].map(baht)
+    p, f = planned[rows.index], limit[rows.index]
     return t.emit("B06", rows, "activities", "budget",
-                  _text(rows, "กิจกรรมของโครงการ {c} ใช้แหล่งงบ {s} รวม {p} บาท เกินเงินจากแหล่งนี้ {f} บาท"
+                  Text("กิจกรรมของโครงการ {c} ใช้แหล่งงบ {s} รวม {p:,.2f} บาท เกินเงินจากแหล่งนี้ {f:,.2f} บาท"
                               " ให้ลดงบกิจกรรม",
                         c=rows["project_code"], s=rows["source_transfer_no"], p=p, f=f),
-                  _text(rows, "Activities of project {c} plan {p} from source {s}, more than the project's {f} "
+                  Text("Activities of project {c} plan {p:,.2f} from source {s}, more than the project's {f:,.2f} "
                         "from it; reduce them.", c=rows["project_code"], s=rows["source_transfer_no"], p=p, f=f))
 
 
@@ -252,11 +261,11 @@ def b07_money_not_planned(t: Tables) -> list[Finding]:
     projects = t["projects"]
     planned = projects["project_code"].map(t["activities"].groupby("project_code")["budget"].sum()).fillna(0.0)
     rows = projects[projects["budget"] - planned > CENT]
-    p, b = planned[rows.index].map(baht), rows["budget"].map(baht)
+    p, b = planned[rows.index], rows["budget"]
     return t.emit("B07", rows, "projects", "budget",
-                  _text(rows, "กิจกรรมของโครงการ {c} รวม {p} บาท น้อยกว่างบโครงการ {b} บาท: เงินที่ยังไม่ได้วางแผน",
+                  Text("กิจกรรมของโครงการ {c} รวม {p:,.2f} บาท น้อยกว่างบโครงการ {b:,.2f} บาท: เงินที่ยังไม่ได้วางแผน",
                         c=rows["project_code"], p=p, b=b),
-                  _text(rows, "Activities of project {c} add up to {p}, less than its budget of {b}: "
+                  Text("Activities of project {c} add up to {p:,.2f}, less than its budget of {b:,.2f}: "
                         "money not yet planned.", c=rows["project_code"], p=p, b=b))
 
 
@@ -282,13 +291,13 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
     budgets = t["activities"].groupby(["project_code", "activity_no"])["budget"].sum()
     budget = _per_row(budgets, pay, "project_code", "activity_no")
     rows = pay[disbursed - budget > CENT]
-    d, b = disbursed[rows.index].map(baht), budget[rows.index].map(baht)
+    d, b = disbursed[rows.index], budget[rows.index]
     x = _tipping_documents(rows, net[rows.index], budget[rows.index]) if len(rows) else rows.index
     return t.emit("B08", rows, "payments", "amount",
-                  _text(rows, "กิจกรรม {a} ของโครงการ {p} เบิกจ่ายรวม {d} บาท เกินงบกิจกรรม {b} บาท "
+                  Text("กิจกรรม {a} ของโครงการ {p} เบิกจ่ายรวม {d:,.2f} บาท เกินงบกิจกรรม {b:,.2f} บาท "
                               "(เกินตั้งแต่เอกสาร {x}) ให้ตรวจจำนวนเงินหรือกิจกรรมที่ระบุ",
                         a=rows["activity_no"], p=rows["project_code"], d=d, b=b, x=x),
-                  _text(rows, "Activity {a} of project {p} has {d} disbursed, more than its budget of {b} "
+                  Text("Activity {a} of project {p} has {d:,.2f} disbursed, more than its budget of {b:,.2f} "
                         "(over from document {x} on); check the amounts or the activity.",
                         a=rows["activity_no"], p=rows["project_code"], d=d, b=b, x=x))
 
@@ -305,17 +314,17 @@ def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
     cleared = (clr["spent"] + clr["returned"]).groupby([clr["unit_code"], clr["advance_document_no"]]).transform("sum")
     not_advance = clr[kind == PaymentKind.PAYMENT]
     over = clr[(kind == PaymentKind.ADVANCE) & (cleared - advance > CENT)]
-    c, a = cleared[over.index].map(baht), advance[over.index].map(baht)
+    c, a = cleared[over.index], advance[over.index]
     return t.emit("B09", not_advance, "clearings", "advance_document_no",
-                  _text(not_advance, "เอกสาร {d} เป็นการเบิกจ่าย ไม่ใช่เงินยืม จึงล้างเงินยืมไม่ได้",
+                  Text("เอกสาร {d} เป็นการเบิกจ่าย ไม่ใช่เงินยืม จึงล้างเงินยืมไม่ได้",
                         d=not_advance["advance_document_no"]),
-                  _text(not_advance, "Document {d} is a payment, not an advance, so it cannot be cleared.",
+                  Text("Document {d} is a payment, not an advance, so it cannot be cleared.",
                         d=not_advance["advance_document_no"])) + \
         t.emit("B09", over, "clearings", "spent",
-               _text(over, "ล้างเงินยืม {d} รวม (ใช้จริง + คืน) {c} บาท เกินเงินยืม {a} บาท"
+               Text("ล้างเงินยืม {d} รวม (ใช้จริง + คืน) {c:,.2f} บาท เกินเงินยืม {a:,.2f} บาท"
                            " ให้ตรวจยอดใช้จริงและเงินคืน",
                      d=over["advance_document_no"], c=c, a=a),
-               _text(over, "Clearings of advance {d} (spent + returned) total {c}, more than the {a} advanced.",
+               Text("Clearings of advance {d} (spent + returned) total {c:,.2f}, more than the {a:,.2f} advanced.",
                      d=over["advance_document_no"], c=c, a=a))
 
 
@@ -325,12 +334,23 @@ def b10_advance_not_cleared(t: Tables) -> list[Finding]:
     (:func:`domain.ledger.advances`). Reported at the advance's date."""
     late = ledger.advances(t["payments"], t["clearings"], t.as_of)
     rows = late[late["overdue"]]
-    days = rows["days"].astype("int64").astype(str)
+    days = rows["days"]
     return t.emit("B10", rows, "payments", "document_date",
-                  _text(rows, "เงินยืม {d} ยังไม่ล้าง ผ่านมาแล้ว {n} วัน"
+                  Text("เงินยืม {d} ยังไม่ล้าง ผ่านมาแล้ว {n:.0f} วัน"
                               " ให้บันทึกการล้างเงินยืม", d=rows["document_no"], n=days),
-                  _text(rows, "Advance {d} is still not cleared after {n} days; record its clearing.",
+                  Text("Advance {d} is still not cleared after {n:.0f} days; record its clearing.",
                         d=rows["document_no"], n=days))
+
+
+def _shown_key(fields) -> Callable[[pd.DataFrame], pd.Series]:
+    """The key of several columns as a unit reads it: "P1 / 2"."""
+    return lambda rows: rows[list(fields)].astype(str).agg(" / ".join, axis=1)
+
+
+def _long_code_hint(field: str) -> Callable[[pd.DataFrame, int], pd.Series]:
+    """Excel's 15 digits, said (in Thai: 0, English: 1) where a code of 16 or more digits is not found."""
+    return lambda rows, language: rows[field].astype(str).str.fullmatch(LONG_CODE).map(
+        {True: LONG_CODE_HINT[language], False: ""})
 
 
 @reports_on()
@@ -356,15 +376,12 @@ def b11_references_exist(t: Tables) -> list[Finding]:
             if rows.empty:
                 continue
             th, en = _names(sheet_key, link.fields)
-            shown = rows[list(link.fields)].astype(str).agg(" / ".join, axis=1)
-            long = rows[link.fields[-1]].astype(str).str.fullmatch(LONG_CODE)
+            shown, hint = _shown_key(link.fields), _long_code_hint(link.fields[-1])
             out += t.emit("B11", rows, sheet_key, link.fields[-1],
-                          _text(rows, f"ไม่พบ{th} '{{v}}' ใน{link.target.th}"
-                                       " ให้ตรวจรหัส หรือส่งข้อมูลนั้นก่อน{h}", v=shown,
-                                h=long.map({True: LONG_CODE_HINT[0], False: ""})),
-                          _text(rows, f"{en} '{{v}}' does not exist in {link.target.en}; "
-                                "check it, or submit that data first.{h}", v=shown,
-                                h=long.map({True: LONG_CODE_HINT[1], False: ""})))
+                          Text(f"ไม่พบ{th} '{{v}}' ใน{link.target.th} ให้ตรวจรหัส หรือส่งข้อมูลนั้นก่อน{{h}}", v=shown,
+                               h=lambda r, hint=hint: hint(r, 0)),
+                          Text(f"{en} '{{v}}' does not exist in {link.target.en}; check it, or submit that data "
+                               "first.{h}", v=shown, h=lambda r, hint=hint: hint(r, 1)))
     return out
 
 
@@ -405,11 +422,11 @@ def b13_keys_unique(t: Tables) -> list[Finding]:
             continue
         keys = composite([frame[k] for k in pk])[0]
         rows = frame[(keys >= 0) & pd.Series(keys, index=frame.index).duplicated(keep=False)]
-        shown = rows[pk].astype(str).agg(" / ".join, axis=1) if len(rows) else rows.index
+        shown = _shown_key(pk)
         th, en = _names(sheet_key, pk)
         out += t.emit("B13", rows, sheet_key, pk[-1],
-                      _text(rows, f"{th} '{{v}}' ซ้ำกับแถวอื่น ต้องไม่ซ้ำกัน", v=shown),
-                      _text(rows, f"{en} '{{v}}' appears more than once; each must be unique.", v=shown))
+                      Text(f"{th} '{{v}}' ซ้ำกับแถวอื่น ต้องไม่ซ้ำกัน", v=shown),
+                      Text(f"{en} '{{v}}' appears more than once; each must be unique.", v=shown))
     return out
 
 
@@ -424,19 +441,19 @@ def b14_results_in_bounds(t: Tables) -> list[Finding]:
     zero = kpi[(kpi["denominator"] == 0) & kpi["numerator"].notna()]
     ratio = kpi["numerator"] / kpi["denominator"].where(kpi["denominator"] != 0) * 100
     off = kpi[percent & ratio.notna() & ((ratio - kpi["result"]).abs() > 0.01) & ~kpi.index.isin(over.index)]
-    r = ratio[off.index].round(2).astype(str)
+    r = ratio[off.index].round(2)
     return (
         t.emit("B14", over, "kpi_results", "result",
-               _text(over, "ตัวชี้วัด {k} เป็นร้อยละ แต่ผลลัพธ์ {v} อยู่นอกช่วง 0–100 ให้ตรวจสอบ", k=over["kpi_code"],
-                     v=over["result"].astype(str)),
-               _text(over, "KPI {k} is a percentage but the result {v} is outside 0–100; check it.",
-                     k=over["kpi_code"], v=over["result"].astype(str)))
+               Text("ตัวชี้วัด {k} เป็นร้อยละ แต่ผลลัพธ์ {v} อยู่นอกช่วง 0–100 ให้ตรวจสอบ", k=over["kpi_code"],
+                     v=over["result"]),
+               Text("KPI {k} is a percentage but the result {v} is outside 0–100; check it.",
+                     k=over["kpi_code"], v=over["result"]))
         + t.emit("B14", zero, "kpi_results", "denominator",
-                 _text(zero, "ตัวชี้วัด {k} มีตัวหารเป็น 0 ให้ตรวจตัวเลข", k=zero["kpi_code"]),
-                 _text(zero, "KPI {k} has a denominator of 0; check the figures.", k=zero["kpi_code"]))
+                 Text("ตัวชี้วัด {k} มีตัวหารเป็น 0 ให้ตรวจตัวเลข", k=zero["kpi_code"]),
+                 Text("KPI {k} has a denominator of 0; check the figures.", k=zero["kpi_code"]))
         + t.emit("B14", off, "kpi_results", "result",
-                 _text(off, "ผลลัพธ์ของตัวชี้วัด {k} ไม่ตรงกับ A ÷ B × 100 = {r} ให้ตรวจสอบ", k=off["kpi_code"], r=r),
-                 _text(off, "The result of KPI {k} does not match A ÷ B × 100 = {r}; check it.",
+                 Text("ผลลัพธ์ของตัวชี้วัด {k} ไม่ตรงกับ A ÷ B × 100 = {r} ให้ตรวจสอบ", k=off["kpi_code"], r=r),
+                 Text("The result of KPI {k} does not match A ÷ B × 100 = {r}; check it.",
                        k=off["kpi_code"], r=r))
     )
 
