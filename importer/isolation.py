@@ -256,7 +256,12 @@ class ReaderPool:
         if not paths:
             return []
         pool = self._running()
-        futures = [pool.schedule(self.task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
+        try:
+            futures = [pool.schedule(self.task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
+        except RuntimeError:  # the pool broke after it was checked ("not active"): once more, on a new one
+            self._discard(pool)
+            pool = self._running()
+            futures = [pool.schedule(self.task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
         start, results = time.monotonic(), []
         for i, (path, future) in enumerate(zip(paths, futures, strict=True)):
             # Each file's own limit is enforced by the pool; this deadline only catches a pool that stopped
@@ -284,7 +289,7 @@ class ReaderPool:
             return ReaderGaveOut(path.name, Reason.READER_TIMEOUT, self.limits)  # the pool killed the worker
         except ProcessExpired as exc:
             return ReaderGaveOut(path.name, Reason.READER_CRASHED, self.limits, worker_exit=exc.exitcode)
-        except (BrokenProcessPool, RuntimeError):  # the pool itself broke (a worker died holding its channel)
+        except BrokenProcessPool:  # the pool itself broke (a worker died holding its channel)
             self._discard(pool)
             return ReaderGaveOut(path.name, Reason.READER_CRASHED, self.limits)
         except MemoryError:  # the result did not fit in this process
