@@ -9,7 +9,8 @@ when the worker starts) and a time limit per file (the pool kills the worker pas
 crashes, is killed, runs out of its memory or of its time is a refusal of *that* file
 (:class:`ReaderGaveOut`, an :class:`~domain.errors.Unreadable`: exit 2 on the CLI, the sentence in the
 app), and the caller, the other files and, in the review app, the server and the other users' sessions
-go on. Workers stay warm between files, so a small file costs a round trip, not a process start.
+go on. Workers stay warm between files, so a small file costs a round trip, not a process start; a large
+result comes back through shared memory (:class:`Shipped`), not the pipe.
 
 The limits come from the environment (:meth:`Limits.from_env`): ``SMS_PARSE_MEMORY_MB`` (address space
 of one worker), ``SMS_PARSE_SECONDS`` (time to read one file) and ``SMS_PARSE_WORKERS``.
@@ -30,8 +31,11 @@ from __future__ import annotations
 
 import atexit
 import math
+import mmap
 import os
+import pickle
 import resource
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -52,6 +56,8 @@ DEFAULT_MEMORY_MB = 6144
 DEFAULT_SECONDS = 120.0  # 1,000,000 rows read in ~10 s on a quiet machine
 DEFAULT_WORKERS = 2
 TASKS_PER_WORKER = 50  # forkserver workers are replaced after this many files, returning what they hoarded
+SHIP_BYTES = 1 << 20  # results with more than this in arrays travel through shared memory, not the pipe
+SHM = "/dev/shm"  # tmpfs: what is written there stays in memory
 GRACE = 30.0  # s a result may take to come back beyond the workers' own limits before the pool is called stuck
 START_METHODS = ("fork", "forkserver", "spawn")
 
@@ -178,12 +184,67 @@ def unpack(packed: Packed) -> ParsedWorkbook:
     return packed.parsed
 
 
-def parse_task(path: str) -> Packed | Unreadable | _OutOfMemory:
+@dataclass
+class Shipped:
+    """A packed workbook whose arrays (Arrow buffers, numpy blocks) wait in a file in shared memory: ``data`` is the
+    pickle without them (protocol 5, out of band), ``spans`` where each array lies in ``file``. Through the pipe,
+    a 100,000-row result costs ~0.25 s of pickling, copying and reading; this way ~0.04 s, and the caller's frames
+    are backed by the file's pages (copy-on-write), not by a second copy."""
+
+    data: bytes
+    file: str
+    spans: list[tuple[int, int]]
+
+
+def ship(packed: Packed) -> Packed | Shipped:
+    """In the worker: write the arrays of a large result to shared memory; a small one (or when shared memory is
+    missing or full) goes through the pipe whole."""
+    buffers: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(packed, protocol=5, buffer_callback=buffers.append)
+    raws = [b.raw() for b in buffers]
+    size = sum(r.nbytes for r in raws) + 64 * len(raws)
+    if size < SHIP_BYTES or not os.path.isdir(SHM):
+        return packed
+    name = None
+    try:
+        stat = os.statvfs(SHM)
+        if stat.f_bavail * stat.f_frsize < 2 * size:
+            return packed
+        fd, name = tempfile.mkstemp(prefix="sms-reader-", dir=SHM)
+        spans, at = [], 0
+        with open(fd, "wb") as out:
+            for raw in raws:
+                pad = -at % 64  # Arrow's alignment
+                out.write(b"\0" * pad)
+                at += pad
+                out.write(raw)
+                spans.append((at, raw.nbytes))
+                at += raw.nbytes
+    except OSError:
+        if name:
+            os.unlink(name)
+        return packed
+    return Shipped(data, name, spans)
+
+
+def land(shipped: Shipped) -> Packed:
+    """In the caller: map the file (private, copy-on-write: the frames may be changed in place), remove its name,
+    and unpickle with the arrays in place."""
+    try:
+        with open(shipped.file, "rb") as source:
+            pages = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_COPY)
+    finally:
+        os.unlink(shipped.file)
+    view = memoryview(pages)
+    return pickle.loads(shipped.data, buffers=[view[at:at + n] for at, n in shipped.spans])
+
+
+def parse_task(path: str) -> Packed | Shipped | Unreadable | _OutOfMemory:
     """One file, in a worker: the parsed workbook packed for the trip back, or why it is unreadable."""
     from importer.parse import parse_workbook
 
     try:
-        return pack(parse_workbook(Path(path)))
+        return ship(pack(parse_workbook(Path(path))))
     except Unreadable as exc:
         return exc
     except MemoryError:
@@ -296,6 +357,11 @@ class ReaderPool:
             return ReaderGaveOut(path.name, Reason.READER_OUT_OF_MEMORY, self.limits)
         if isinstance(result, _OutOfMemory):
             return ReaderGaveOut(path.name, Reason.READER_OUT_OF_MEMORY, self.limits)
+        if isinstance(result, Shipped):
+            try:
+                result = land(result)
+            except MemoryError:
+                return ReaderGaveOut(path.name, Reason.READER_OUT_OF_MEMORY, self.limits)
         if isinstance(result, Packed):
             return unpack(result)
         return result  # an Unreadable, or what a test's task returns

@@ -22,6 +22,7 @@ from mini_year import mini_year
 from test_rules import over_allocate, write_year
 
 from domain.errors import Reason, SmsError
+from importer import isolation
 from importer.isolation import Limits, ReaderGaveOut, ReaderPool, parse_in_process, parse_task
 from importer.parse import ParsedWorkbook
 
@@ -137,21 +138,32 @@ def test_a_crash_a_memory_blow_up_and_a_hang_are_each_that_files_refusal(tmp_pat
         pool.close()
 
 
-def test_a_worker_returns_what_the_callers_own_process_reads(files, reference):
-    """The isolated parse and the in-process one give the same tables, dtypes and findings."""
+@pytest.mark.parametrize(("start_method", "through"), [("forkserver", "pipe"), ("fork", "shared memory")])
+def test_a_worker_returns_what_the_callers_own_process_reads(files, monkeypatch, start_method, through):
+    """The isolated parse and the in-process one give the same tables, dtypes and findings, whether the result
+    comes back through the pipe (small) or through shared memory (large: here every result, by a forked worker)."""
     _, normal = files
-    pool = ReaderPool(Limits(), start_method="forkserver")
+    if through == "shared memory":
+        monkeypatch.setattr(isolation, "SHIP_BYTES", 0)
+    before, landed, land = set(Path(isolation.SHM).glob("sms-reader-*")), [], isolation.land
+    monkeypatch.setattr(isolation, "land", lambda shipped: landed.append(shipped.file) or land(shipped))
+    pool = ReaderPool(Limits(), start_method=start_method)
     try:
         [isolated] = pool.parse_many([normal])
     finally:
         pool.close()
     [local] = parse_in_process([normal])
+    assert len(landed) == (through == "shared memory")
     assert isolated.template == local.template and isolated.findings == local.findings
     for key, sheet in local.sheets.items():
         for mine, theirs in ((isolated.sheets[key].values, sheet.values),
                              (isolated.sheets[key].data.frame, sheet.data.frame)):
             assert list(mine.columns) == list(theirs.columns) and mine.dtypes.equals(theirs.dtypes)
             assert mine.equals(theirs)
+    values = isolated.sheets["allocations"].values
+    values.loc[values.index[0], "amount"] = 1.0  # the frames can be changed, as the editor's do
+    assert values["amount"].iloc[0] == 1.0
+    assert set(Path(isolation.SHM).glob("sms-reader-*")) == before  # nothing left behind in shared memory
 
 
 def test_the_limits_are_read_from_the_environment_and_a_wrong_one_is_explained():
