@@ -280,27 +280,29 @@ class ReaderPool:
         self._pool = None
         self._lock = threading.Lock()
 
-    def _running(self):
+    def _running(self, files: int):
         """The pebble pool, started (its workers forked) on first use or after it broke."""
         with self._lock:
             if self._pool is None or not self._pool.active:
-                self._pool = self._start()
+                self._pool = self._start(files)
             return self._pool
 
-    def _start(self):
+    def _start(self, files: int):
         import multiprocessing
 
         from pebble import ProcessPool
 
-        method = self.start_method
+        method, workers = self.start_method, self.limits.workers
         if method == "fork" and threading.active_count() > 1:
             method = "forkserver"  # forking a process that runs other threads can leave a worker hung on a lock
+        if method == "fork":  # a one-shot command: no more workers than the files it was given
+            workers = max(1, min(workers, files))
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             # the server imports the reader (pandas, pyarrow, fastexcel) once; each worker is a fork of it
             context.set_forkserver_preload(["importer.parse", "importer.isolation"])
         # a forked worker keeps running until the process ends; forkserver workers are replaced now and then
-        return ProcessPool(max_workers=self.limits.workers, max_tasks=0 if method == "fork" else TASKS_PER_WORKER,
+        return ProcessPool(max_workers=workers, max_tasks=0 if method == "fork" else TASKS_PER_WORKER,
                            initializer=worker_start, initargs=(self.limits.memory_mb * 2**20,), context=context)
 
     def _discard(self, pool) -> None:
@@ -316,12 +318,12 @@ class ReaderPool:
         paths = [Path(p) for p in paths]
         if not paths:
             return []
-        pool = self._running()
+        pool = self._running(len(paths))
         try:
             futures = [pool.schedule(self.task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
         except RuntimeError:  # the pool broke after it was checked ("not active"): once more, on a new one
             self._discard(pool)
-            pool = self._running()
+            pool = self._running(len(paths))
             futures = [pool.schedule(self.task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
         start, results = time.monotonic(), []
         for i, (path, future) in enumerate(zip(paths, futures, strict=True)):
@@ -366,13 +368,16 @@ class ReaderPool:
             return unpack(result)
         return result  # an Unreadable, or what a test's task returns
 
-    def close(self) -> None:
-        """Stop the workers (and, with forkserver, its server ends with this process)."""
+    def close(self, wait: bool = True) -> None:
+        """Stop the workers (and, with forkserver, its server ends with this process). Without ``wait``, as the
+        process exits: pebble's own exit handler ends the workers, and a worker whose caller is gone reads the
+        end of its pipe and leaves, so nothing here waits for the pool's threads (0.1 s of every command)."""
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.stop()
-            pool.join(timeout=10)
+            if wait:
+                pool.join(timeout=10)
 
 
 _STUCK = object()
@@ -408,13 +413,13 @@ def shared_pool() -> ReaderPool:
         return _shared
 
 
-def shutdown() -> None:
-    """Stop the shared pool's workers; runs at exit."""
+def shutdown(wait: bool = False) -> None:
+    """Stop the shared pool's workers; runs at exit (without waiting: see :meth:`ReaderPool.close`)."""
     global _shared
     with _shared_lock:
         pool, _shared = _shared, None
     if pool is not None:
-        pool.close()
+        pool.close(wait=wait)
 
 
 atexit.register(shutdown)
