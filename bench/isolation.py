@@ -36,7 +36,8 @@ from reference.reference_set import load_default  # noqa: E402
 from services.submission import check, submit  # noqa: E402
 from store.db import connect  # noqa: E402
 
-GOALS = {30: ("≤ +0.3 s", lambda extra, base: extra <= 0.3), 100_000: ("≤ +10 %", lambda extra, base: extra <= 0.1 * base)}
+GOALS = {30: ("≤ +0.3 s", lambda extra, base: extra <= 0.3),
+         100_000: ("≤ +10 %", lambda extra, base: extra <= 0.1 * base)}
 
 
 def workbooks(rows: int, tmp: Path) -> dict[str, Path]:

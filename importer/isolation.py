@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 
 MEMORY_ENV, SECONDS_ENV, WORKERS_ENV = "SMS_PARSE_MEMORY_MB", "SMS_PARSE_SECONDS", "SMS_PARSE_WORKERS"
 # A worker's address space, not its resident memory: pandas, Arrow and the reader reserve far more than they
-# touch. Parsing 1,000,000 rows (the largest workbook the safety gate lets through) reaches ~3.5 GB of address
-# space for ~1.3 GB resident (BENCHMARKS.md, "Isolation"); a file that asks for more is refused.
+# touch. Parsing 1,000,000 rows (about the largest workbook the safety gate lets through) reaches ~2.9 GB of
+# address space for ~1.5 GB resident (BENCHMARKS.md, "Isolation"); a file that asks for more is refused.
 DEFAULT_MEMORY_MB = 6144
 DEFAULT_SECONDS = 120.0  # 1,000,000 rows read in ~10 s on a quiet machine
 DEFAULT_WORKERS = 2
@@ -385,20 +385,19 @@ _STUCK = object()
 # -- the process's shared pool ------------------------------------------------------------------------------
 _shared: ReaderPool | None = None
 _shared_lock = threading.Lock()
-_settings: dict = {"start_method": "forkserver", "limits": None}
+_start_method: str = "forkserver"
+_limits: Limits | None = None
 
 
 def configure(*, start_method: str | None = None, limits: Limits | None = None) -> None:
     """Choose how this process's shared pool starts its workers and its limits (before its first parse; a pool
     already running is stopped and the next parse starts one as configured)."""
-    global _shared
+    global _shared, _start_method, _limits
     if start_method is not None and start_method not in START_METHODS:
         raise ValueError(f"start_method must be one of {START_METHODS}, not {start_method!r}")
     with _shared_lock:
-        if start_method is not None:
-            _settings["start_method"] = start_method
-        if limits is not None:
-            _settings["limits"] = limits
+        _start_method = start_method or _start_method
+        _limits = limits or _limits
         old, _shared = _shared, None
     if old is not None:
         old.close()
@@ -409,7 +408,7 @@ def shared_pool() -> ReaderPool:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = ReaderPool(_settings["limits"], _settings["start_method"])
+            _shared = ReaderPool(_limits, _start_method)
         return _shared
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -48,11 +49,28 @@ def vm_size_mb() -> int:
         return next(int(line.split()[1]) for line in status if line.startswith("VmSize:")) // 1024
 
 
+class Unsendable:
+    """A result whose trip back never ends: its worker holds the pool's channel for ever while sending it."""
+
+    def __reduce__(self):
+        threading.Event().wait()
+
+
+def shipping_everything(path: str):
+    """The worker's parse, with every result, however small, sent back through shared memory."""
+    isolation.SHIP_BYTES = 0
+    return parse_task(path)
+
+
 def misbehaving(path: str):
     """A parse that does what the file's name says, run in the worker; other files are parsed as usual."""
     name = Path(path).name
     if "abort" in name:
         os.abort()
+    if "kill" in name:  # as the kernel's out-of-memory killer would
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "stuck" in name:
+        return Unsendable()
     if "hog" in name:
         cap, _ = resource.getrlimit(resource.RLIMIT_AS)  # asks for all of it: fine without the cap (never touched)
         return len(bytearray(cap if cap != resource.RLIM_INFINITY else 2**30))
@@ -114,21 +132,22 @@ def test_the_stray_cell_field_case_never_takes_the_command_down(files, env, comm
 
 
 def test_a_crash_a_memory_blow_up_and_a_hang_are_each_that_files_refusal(tmp_path, files):
-    stray, normal = files
-    names = ("abort.xlsx", "hog.xlsx", "hang.xlsx")
+    _, normal = files
+    names = ("abort.xlsx", "hog.xlsx", "hang.xlsx", "kill.xlsx")
     for name in names:
         shutil.copy(normal, tmp_path / name)
     limits = Limits(memory_mb=vm_size_mb() + 2048, seconds=5, workers=2)
     pool = ReaderPool(limits, start_method="fork", task=misbehaving)
     try:
         results = pool.parse_many([tmp_path / n for n in names] + [normal])
-        crashed, hog, hung, parsed = results
-        assert [type(r) for r in results[:3]] == [ReaderGaveOut] * 3
+        crashed, hog, hung, killed, parsed = results
+        assert [type(r) for r in results[:4]] == [ReaderGaveOut] * 4
         assert (crashed.reason, crashed.worker_exit) == (Reason.READER_CRASHED, -6)
+        assert (killed.reason, killed.worker_exit) == (Reason.READER_CRASHED, -9)
         assert hog.reason == Reason.READER_OUT_OF_MEMORY and f"{limits.memory_mb:,} MB" in hog.message_en
         assert hung.reason == Reason.READER_TIMEOUT and "within the 5 seconds allowed" in hung.message_en
         assert "5 วินาที" in hung.message_th
-        for refusal, name in zip(results[:3], names, strict=True):
+        for refusal, name in zip(results[:4], names, strict=True):
             assert refusal.file == name and refusal.exit_code == 2
             refused_in_both_languages(f"{refusal.message_th}\n{refusal.message_en}", name)
         assert isinstance(parsed, ParsedWorkbook) and parsed.rows == 5  # the other file, read as usual
@@ -138,16 +157,30 @@ def test_a_crash_a_memory_blow_up_and_a_hang_are_each_that_files_refusal(tmp_pat
         pool.close()
 
 
+def test_a_pool_that_stops_answering_is_replaced_and_the_files_behind_it_are_read(tmp_path, files, monkeypatch):
+    """A worker stuck half way through sending its result holds the pool's channel: no other result can come
+    back. Past the file's limit and a grace, that file is refused, the pool is replaced, the others are read."""
+    _, normal = files
+    shutil.copy(normal, tmp_path / "stuck.xlsx")
+    monkeypatch.setattr(isolation, "GRACE", 1.0)
+    pool = ReaderPool(Limits(seconds=2, workers=2), start_method="fork", task=misbehaving)
+    try:
+        stuck, parsed = pool.parse_many([tmp_path / "stuck.xlsx", normal])
+        assert isinstance(stuck, ReaderGaveOut) and stuck.reason == Reason.READER_TIMEOUT
+        assert isinstance(parsed, ParsedWorkbook) and parsed.rows == 5
+    finally:
+        pool.close()
+
+
 @pytest.mark.parametrize(("start_method", "through"), [("forkserver", "pipe"), ("fork", "shared memory")])
 def test_a_worker_returns_what_the_callers_own_process_reads(files, monkeypatch, start_method, through):
     """The isolated parse and the in-process one give the same tables, dtypes and findings, whether the result
     comes back through the pipe (small) or through shared memory (large: here every result, by a forked worker)."""
     _, normal = files
-    if through == "shared memory":
-        monkeypatch.setattr(isolation, "SHIP_BYTES", 0)
     before, landed, land = set(Path(isolation.SHM).glob("sms-reader-*")), [], isolation.land
     monkeypatch.setattr(isolation, "land", lambda shipped: landed.append(shipped.file) or land(shipped))
-    pool = ReaderPool(Limits(), start_method=start_method)
+    pool = ReaderPool(Limits(), start_method=start_method,
+                      task=shipping_everything if through == "shared memory" else parse_task)
     try:
         [isolated] = pool.parse_many([normal])
     finally:
