@@ -10,7 +10,9 @@ is printed beside wall time because other processes share this 2-CPU machine. St
 - read-fastexcel: fastexcel, every cell of the payments sheet as text into Arrow, as importer/reader.py
   reads it (its type sampling nulls late values otherwise);
 - validate: ``validators.validate.validate`` with the stored context of the benchmark's own
-  SQLite database, into which the allocations and projects workbooks were imported first;
+  SQLite database, into which the allocations and projects workbooks were imported first; the
+  workbook is parsed in a forked worker process, as ``sms validate`` does (importer/isolation.py),
+  so the peak RSS and CPU time are the caller's, without its reader's (bench/isolation.py compares);
 - validate-b11: the same validate against an empty database, as when a unit sends payments before its
   projects: every row fails B11 (the findings are capped, so it should cost about as much as a clean one);
 - import: ``services.submission.submit`` into a fresh copy of that database;
@@ -71,9 +73,11 @@ def child(step: str, file: Path, db: Path | None, lifted: bool) -> dict:
                                                           dtypes="string").to_arrow()
             return {"rows": table.num_rows}
     elif step in ("validate", "import"):
+        from importer.isolation import configure
         from reference.reference_set import load_default
         from services.submission import check, submit
         from store.db import connect
+        configure(start_method="fork")  # the reader in forked worker processes, as the sms command runs it
         if lifted:
             lift_gate()
 

@@ -9,7 +9,8 @@ What raises which (each subclass lives with the layer that raises it):
 
 - :class:`Unreadable` (here): a file that cannot be read as a workbook at all. ``importer.safety``
   refuses hostile or damaged files with its subclass ``WorkbookRefused``; ``importer.reader``
-  refuses workbooks of no known template with ``TemplateNotRecognised``.
+  refuses workbooks of no known template with ``TemplateNotRecognised``; ``importer.isolation``
+  refuses a file the reader crashed on, or ran out of memory or time on, with ``ReaderGaveOut``.
 - ``importer.normalise.NormaliseError``: one cell that cannot be read as its column's type (the
   validators report it as a finding, S05; the CLI refuses an option typed wrongly with it).
 - ``store.submissions.StaleEdit``, ``store.workflow.WorkflowError``, ``store.users.UserError``:
@@ -42,6 +43,10 @@ class Reason(StrEnum):
     NEWER_VERSION = "newer_version"
     OLD_VERSION = "old_version"
     WRONG_TEMPLATE = "wrong_template"
+    # a workbook the reader gave out on, in its worker process (importer.isolation)
+    READER_CRASHED = "reader_crashed"
+    READER_OUT_OF_MEMORY = "reader_out_of_memory"
+    READER_TIMEOUT = "reader_timeout"
     # one value a person typed (a cell, a command-line option)
     BAD_VALUE = "bad_value"
     # what people ask of the store and the workflow

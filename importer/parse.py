@@ -155,7 +155,7 @@ def parse_workbook(path: Path) -> ParsedWorkbook:
             scanning = pool.submit(scan_parts, path, checked.sheet_parts.values())
             data = read_workbook(path, checked.package)
             hits = scanning.result()
-    except Unreadable:
+    except (Unreadable, MemoryError):  # a MemoryError is the worker's memory cap (importer.isolation)
         raise
     except Exception:  # a reader failure on a file that passed the gate: still the file's fault (no library name)
         raise Unreadable(f"อ่านไฟล์ {path.name} ไม่ได้ กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",

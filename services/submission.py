@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from domain.errors import Reason, Unreadable
 from domain.vocabulary import ImportOutcome, TemplateGroup
+from importer.isolation import Parser
 from importer.parse import ParsedWorkbook
 from reference.reference_set import ReferenceSet
 from store.submissions import (
@@ -37,7 +38,7 @@ from store.submissions import (
     stored_context,
 )
 from templates import UNIT_TEMPLATES
-from validators.validate import FileReport, Report, check_together, read
+from validators.validate import FileReport, Report, check_together, read_many
 
 Source = Path | ParsedWorkbook  # a file to read, or a workbook already parsed
 ORDER = {t.key: i for i, t in enumerate(UNIT_TEMPLATES)}  # the catalog lists templates in dependency order
@@ -75,10 +76,11 @@ class NotYours(Unreadable):
 
 
 def read_all(sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date, fiscal_year: int | None,
-             allowed: set[str] | None) -> list[FileReport]:
-    """Each source read and checked on its own; a workbook outside ``allowed`` (None: any cost centre) is
-    refused with :class:`NotYours` and read no further."""
-    reports = [read(s, reference, as_of=as_of, fiscal_year=fiscal_year) for s in sources]
+             allowed: set[str] | None, parser: Parser | None = None) -> list[FileReport]:
+    """Each source read and checked on its own (parsed by ``parser``: default, each in a worker process that no
+    file can take down); a workbook outside ``allowed`` (None: any cost centre) is refused with
+    :class:`NotYours` and read no further."""
+    reports = read_many(list(sources), reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser)
     for r in reports:
         if allowed is not None and r.parsed and r.cost_center not in allowed:
             r.unreadable, r.parsed, r.findings, r.own_findings = NotYours(r.file, r.cost_center), None, [], []
@@ -86,16 +88,17 @@ def read_all(sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.da
 
 
 def check(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date | None = None,
-          fiscal_year: int | None = None, allowed: set[str] | None = None) -> Report:
+          fiscal_year: int | None = None, allowed: set[str] | None = None, parser: Parser | None = None) -> Report:
     """Validate workbooks together and against what ``engine`` stores for their cost centres and years.
 
     Stores nothing and never raises for a bad file: an unreadable one is reported in its FileReport, and so
     is one of a cost centre outside ``allowed`` (None: any), refused with :class:`NotYours` before anything
     stored is read for it. ``as_of`` defaults to today; ``fiscal_year`` (BE) applies to files that do not
-    say theirs.
+    say theirs. ``parser`` parses the files not parsed yet (default: each in a worker process,
+    ``importer.isolation.parse_isolated``; a file that crashes the reader is reported unreadable).
     """
     as_of = as_of or dt.date.today()
-    reports = read_all(sources, reference, as_of=as_of, fiscal_year=fiscal_year, allowed=allowed)
+    reports = read_all(sources, reference, as_of=as_of, fiscal_year=fiscal_year, allowed=allowed, parser=parser)
     return check_together(reports, reference, as_of=as_of, stored=stored_context(engine))
 
 
@@ -166,7 +169,7 @@ def snapshot(report: FileReport) -> Snapshot:
 def submit(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet, *, actor: str,
            as_of: dt.date | None = None, fiscal_year: int | None = None, allowed: set[str] | None = None,
            bases: Mapping[str, tuple[int, int] | None] | None = None,
-           edits: Mapping[str, Sequence[Edit]] | None = None) -> list[Outcome]:
+           edits: Mapping[str, Sequence[Edit]] | None = None, parser: Parser | None = None) -> list[Outcome]:
     """Check workbooks together, then store each one that may be, whole, in one transaction.
 
     ``allowed`` limits the cost centres ``actor`` may submit for (None: any). ``bases`` gives, by file
@@ -174,10 +177,10 @@ def submit(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet
     the cell edits to audit with it; when a newer version was stored since, the whole call raises
     ``store.submissions.StaleEdit`` and stores nothing. A refused workbook is recorded as a refused
     submission (no rows), as the completeness board counts them. Returns one :class:`Outcome` per source,
-    in the order given.
+    in the order given. ``parser`` parses the files as in :func:`check`.
     """
     as_of = as_of or dt.date.today()
-    reports = read_all(sources, reference, as_of=as_of, fiscal_year=fiscal_year, allowed=allowed)
+    reports = read_all(sources, reference, as_of=as_of, fiscal_year=fiscal_year, allowed=allowed, parser=parser)
     held = settle(engine, reports, reference, as_of=as_of, allowed=allowed)
     outcomes = [_outcome(r, held.get(i)) for i, r in enumerate(reports)]
     # refused and locked workbooks go to the store too: it records a refusal, and says what is locked

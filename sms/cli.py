@@ -58,6 +58,15 @@ def wrong(message_th: str, message_en: str, reason: Reason = Reason.BAD_PARAMETE
     return SmsError(message_th, message_en, reason, exit_code=exit_code)
 
 
+def fork_readers() -> None:
+    """Workbooks are parsed in worker processes (``importer.isolation``) that no file can take down. A command is
+    one-shot and single-threaded when it reads, and has imported pandas already: its workers are forks of it,
+    with no second import of pandas (the review app's workers come from a clean fork server instead)."""
+    from importer.isolation import configure
+
+    configure(start_method="fork")
+
+
 def parse_as_of(value: str | None) -> dt.date | None:
     """--as-of accepts what a user types for a date: 2026-03-31, 31/3/2569, 31 มี.ค. 2569."""
     if value is None:
@@ -182,6 +191,7 @@ def validate_command(
     from store.db import connect
     from store.reference import current_reference
 
+    fork_readers()
     if fiscal_year is not None:
         check_fiscal_year(fiscal_year)
     when = parse_as_of(as_of)
@@ -253,6 +263,7 @@ def import_command(
     from store.db import connect
     from store.reference import current_reference
 
+    fork_readers()
     if fiscal_year is not None:
         check_fiscal_year(fiscal_year)
     when = parse_as_of(as_of)
@@ -275,6 +286,7 @@ def demo_command(
     from store.db import connect
     from store.reference import current_reference
 
+    fork_readers()
     engine = connect()
     reference = current_reference(engine)
     with Progress(*Progress.get_default_columns(), TextColumn("{task.fields[label]}")) as progress:
@@ -337,6 +349,7 @@ def reference_load(
     from validators.reference import read_reference
     from validators.validate import Report
 
+    fork_readers()
     reference, report = read_reference(file)
     if report.errors:
         print_report(Report([report]))

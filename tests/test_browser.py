@@ -2,7 +2,8 @@
 
 One flow end to end: the maker uploads a workbook with a B01 error, fixes the flagged amount in the
 editor grid (a canvas), checks again and submits; the checker of the region approves. Screenshots of
-the main steps go to outputs/screenshots/ for a person to look at.
+the main steps go to outputs/screenshots/ for a person to look at. And a workbook that crashes the
+reader (field case 02) is one user's refusal, never the server's end: another user's upload goes on.
 
 The grid is drawn on a canvas, but glide-data-grid keeps a hidden accessibility table of the cells
 it draws (``td#glide-cell-{column}-{row}``) and focuses the selected cell's ``td``. So the edit goes
@@ -13,6 +14,7 @@ checked against that table before anything is typed.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -52,6 +54,7 @@ class App:
     engine: sa.Engine
     folder: Path
     chromium: str
+    server: subprocess.Popen
 
 
 def free_port() -> int:
@@ -91,8 +94,9 @@ def app(program, reference, tmp_path_factory):
                 pytest.fail(f"streamlit did not start (exit {server.poll()}):\n"
                             f"{(folder / 'streamlit.log').read_text(errors='replace')[-3000:]}")
             time.sleep(0.25)
-        yield App(f"http://127.0.0.1:{port}/", engine, folder, chromium)
+        yield App(f"http://127.0.0.1:{port}/", engine, folder, chromium, server)
     finally:
+        family = descendants(server.pid)  # the reader's fork server and workers among them
         server.terminate()
         try:
             server.wait(timeout=10)
@@ -101,12 +105,57 @@ def app(program, reference, tmp_path_factory):
             server.wait(timeout=10)
         log.close()
         engine.dispose()
+        deadline = time.monotonic() + 30
+        while (left := [pid for pid in family if alive(pid)]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not left, f"processes of the server outlived it: {left}"
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started, directly or not, by ``pid`` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, exited but not yet reaped by its parent, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 @pytest.fixture
 def page(app, request):
-    """A fresh Chromium page on the app; only loopback requests may pass; a failure leaves failure.png."""
+    """A fresh Chromium page on the app; only loopback requests may pass; a failure leaves failure.png.
+    ``page.context.browser`` opens more users' pages (:func:`new_page`)."""
     outside, failed_before = [], request.session.testsfailed
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=app.chromium, args=CHROMIUM_ARGS)
+        try:
+            page = new_page(browser, app, outside)
+            yield page
+            if request.session.testsfailed > failed_before:
+                shot(page, "failure.png")
+        finally:
+            browser.close()
+    assert not outside, f"requests left the machine: {outside}"
+
+
+def new_page(browser, app: App, outside: list[str]) -> Page:
+    """One user's page (its own browser context: its own cookies and Streamlit session), loopback only."""
 
     def loopback_only(route):
         if route.request.url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")):
@@ -115,22 +164,13 @@ def page(app, request):
             outside.append(route.request.url)
             route.abort()
 
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=app.chromium, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport=VIEWPORT, locale="th-TH")
-            context.set_default_timeout(TIMEOUT_MS)
-            context.route("**/*", loopback_only)
-            page = context.new_page()
-            page.goto(app.url)
-            settle(page)
-            yield page
-            if request.session.testsfailed > failed_before:
-                shot(page, "failure.png")
-        finally:
-            browser.close()
-    assert not outside, f"requests left the machine: {outside}"
+    context = browser.new_context(viewport=VIEWPORT, locale="th-TH")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", loopback_only)
+    page = context.new_page()
+    page.goto(app.url)
+    settle(page)
+    return page
 
 
 def settle(page: Page) -> None:
@@ -310,3 +350,46 @@ def test_maker_fixes_a_flagged_cell_and_the_checker_approves(app, page, referenc
     assert stored == [("approved", True, "maker1")]
     assert edits == [("maker1", "allocations", 3, "amount", "50000", "40000")]
     assert approvals == [("checker8",)]
+
+
+STRAY_CELL = Path(__file__).parent / "data" / "stray-cell-no-dimension.xlsx"  # field case 02
+
+
+def test_a_workbook_that_crashes_the_reader_leaves_the_app_up_for_everyone(app, page, reference):
+    """Field case 02 (a space at XFD1048576, no <dimension>) makes the reader ask for ~500 GB and abort. The maker
+    who uploads it reads why it is refused; the server stays up, and another user's upload is checked."""
+    stray = app.folder / "stray-cell.xlsx"
+    shutil.copy(STRAY_CELL, stray)
+    sign_in(page, "maker1", "maker-pass")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(stray)
+    refusal, read = page.get_by_test_id("stAlertContentError"), metric(page, "Rows")
+    expect(refusal.or_(read).first).to_be_visible(timeout=120_000)  # the reader's own time limit, at worst
+    settle(page)
+    if refusal.count():  # until the reader finds the sheet's real extent, the file is refused, in both languages
+        expect(refusal).to_contain_text("stray-cell.xlsx")
+        expect(refusal).to_contain_text("ลบแถวทั้งหมดที่อยู่ใต้ตาราง")
+        expect(refusal).to_contain_text("delete all the rows below the table")
+        assert not any(word in refusal.inner_text() for word in ("Calamine", "calamine", "fastexcel", "Error:"))
+    shot(page, "maker_stray_cell.png")
+    assert app.server.poll() is None and healthy(f"{app.url}_stcore/health")
+
+    # Another user, in another session, uploads an ordinary workbook: it is read and checked.
+    add_user(app.engine, reference, "maker1b", "maker", "maker-pass", cost_center=CC)
+    year = mini_year()
+    over_allocate(year)
+    folder = app.folder / "other-user"
+    folder.mkdir()
+    [workbook] = write_year(folder, reference, {"allocations": year["allocations"]})
+    outside: list[str] = []
+    other = new_page(page.context.browser, app, outside)
+    try:
+        sign_in(other, "maker1b", "maker-pass")
+        other.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(workbook)
+        expect(metric(other, "Errors")).to_have_text("2")
+        settle(other)
+        findings = other.get_by_test_id("stDataFrame").first
+        assert [(r["ช่อง / Cell"], r["กฎ / Rule"]) for r in grid_cells(findings)] == [("D2", "B01"), ("D3", "B01")]
+    finally:
+        other.context.close()
+    assert not outside, f"requests left the machine: {outside}"
+    assert app.server.poll() is None and healthy(f"{app.url}_stcore/health")

@@ -36,6 +36,7 @@ def all_error_classes() -> set[type]:
 
 
 def examples() -> dict[str, SmsError]:
+    from importer.isolation import ReaderGaveOut
     from importer.normalise import NormaliseError
     from importer.reader import TemplateNotRecognised
     from importer.safety import WorkbookRefused
@@ -54,6 +55,7 @@ def examples() -> dict[str, SmsError]:
         "WorkbookRefused": WorkbookRefused("ไฟล์เป็น CSV", "a CSV file", Reason.CSV, file="งบ.xlsx"),
         "TemplateNotRecognised": TemplateNotRecognised("ไม่รู้จัก", "unknown", Reason.OLD_VERSION, file="x.xlsx"),
         "NormaliseError": NormaliseError("ไม่ใช่ตัวเลข", "not a number"),
+        "ReaderGaveOut": ReaderGaveOut("stray-cell.xlsx", Reason.READER_CRASHED, worker_exit=-6),
         "StaleEdit": StaleEdit("allocations.xlsx"),
         "StoreUnavailable": StoreUnavailable("เปิดฐานข้อมูลไม่ได้", "cannot open the database"),
         "WorkflowError": WorkflowError("อนุมัติไม่ได้", "cannot approve"),

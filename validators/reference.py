@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from domain.errors import Reason, Unreadable
-from importer.parse import parse_workbook
+from importer.isolation import parse
 from reference.reference_set import ReferenceSet
 from templates import REFERENCE
 from validators.budget import Tables, b11_references_exist, b13_keys_unique
@@ -16,8 +16,9 @@ from validators.validate import FileReport, column_findings, order
 
 
 def read_reference(path: Path) -> tuple[ReferenceSet, FileReport]:
-    """The reference set a workbook holds, and its report: codes must point inside the new set."""
-    parsed = parse_workbook(path)
+    """The reference set a workbook holds, and its report: codes must point inside the new set. The workbook is
+    parsed in a worker process (``importer.isolation``); an unreadable one raises its :class:`Unreadable`."""
+    parsed = parse(path)
     if parsed.template.key != "reference":
         raise Unreadable(f"ไฟล์ {parsed.file} เป็นแบบฟอร์ม{parsed.template.th} ไม่ใช่ข้อมูลอ้างอิง",
                          f"{parsed.file} is a workbook of {parsed.template.en.lower()}, not reference data.",

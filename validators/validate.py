@@ -6,7 +6,9 @@ at its cell. Two steps, so a caller can check the same parsed files again withou
 (the submission service does, when one file of a group is refused and the others must be checked
 without it):
 
-1. :func:`read` parses one file and runs the checks that need that file alone (S01–S10);
+1. :func:`read_many` parses files (by default each in a worker process of ``importer.isolation``, which
+   no file can take down: a file that crashes the reader is reported unreadable) and runs the checks
+   that need each file alone (S01–S10); :func:`read` does it for one;
 2. :func:`check_together` runs the budget rules B01–B14 across the files of each cost centre and
    fiscal year, against what is already stored for them (``stored``).
 
@@ -16,7 +18,7 @@ without it):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +27,8 @@ import pandas as pd
 from domain.findings import Finding
 from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.frames import LazyFrames
-from importer.parse import ParsedWorkbook, Unreadable, parse_workbook
+from importer.isolation import Parser, parse_isolated
+from importer.parse import ParsedWorkbook, Unreadable
 from reference.reference_set import ReferenceSet
 from templates import UNIT_TEMPLATES
 from templates.catalog import SHEETS
@@ -175,26 +178,37 @@ def order(findings: list[Finding], parsed: ParsedWorkbook) -> list[Finding]:
 
 
 def read(source: Path | ParsedWorkbook, reference: ReferenceSet, *, as_of: dt.date,
-         fiscal_year: int | None = None) -> FileReport:
-    """Parse one file (or take one already parsed) and check what needs that file alone.
-
-    Reports, never raises, an unreadable file. The cost centre comes from the workbook's metadata or
-    its rows; the fiscal year (BE) from the metadata, else ``fiscal_year``, else ``as_of``'s.
-    """
-    if isinstance(source, ParsedWorkbook):
-        report = FileReport(source.workbook.path, source)
-    else:
-        report = FileReport(Path(source))
-        try:
-            report.parsed = parse_workbook(report.path)
-        except Unreadable as exc:
-            report.unreadable = exc
-            return report
-    report.own_findings = report.parsed.findings + column_findings(report.parsed)
-    report.findings = list(report.own_findings)
-    report.cost_center = cost_center_of(report.parsed, reference)
-    report.fiscal_year = fiscal_year_for(report.parsed, fiscal_year, as_of)
+         fiscal_year: int | None = None, parser: Parser | None = None) -> FileReport:
+    """Parse one file (or take one already parsed) and check what needs that file alone (see :func:`read_many`)."""
+    [report] = read_many([source], reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser)
     return report
+
+
+def read_many(sources: Sequence[Path | ParsedWorkbook], reference: ReferenceSet, *, as_of: dt.date,
+              fiscal_year: int | None = None, parser: Parser | None = None) -> list[FileReport]:
+    """Parse files (those not parsed yet, together, by ``parser``: default :func:`importer.isolation.
+    parse_isolated`, each in a worker process) and check what needs each file alone.
+
+    Reports, never raises, an unreadable file (one the reader crashed on, or ran out of memory or time on,
+    included). The cost centre comes from the workbook's metadata or its rows; the fiscal year (BE) from
+    the metadata, else ``fiscal_year``, else ``as_of``'s. Returns the reports in the order given.
+    """
+    sources = list(sources)
+    paths = [Path(s) for s in sources if not isinstance(s, ParsedWorkbook)]
+    parsed = iter((parser or parse_isolated)(paths) if paths else [])
+    reports = []
+    for source in sources:
+        result = source if isinstance(source, ParsedWorkbook) else next(parsed)
+        if isinstance(result, Unreadable):
+            reports.append(FileReport(Path(source), unreadable=result))
+            continue
+        report = FileReport(result.workbook.path if isinstance(source, ParsedWorkbook) else Path(source), result)
+        report.own_findings = report.parsed.findings + column_findings(report.parsed)
+        report.findings = list(report.own_findings)
+        report.cost_center = cost_center_of(report.parsed, reference)
+        report.fiscal_year = fiscal_year_for(report.parsed, fiscal_year, as_of)
+        reports.append(report)
+    return reports
 
 
 # A required column the reader could not take (missing, or named by two headers): the budget rules would report
@@ -229,13 +243,13 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
 
 
 def validate(sources: Iterable[Path | ParsedWorkbook], reference: ReferenceSet, *, as_of: dt.date | None = None,
-             fiscal_year: int | None = None, stored: Stored | None = None) -> Report:
+             fiscal_year: int | None = None, stored: Stored | None = None, parser: Parser | None = None) -> Report:
     """Check files given together (paths, or workbooks already parsed); nothing is stored.
 
     ``as_of`` (default today) is the data-as-of date of rules B10 and B12; ``stored`` gives the rows
     already stored for a cost centre and year (see :data:`Stored`). An unreadable file is reported in
-    its :class:`FileReport`, never raised.
+    its :class:`FileReport`, never raised. ``parser`` parses the files (see :func:`read_many`).
     """
     as_of = as_of or dt.date.today()
-    return check_together([read(s, reference, as_of=as_of, fiscal_year=fiscal_year) for s in sources], reference,
-                          as_of=as_of, stored=stored)
+    return check_together(read_many(list(sources), reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser),
+                          reference, as_of=as_of, stored=stored)

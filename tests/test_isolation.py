@@ -1,0 +1,209 @@
+"""No workbook can take down the process that checks it: the reader runs in worker processes.
+
+What a user sees when the reader gives out on a file (it aborts, runs out of its memory or its time):
+that file is refused with a sentence in Thai and English that says what to do, the command exits 2,
+and the other files given with it are still checked. The crashes here are real: the field case whose
+stray cell makes calamine abort, and workers made to abort, to ask for too much memory or to hang by a
+task function run in the worker (no fixed sleeps: a hang is ended by the pool's own time limit).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from mini_year import mini_year
+from test_rules import over_allocate, write_year
+
+from domain.errors import Reason, SmsError
+from importer import isolation
+from importer.isolation import Limits, ReaderGaveOut, ReaderPool, parse_in_process, parse_task
+from importer.parse import ParsedWorkbook
+
+ROOT = Path(__file__).parents[1]
+STRAY_CELL = Path(__file__).parent / "data" / "stray-cell-no-dimension.xlsx"  # field case 02: a space at XFD1048576
+SMS = [str(Path(sys.executable).parent / "sms")]
+# The same command, with the reader made to abort (SIGABRT, as calamine does) on any file whose name says so. The
+# CLI forks its workers, so they inherit the change.
+SMS_ABORTING = [sys.executable, "-c", """
+import os, sys
+import importer.parse as parse
+read = parse.read_workbook
+parse.read_workbook = lambda path, *a, **k: os.abort() if "abort" in path.name else read(path, *a, **k)
+from sms.cli import main
+sys.argv[0] = "sms"
+main()
+"""]
+LIBRARY_WORDS = ("Calamine", "calamine", "fastexcel", "pebble", "ProcessExpired", "Traceback", "SIGABRT", "Error:")
+
+
+def vm_size_mb() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmSize:")) // 1024
+
+
+class Unsendable:
+    """A result whose trip back never ends: its worker holds the pool's channel for ever while sending it."""
+
+    def __reduce__(self):
+        threading.Event().wait()
+
+
+def shipping_everything(path: str):
+    """The worker's parse, with every result, however small, sent back through shared memory."""
+    isolation.SHIP_BYTES = 0
+    return parse_task(path)
+
+
+def misbehaving(path: str):
+    """A parse that does what the file's name says, run in the worker; other files are parsed as usual."""
+    name = Path(path).name
+    if "abort" in name:
+        os.abort()
+    if "kill" in name:  # as the kernel's out-of-memory killer would
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "stuck" in name:
+        return Unsendable()
+    if "hog" in name:
+        cap, _ = resource.getrlimit(resource.RLIMIT_AS)  # asks for all of it: fine without the cap (never touched)
+        return len(bytearray(cap if cap != resource.RLIM_INFINITY else 2**30))
+    if "hang" in name:
+        threading.Event().wait()  # forever: only the pool's time limit ends it
+    return parse_task(path)
+
+
+def run(argv, *args, env):
+    return subprocess.run([*argv, *map(str, args)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {**os.environ, "SMS_DATABASE_URL": f"sqlite:///{tmp_path / 'sms.sqlite'}"}
+
+
+@pytest.fixture
+def files(tmp_path, reference):
+    """A stray-cell workbook and a normal one with two B01 errors, given together."""
+    year = mini_year()
+    over_allocate(year)
+    [normal] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    stray = tmp_path / "stray-cell.xlsx"
+    shutil.copy(STRAY_CELL, stray)
+    return stray, normal
+
+
+def refused_in_both_languages(output: str, name: str) -> None:
+    assert f"อ่านไฟล์ {name} ไม่" in output and (f"{name} could not be read" in output
+                                                 or f"{name} was not read" in output), output
+    assert "ลบแถวทั้งหมดที่อยู่ใต้ตาราง" in output and "delete all the rows below the table" in output
+    assert not any(word in output for word in LIBRARY_WORDS), output
+
+
+@pytest.mark.parametrize("command", ["validate", "import"])
+def test_a_workbook_that_aborts_the_reader_is_refused_and_the_others_are_checked(files, env, command):
+    stray, normal = files
+    aborting = stray.with_name("abort-me.xlsx")
+    shutil.copy(normal, aborting)
+    done = run(SMS_ABORTING, command, aborting, normal, "--as-of", "31/3/2569", env=env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    refused_in_both_languages(done.stdout, aborting.name)
+    assert "B01" in done.stdout and normal.name in done.stdout  # the other file was checked: its two errors
+    if command == "import":
+        assert "unreadable" in done.stdout and "refused (errors)" in done.stdout  # nothing stored
+
+
+@pytest.mark.parametrize("command", ["validate", "import"])
+def test_the_stray_cell_field_case_never_takes_the_command_down(files, env, command):
+    """Field case 02: calamine asks for ~500 GB and aborts. The command itself never does: the file is
+    refused (exit 2), or, once the reader finds the real extent, read; the file given with it is checked."""
+    stray, normal = files
+    done = run(SMS, command, stray, normal, "--as-of", "31/3/2569", env=env)
+    assert done.returncode in (0, 1, 2), done.stdout + done.stderr  # never 134 (SIGABRT)
+    assert "B01" in done.stdout, done.stdout
+    if done.returncode == 2:
+        refused_in_both_languages(done.stdout, stray.name)
+
+
+def test_a_crash_a_memory_blow_up_and_a_hang_are_each_that_files_refusal(tmp_path, files):
+    _, normal = files
+    names = ("abort.xlsx", "hog.xlsx", "hang.xlsx", "kill.xlsx")
+    for name in names:
+        shutil.copy(normal, tmp_path / name)
+    limits = Limits(memory_mb=vm_size_mb() + 2048, seconds=5, workers=2)
+    pool = ReaderPool(limits, start_method="fork", task=misbehaving)
+    try:
+        results = pool.parse_many([tmp_path / n for n in names] + [normal])
+        crashed, hog, hung, killed, parsed = results
+        assert [type(r) for r in results[:4]] == [ReaderGaveOut] * 4
+        assert (crashed.reason, crashed.worker_exit) == (Reason.READER_CRASHED, -6)
+        assert (killed.reason, killed.worker_exit) == (Reason.READER_CRASHED, -9)
+        assert hog.reason == Reason.READER_OUT_OF_MEMORY and f"{limits.memory_mb:,} MB" in hog.message_en
+        assert hung.reason == Reason.READER_TIMEOUT and "within the 5 seconds allowed" in hung.message_en
+        assert "5 วินาที" in hung.message_th
+        for refusal, name in zip(results[:4], names, strict=True):
+            assert refusal.file == name and refusal.exit_code == 2
+            refused_in_both_languages(f"{refusal.message_th}\n{refusal.message_en}", name)
+        assert isinstance(parsed, ParsedWorkbook) and parsed.rows == 5  # the other file, read as usual
+        [again] = pool.parse_many([normal])  # and the pool goes on with new workers
+        assert isinstance(again, ParsedWorkbook)
+    finally:
+        pool.close()
+
+
+def test_a_pool_that_stops_answering_is_replaced_and_the_files_behind_it_are_read(tmp_path, files, monkeypatch):
+    """A worker stuck half way through sending its result holds the pool's channel: no other result can come
+    back. Past the file's limit and a grace, that file is refused, the pool is replaced, the others are read."""
+    _, normal = files
+    shutil.copy(normal, tmp_path / "stuck.xlsx")
+    monkeypatch.setattr(isolation, "GRACE", 1.0)
+    pool = ReaderPool(Limits(seconds=2, workers=2), start_method="fork", task=misbehaving)
+    try:
+        stuck, parsed = pool.parse_many([tmp_path / "stuck.xlsx", normal])
+        assert isinstance(stuck, ReaderGaveOut) and stuck.reason == Reason.READER_TIMEOUT
+        assert isinstance(parsed, ParsedWorkbook) and parsed.rows == 5
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize(("start_method", "through"), [("forkserver", "pipe"), ("fork", "shared memory")])
+def test_a_worker_returns_what_the_callers_own_process_reads(files, monkeypatch, start_method, through):
+    """The isolated parse and the in-process one give the same tables, dtypes and findings, whether the result
+    comes back through the pipe (small) or through shared memory (large: here every result, by a forked worker)."""
+    _, normal = files
+    before, landed, land = set(Path(isolation.SHM).glob("sms-reader-*")), [], isolation.land
+    monkeypatch.setattr(isolation, "land", lambda shipped: landed.append(shipped.file) or land(shipped))
+    pool = ReaderPool(Limits(), start_method=start_method,
+                      task=shipping_everything if through == "shared memory" else parse_task)
+    try:
+        [isolated] = pool.parse_many([normal])
+    finally:
+        pool.close()
+    [local] = parse_in_process([normal])
+    assert len(landed) == (through == "shared memory")
+    assert isolated.template == local.template and isolated.findings == local.findings
+    for key, sheet in local.sheets.items():
+        for mine, theirs in ((isolated.sheets[key].values, sheet.values),
+                             (isolated.sheets[key].data.frame, sheet.data.frame)):
+            assert list(mine.columns) == list(theirs.columns) and mine.dtypes.equals(theirs.dtypes)
+            assert mine.equals(theirs)
+    values = isolated.sheets["allocations"].values
+    values.loc[values.index[0], "amount"] = 1.0  # the frames can be changed, as the editor's do
+    assert values["amount"].iloc[0] == 1.0
+    assert set(Path(isolation.SHM).glob("sms-reader-*")) == before  # nothing left behind in shared memory
+
+
+def test_the_limits_are_read_from_the_environment_and_a_wrong_one_is_explained():
+    assert Limits.from_env({}) == Limits()
+    assert Limits.from_env({"SMS_PARSE_MEMORY_MB": "3000", "SMS_PARSE_SECONDS": "30.5",
+                            "SMS_PARSE_WORKERS": "4"}) == Limits(3000, 30.5, 4)
+    for wrong in ("lots", "0", "-5", "nan"):
+        with pytest.raises(SmsError) as error:
+            Limits.from_env({"SMS_PARSE_SECONDS": wrong})
+        assert "SMS_PARSE_SECONDS" in error.value.message_th and "positive" in error.value.message_en
