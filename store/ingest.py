@@ -1,0 +1,71 @@
+"""A sheet's typed rows into the database in bulk, inside the caller's transaction.
+
+Every submission is one transaction (``store.submissions.store_snapshot``), so the rows go through
+the driver connection of that transaction, never a second one:
+
+- PostgreSQL: ``COPY … FROM STDIN`` through psycopg's copy, which escapes every value itself.
+  100,000 payments rows: 1.7–2.8 s against 4.0–4.6 s for ``executemany`` (same run, loaded machine).
+- SQLite: one ``executemany`` of prebuilt tuples. SQLAlchemy's per-row parameter handling would
+  cost twice the insert itself, so each column is turned into driver values at once: blanks to
+  None, dates to the ISO text SQLAlchemy's SQLite ``DATE`` stores and reads back (its per-row bind
+  processor took 0.12 s of 1.05 s for 100,000 rows). An ADBC ingest of the Arrow table would be
+  faster still (0.66 s against 0.79 s, issue 15) but needs its own connection, outside the
+  submission's transaction.
+
+``tests/test_ingest.py`` checks that both paths read back exactly what SQLAlchemy's own insert
+stores, on both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+import pyarrow as pa
+import sqlalchemy as sa
+
+BATCH = 20_000  # rows per executemany or COPY chunk: a cell costs ~100 bytes as a Python object
+
+
+def insert_rows(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, submission_id: int) -> None:
+    """Insert ``frame`` into ``table`` as rows of submission ``submission_id``.
+
+    ``frame``: the spec's columns of the sheet (``templates.spec.Sheet.dtypes``; dates as
+    ``datetime.date``, money in baht as floats), indexed by the Excel row each was read from, which
+    is stored as ``row_number``. Raises only what the database raises (the caller's transaction then
+    writes nothing).
+    """
+    names = ["submission_id", "row_number", *frame.columns]
+    write = _copy if conn.dialect.name == "postgresql" else _executemany
+    for start in range(0, len(frame), BATCH):
+        write(conn, table, names, _rows(conn.dialect, table, frame.iloc[start:start + BATCH], submission_id))
+
+
+def _rows(dialect: sa.Dialect, table: sa.Table, part: pd.DataFrame, submission_id: int) -> Iterator[tuple]:
+    columns = [[submission_id] * len(part), part.index.tolist()]
+    columns += [_cells(dialect, table.c[key].type, values) for key, values in part.items()]
+    return zip(*columns, strict=True)
+
+
+def _cells(dialect: sa.Dialect, sql_type: sa.types.TypeEngine, values: pd.Series) -> list:
+    """One column as the driver takes it: Python scalars, None for a blank, dates as ISO text on SQLite."""
+    if dialect.name == "sqlite" and isinstance(sql_type, sa.Date):
+        return pa.array(values, type=pa.date32(), from_pandas=True).cast(pa.string()).to_pylist()
+    if values.hasnans:
+        values = values.astype(object).where(values.notna(), None)
+    return values.tolist()
+
+
+def _executemany(conn: sa.Connection, table: sa.Table, names: list[str], rows: Iterator[tuple]) -> None:
+    quote = conn.dialect.identifier_preparer
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(f"INSERT INTO {quote.format_table(table)} ({', '.join(map(quote.quote, names))}) "
+                         f"VALUES ({', '.join([marker] * len(names))})", list(rows))
+
+
+def _copy(conn: sa.Connection, table: sa.Table, names: list[str], rows: Iterator[tuple]) -> None:
+    quote = conn.dialect.identifier_preparer
+    sql = f"COPY {quote.format_table(table)} ({', '.join(map(quote.quote, names))}) FROM STDIN"
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
