@@ -3,19 +3,24 @@
     python bench/run.py --rows 100000 [--rows 1000000] [--repeat 3] [--profile]
 
 For each size, on the same file (made by bench/make_workbook.py when missing), each step
-runs in a fresh subprocess, so its peak RSS (VmHWM) is its own; wall and CPU time are the
-best of --repeat runs of the step's work (imports excluded), peak RSS the highest. CPU time
-is printed beside wall time because other processes share this 2-CPU machine. Steps:
+runs in a fresh subprocess, so its peak RSS (VmHWM) is its own. The repeats interleave the
+steps (read, validate, validate-b11, import, import-pg; read, validate, ...), so the machine's
+noise falls on all of them alike; each step's table row gives the best run's wall time, the
+median beside it, the least CPU time (printed because other processes share this 2-CPU
+machine) and the highest peak RSS. Steps:
 
 - read-fastexcel: fastexcel, every cell of the payments sheet as text into Arrow, as importer/reader.py
   reads it (its type sampling nulls late values otherwise);
-- validate: ``validators.validate.validate`` with the stored context of the benchmark's own
+- validate: ``services.submission.check`` with the stored context of the benchmark's own
   SQLite database, into which the allocations and projects workbooks were imported first; the
   workbook is parsed in a forked worker process, as ``sms validate`` does (importer/isolation.py),
   so the peak RSS and CPU time are the caller's, without its reader's (bench/isolation.py compares);
 - validate-b11: the same validate against an empty database, as when a unit sends payments before its
   projects: every row fails B11 (the findings are capped, so it should cost about as much as a clean one);
 - import: ``services.submission.submit`` into a fresh copy of that database;
+- import-pg: the same into PostgreSQL, a server the bench starts on loopback as the tests do
+  (tests/postgres.py: fsync off), each run into a fresh database made from a template holding
+  the same context;
 - frictionless: ``Resource.validate`` of our descriptor's ``disbursements-payments`` resource
   (foreign keys dropped: the peer has no other resources), once; above 100,000 rows on a
   20,000-row file made the same way, extrapolated per row.
@@ -27,14 +32,17 @@ written, with the machine, to bench/results/report_<sizes>.md (BENCHMARKS.md quo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -43,7 +51,7 @@ DATA, RESULTS = HERE / "data", HERE / "results"
 SHEET = "เบิกจ่าย-ยืม"  # the payments sheet's name (templates.catalog: Sheet.name)
 AS_OF = dt.date(2026, 9, 30)  # bench/make_workbook.py AS_OF
 PEER_SAMPLE = 20_000
-GOALS = {"validate": 1.5, "import": 2.5}  # × the raw read; peak memory × the reader's peak: 1.5
+GOALS = {"validate": 1.5, "import": 2.5, "import-pg": 3}  # × the raw read; peak memory × the reader's peak: 1.5
 PEAK_GOAL, PEER_GOAL, B11_GOAL = 1.5, 15, 1.3
 LIFTED = dict(max_file_bytes=10**11, max_uncompressed_bytes=10**12, max_ratio=10**6, max_cells=10**10)
 
@@ -64,7 +72,7 @@ def high_water_mb() -> float:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
 
 
-def child(step: str, file: Path, db: Path | None, lifted: bool) -> dict:
+def child(step: str, file: Path, url: str | None, lifted: bool) -> dict:
     if step == "read-fastexcel":
         import fastexcel
 
@@ -82,7 +90,7 @@ def child(step: str, file: Path, db: Path | None, lifted: bool) -> dict:
             lift_gate()
 
         def work():
-            engine, reference = connect(f"sqlite:///{db}"), load_default()
+            engine, reference = connect(url), load_default()
             if step == "validate":
                 fr = check(engine, [file], reference, as_of=AS_OF).files[0]
                 status = "unreadable" if fr.unreadable else "read"
@@ -118,9 +126,9 @@ def child(step: str, file: Path, db: Path | None, lifted: bool) -> dict:
     return {**out, "seconds": seconds, "cpu": cpu, "before_mb": before, "peak_mb": peak}
 
 
-def run_child(step: str, file: Path, db: Path | None = None, lifted: bool = False) -> dict:
+def run_child(step: str, file: Path, url: str | None = None, lifted: bool = False) -> dict:
     cmd = [sys.executable, __file__, "--child", step, "--file", str(file)]
-    cmd += ["--db", str(db)] if db else []
+    cmd += ["--url", url] if url else []
     cmd += ["--lifted"] if lifted else []
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent)
     if done.returncode:
@@ -142,20 +150,47 @@ def workbooks(rows: int) -> dict[str, Path]:
     return paths
 
 
-def context_db(paths: dict[str, Path], rows: int) -> Path:
-    """A SQLite database holding the allocations and projects the disbursements refer to."""
+def load_context(url: str, paths: dict[str, Path]) -> None:
+    """Store the allocations and projects the disbursements refer to in the database at ``url``."""
     from reference.reference_set import load_default
     from services.submission import submit
     from store.db import connect
-    db = DATA / f"context_{rows}.sqlite"
-    for leftover in DATA.glob(f"context_{rows}.sqlite*"):
-        leftover.unlink()
-    engine = connect(f"sqlite:///{db}")
+    engine = connect(url)
     for key in ("allocations", "projects"):
         result = submit(engine, [paths[key]], load_default(), actor="bench", as_of=AS_OF)[0]
         assert result.status == "stored", f"{key}: {result.status} {result.report.findings[:3]}"
     engine.dispose()
-    return db
+
+
+def fresh_sqlite(name: str, copy_of: Path | None = None) -> str:
+    """The URL of ``DATA/<name>``: emptied, or a copy of ``copy_of``."""
+    for leftover in DATA.glob(f"{name}*"):
+        leftover.unlink()
+    if copy_of:
+        shutil.copy(copy_of, DATA / name)
+    return f"sqlite:///{DATA / name}"
+
+
+@contextlib.contextmanager
+def postgres_context(paths: dict[str, Path]) -> Iterator[Callable[[], str]]:
+    """A PostgreSQL server on loopback holding the context; yields a maker of fresh copies of it (their URLs)."""
+    import sqlalchemy as sa
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from postgres import postgres_server
+    with postgres_server() as url:
+        load_context(url, paths)
+        admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+
+        def fresh() -> str:
+            with admin.connect() as conn:
+                conn.exec_driver_sql("DROP DATABASE IF EXISTS bench_import")
+                conn.exec_driver_sql("CREATE DATABASE bench_import TEMPLATE sms")
+            return url.rsplit("/", 1)[0] + "/bench_import"
+        try:
+            yield fresh
+        finally:
+            admin.dispose()
 
 
 def gate_refusal(file: Path) -> str:
@@ -168,22 +203,11 @@ def gate_refusal(file: Path) -> str:
         return f"{refused.reason}: {refused.message_en}"
 
 
-def best(step: str, repeat: int, file: Path, db: Path | None = None, lifted: bool = False) -> dict:
-    runs = []
-    for _ in range(repeat):
-        if step == "import":  # each import into a fresh copy of the context database
-            fresh = DATA / "import.sqlite"
-            for leftover in DATA.glob("import.sqlite*"):
-                leftover.unlink()
-            shutil.copy(db, fresh)
-            runs.append(run_child(step, file, fresh, lifted))
-        else:
-            runs.append(run_child(step, file, db, lifted))
-        print(f"  {step}: {runs[-1]['seconds']:.2f} s, CPU {runs[-1]['cpu']:.2f} s, {runs[-1]['peak_mb']:.0f} MB",
-              file=sys.stderr)
+def summary(runs: list[dict]) -> dict:
+    """The best run by wall time, with the median wall time, the least CPU time and the highest peak RSS."""
     top = min(runs, key=lambda r: r["seconds"])
-    return {**top, "cpu": min(r["cpu"] for r in runs), "peak_mb": max(r["peak_mb"] for r in runs),
-            "runs": [r["seconds"] for r in runs]}
+    return {**top, "median": statistics.median(r["seconds"] for r in runs), "cpu": min(r["cpu"] for r in runs),
+            "peak_mb": max(r["peak_mb"] for r in runs), "runs": [r["seconds"] for r in runs]}
 
 
 def measure(rows: int, repeat: int) -> dict:
@@ -191,25 +215,35 @@ def measure(rows: int, repeat: int) -> dict:
     assert TEMPLATES["disbursements"].sheet("payments").name == SHEET
     paths = workbooks(rows)
     file = paths["disbursements"]
-    db = context_db(paths, rows)
-    refusal = gate_refusal(file)
-    steps = {"read-fastexcel": best("read-fastexcel", repeat, file)}
-    for step in ("validate", "import"):
-        steps[step] = best(step, repeat, file, db, lifted=bool(refusal))
-        assert steps[step]["errors"] == 0 and steps[step]["rows"] >= rows, steps[step]
-    # The same file before its projects are stored, as when a unit sends payments first: every row fails B11.
-    empty = DATA / f"empty_{rows}.sqlite"
-    for leftover in DATA.glob(f"empty_{rows}.sqlite*"):
-        leftover.unlink()
-    steps["validate-b11"] = best("validate", repeat, file, empty, lifted=bool(refusal))
-    assert steps["validate-b11"]["errors"] > 1000, steps["validate-b11"]  # capped: 1,000 a rule and sheet, and a count
+    context = DATA / f"context_{rows}.sqlite"
+    load_context(fresh_sqlite(context.name), paths)
+    lifted = bool(refusal := gate_refusal(file))
+    with postgres_context(paths) as fresh_pg:
+        plan = {  # step name: (child step, the URL of the database it runs on, made before each run)
+            "read-fastexcel": ("read-fastexcel", lambda: None),
+            "validate": ("validate", lambda: f"sqlite:///{context}"),
+            # The same file before its projects are stored, as when a unit sends payments first.
+            "validate-b11": ("validate", lambda: fresh_sqlite(f"empty_{rows}.sqlite")),
+            "import": ("import", lambda: fresh_sqlite("import.sqlite", copy_of=context)),
+            "import-pg": ("import", fresh_pg),
+        }
+        runs: dict[str, list[dict]] = {name: [] for name in plan}
+        for _ in range(repeat):
+            for name, (step, url) in plan.items():
+                runs[name].append(run_child(step, file, url(), lifted))
+                print(f"  {name}: {runs[name][-1]['seconds']:.2f} s, CPU {runs[name][-1]['cpu']:.2f} s, "
+                      f"{runs[name][-1]['peak_mb']:.0f} MB", file=sys.stderr)
+    steps = {name: summary(done) for name, done in runs.items()}
+    for name in ("validate", "import", "import-pg"):
+        assert steps[name]["errors"] == 0 and steps[name]["rows"] >= rows, steps[name]
+    assert steps["validate-b11"]["errors"] > 1000, steps["validate-b11"]  # capped: 1,000 a rule and sheet
     if rows > 5 * PEER_SAMPLE:
         sample = workbooks(PEER_SAMPLE)["disbursements"]
-        peer = best("frictionless", 1, sample)
+        peer = summary([run_child("frictionless", sample)])
         peer.update(sample_rows=PEER_SAMPLE, sample_seconds=peer["seconds"],
                     seconds=peer["seconds"] * rows / PEER_SAMPLE, cpu=peer["cpu"] * rows / PEER_SAMPLE)
     else:
-        peer = best("frictionless", 1, file)
+        peer = summary([run_child("frictionless", file)])
     steps["frictionless"] = peer
     return {"rows": rows, "file": str(file.relative_to(HERE.parent)), "mb": file.stat().st_size / 1e6,
             "gate_refusal": refusal, "steps": steps}
@@ -220,8 +254,9 @@ def table(result: dict) -> str:
     base = "read-fastexcel"
     t0, c0, m0 = steps[base]["seconds"], steps[base]["cpu"], steps[base]["peak_mb"]
     lines = [f"{result['rows']:,} rows, `{result['file']}` ({result['mb']:.1f} MB); baseline: {base}\n",
-             "| step | seconds | × raw read | CPU s | × (CPU) | peak MB | × reader peak | MB before work | notes |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "| step | best s | × raw read | median s | × raw read (medians) | CPU s | × (CPU) | peak MB | "
+             "× reader peak | MB before work | notes |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, s in steps.items():
         notes = []
         if name in GOALS or name == "validate-b11":
@@ -236,7 +271,8 @@ def table(result: dict) -> str:
                              "memory is the sample's")
         if name == base:
             notes.append("baseline")
-        lines.append(f"| {name} | {s['seconds']:.2f} | {s['seconds'] / t0:.2f} | {s['cpu']:.2f} | "
+        lines.append(f"| {name} | {s['seconds']:.2f} | {s['seconds'] / t0:.2f} | {s['median']:.2f} | "
+                     f"{s['median'] / steps[base]['median']:.2f} | {s['cpu']:.2f} | "
                      f"{s['cpu'] / c0:.2f} | {s['peak_mb']:.0f} | {s['peak_mb'] / m0:.2f} | {s['before_mb']:.0f} | "
                      f"{'; '.join(notes)} |")
     goals = [f"- validate ≤ {GOALS['validate']}× raw read: {steps['validate']['seconds'] / t0:.2f}× "
@@ -245,6 +281,8 @@ def table(result: dict) -> str:
              f"{steps['validate-b11']['seconds'] / steps['validate']['seconds']:.2f}×",
              f"- import ≤ {GOALS['import']}× raw read: {steps['import']['seconds'] / t0:.2f}× "
              f"(CPU {steps['import']['cpu'] / c0:.2f}×)",
+             f"- import into PostgreSQL ≤ {GOALS['import-pg']}× raw read: "
+             f"{steps['import-pg']['seconds'] / t0:.2f}× (CPU {steps['import-pg']['cpu'] / c0:.2f}×)",
              f"- peak memory ≤ {PEAK_GOAL}× the reader's: validate {steps['validate']['peak_mb'] / m0:.2f}×, "
              f"import {steps['import']['peak_mb'] / m0:.2f}×",
              f"- frictionless ≥ {PEER_GOAL}× slower than validate: "
@@ -306,11 +344,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also profile validate and import, first size")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--lifted", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.file, args.db, args.lifted)))
+        print(json.dumps(child(args.child, args.file, args.url, args.lifted)))
         return
     sys.path.insert(0, str(HERE))
     DATA.mkdir(exist_ok=True)

@@ -9,6 +9,7 @@ reports only rows of the workbooks being checked: stored data is context.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -343,8 +344,12 @@ def b10_advance_not_cleared(t: Tables) -> list[Finding]:
 
 
 def _shown_key(fields) -> Callable[[pd.DataFrame], pd.Series]:
-    """The key of several columns as a unit reads it: "P1 / 2"."""
-    return lambda rows: rows[list(fields)].astype(str).agg(" / ".join, axis=1)
+    """The key of several columns as a unit reads it: "P1 / 2" (joined column by column: a join row by row
+    cost 0.2 ms a finding, 0.4 s for the 2,000 a rule reports at most)."""
+    def shown(rows: pd.DataFrame) -> pd.Series:
+        first, *rest = (rows[field].astype(str) for field in fields)
+        return functools.reduce(lambda key, part: key + " / " + part, rest, first)
+    return shown
 
 
 def _long_code_hint(field: str) -> Callable[[pd.DataFrame, int], pd.Series]:
