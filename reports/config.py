@@ -18,7 +18,14 @@ from domain.errors import Reason, SmsError
 TARGETS_FILE = Path(__file__).with_name("targets.toml")
 TARGETS_ENV = "SMS_REPORT_TARGETS"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-NOTEBOOKS = ("financial_report", "kpi_report")  # run in this order; each writes <name>.ipynb/.html/.pdf
+# The reports, run in this order (each notebook writes <name>.ipynb/.html/.pdf), with their titles.
+TITLES = {
+    "financial_report": ("รายงานผลการดำเนินงานด้านการเงินและการเบิกจ่ายงบประมาณ",
+                         "Financial report: transfers, allocations, disbursement and GFMIS reconciliation"),
+    "kpi_report": ("รายงานผลการดำเนินงานตามตัวชี้วัดและผลผลิตโครงการ",
+                   "KPI report: indicators, Small Success of project outputs, problems and suggestions"),
+}
+NOTEBOOKS = tuple(TITLES)
 REPORTS_DIR = Path("outputs") / "reports"
 
 # Chart and page fonts, first that is installed wins: Debian's fonts-thai-tlwg (Loma, Garuda),

@@ -1,14 +1,14 @@
-"""Print a report page to PDF with Chromium (A4, page numbers from the page's CSS ``@page`` margin boxes).
+"""Print report pages to PDF with one Chromium per run (A4, page numbers from the page's CSS ``@page`` margin boxes).
 
-With Playwright installed one browser prints every page (~0.7 s a page once it runs); otherwise
-``chromium --headless --print-to-pdf`` runs once per page (~1.7 s). No Chromium → no PDF.
+Playwright drives Debian's Chromium (``scripts/setup`` installs both): the browser starts once and prints
+every page of a run (~0.7 s a page once it runs). ``chromium --print-to-pdf`` would start a browser per
+page (~1.7 s each). No Chromium → no PDF, and the report says so.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 CHROMIUM_ENV = "SMS_CHROMIUM"
@@ -25,42 +25,38 @@ def chromium() -> str | None:
 
 
 class Printer:
-    """Prints HTML files to PDF with one browser kept open (Playwright), or Chromium's CLI per file."""
+    """Prints HTML files to PDF with one browser, started on first use and kept open until :meth:`close`.
 
-    def __init__(self, executable: str | None = None, playwright: bool = True):
+    Playwright's objects belong to the thread that made them: make, use and close a Printer in one thread.
+    """
+
+    def __init__(self, executable: str | None = None):
         self.executable = executable or chromium()
-        self.playwright = playwright  # False: always the CLI
         self._pw = self._browser = None
 
     @property
     def available(self) -> bool:
         return self.executable is not None
 
-    def _open(self):
-        if self._browser is None and self.playwright:
-            try:
-                from playwright.sync_api import sync_playwright
-            except ImportError:
-                return None
+    def open(self) -> None:
+        """Start the browser now (it would start on the first page otherwise)."""
+        if self._browser is None:
+            if not self.available:
+                raise FileNotFoundError("no Chromium to print with")
+            from playwright.sync_api import sync_playwright
+
             self._pw = sync_playwright().start()
             self._browser = self._pw.chromium.launch(executable_path=self.executable, args=CHROMIUM_ARGS)
-        return self._browser
 
     def pdf(self, html_file: Path, pdf_file: Path) -> Path:
-        if not self.available:
-            raise FileNotFoundError("no Chromium to print with")
-        browser = self._open()
-        url = html_file.resolve().as_uri()
-        if browser is not None:
-            page = browser.new_page()
-            try:
-                page.goto(url, wait_until="load")
-                page.pdf(path=str(pdf_file), prefer_css_page_size=True, print_background=True)
-            finally:
-                page.close()
-        else:
-            subprocess.run([self.executable, "--headless", *CHROMIUM_ARGS, "--no-pdf-header-footer",
-                            f"--print-to-pdf={pdf_file}", url], check=True, capture_output=True, timeout=120)
+        """Print ``html_file`` to ``pdf_file`` (A4 landscape, as its CSS says); returns ``pdf_file``."""
+        self.open()
+        page = self._browser.new_page()
+        try:
+            page.goto(html_file.resolve().as_uri(), wait_until="load")
+            page.pdf(path=str(pdf_file), prefer_css_page_size=True, print_background=True)
+        finally:
+            page.close()
         return pdf_file
 
     def close(self) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -22,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reports.config import NOTEBOOKS, NOTEBOOKS_DIR, REPORTS_DIR
+from reports.config import NOTEBOOKS, NOTEBOOKS_DIR, REPORTS_DIR, TITLES
 from reports.params import Province, ReportParams
 
 if TYPE_CHECKING:  # workers import this module: keep pandas and SQLAlchemy out of their start
@@ -30,7 +29,6 @@ if TYPE_CHECKING:  # workers import this module: keep pandas and SQLAlchemy out 
 
     from reference.reference_set import ReferenceSet
 
-TITLES = {"financial_report": "รายงานการเงินและการเบิกจ่ายงบประมาณ", "kpi_report": "รายงานผลการดำเนินงานตามตัวชี้วัด"}
 WORKERS = 2
 
 
@@ -124,7 +122,7 @@ def run_job(job: Job) -> Outcome:
                            kernel=max(0.0, executed - start - sum(cells)),
                            kernel_start=keeper().started if job.kept_kernel else 0.0)
         p = job.params
-        title = f"{TITLES.get(job.notebook, job.notebook)} {job.province.title_th}"
+        title = f"{TITLES[job.notebook][0]} {job.province.title_th}"
         footer = f"{title} · ปีงบประมาณ {p.fiscal_year} ไตรมาสที่ {p.quarter} (รอบที่ {p.round}) · SMS Workbench"
         html_file = job.out_dir / f"{job.notebook}.html"
         html_file.write_text(to_html(nb, f"{title} ไตรมาส {p.quarter}/{p.fiscal_year}", footer), encoding="utf-8")
@@ -136,8 +134,8 @@ def run_job(job: Job) -> Outcome:
         if target.exists():
             out.files.append(target)
     except Exception as exc:  # a kernel that never started, a full disk ...: this job fails, the others go on
-        title = TITLES.get(job.notebook, job.notebook)
-        out.error = (f"{title} ทำงานไม่สำเร็จ ลองสั่งใหม่อีกครั้ง / {job.notebook} failed; run it again "
+        th, en = TITLES[job.notebook]
+        out.error = (f"{th} ทำงานไม่สำเร็จ ลองสั่งใหม่อีกครั้ง / {en}: not made; run it again "
                      f"({type(exc).__name__}: {exc})")
         out.files = [f for f in out.files if f.exists()]
         if os.environ.get("SMS_REPORT_DEBUG"):
@@ -150,34 +148,23 @@ def run_job(job: Job) -> Outcome:
 class PrintService:
     """Prints the reports' HTML to PDF in this process while the workers compute.
 
-    Its thread opens the browser as soon as the service exists, so Chromium's start overlaps the kernels'
-    (one browser for every page with Playwright; without it, ``chromium --print-to-pdf`` in two threads)."""
+    One thread holds the run's one browser (Playwright's objects belong to the thread that made them) and
+    opens it as soon as the service exists, so Chromium's start overlaps the kernels'."""
 
     def __init__(self):
         from concurrent.futures import ThreadPoolExecutor
 
-        from reports.pdf import Printer, chromium
+        from reports.pdf import Printer
 
-        self.available = chromium() is not None
-        try:
-            import playwright.sync_api  # noqa: F401
-            threads = 1
-        except ImportError:
-            threads = 2
-        self._local = threading.local()
-        self._make = Printer
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="pdf", initializer=self._open)
-        self._printers: list = []
+        self.printer = Printer()
+        self.available = self.printer.available
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
         if self.available:
-            for _ in range(threads):
-                self._pool.submit(lambda: None)  # start the threads (and the browser) now
+            self._pool.submit(self._open)
 
     def _open(self) -> None:
-        printer = self._make()
-        self._local.printer = printer
-        self._printers.append(printer)
         with contextlib.suppress(Exception):  # a browser that cannot start fails each page, with its message
-            printer._open()
+            self.printer.open()
 
     def submit(self, outcome: Outcome, job: Job):
         return self._pool.submit(self._print, outcome, job)
@@ -185,7 +172,7 @@ class PrintService:
     def _print(self, outcome: Outcome, job: Job) -> Outcome:
         start = time.perf_counter()
         try:
-            pdf = self._local.printer.pdf(job.out_dir / f"{job.notebook}.html", job.out_dir / f"{job.notebook}.pdf")
+            pdf = self.printer.pdf(job.out_dir / f"{job.notebook}.html", job.out_dir / f"{job.notebook}.pdf")
             outcome.files.append(pdf)
         except Exception as exc:
             outcome.ok, outcome.error = False, f"{job.notebook}.pdf: {type(exc).__name__}: {exc}"
@@ -194,9 +181,8 @@ class PrintService:
         return outcome
 
     def close(self) -> None:
-        for printer in self._printers:  # one thread with Playwright (its objects live there); CLI printers hold none
-            with contextlib.suppress(Exception):
-                self._pool.submit(printer.close).result()
+        with contextlib.suppress(Exception):
+            self._pool.submit(self.printer.close).result()
         self._pool.shutdown()
 
 
@@ -255,25 +241,29 @@ def provinces_with_data(engine: sa.Engine, reference: ReferenceSet, fiscal_year:
     return sorted(set(frame.loc[frame["cost_center"].isin(centres), "province_code"]))
 
 
+def progress_line(outcome: Outcome) -> str:
+    """One finished report as a line: "✓ 39 หนองบัวลำภู · <Thai title> / <English title> (12 s)"."""
+    th, en = TITLES[outcome.notebook]
+    seconds = outcome.seconds.get("total", 0.0)
+    return f"{'✓' if outcome.ok else '✗'} {outcome.province} {outcome.province_name} · {th} / {en} ({seconds:.0f} s)"
+
+
 def run_with_progress(jobs: list[Job], workers: int = WORKERS, console=None) -> list[Outcome]:
-    """:func:`run_jobs` with a rich progress bar counting provinces (each done when all its notebooks are)."""
+    """:func:`run_jobs` showing progress report by report: a line as each one is finished (in a log too, where
+    rich draws no bar) and, on a terminal, a bar counting reports under them."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    per_province: dict[str, int] = {}
-    for job in jobs:
-        per_province[job.province.code] = per_province.get(job.province.code, 0) + 1
-    failed: set[str] = set()
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("{task.fields[last]}"))
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task("รายงาน / reports", total=len(per_province), last="")
+    console = console or Console()
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("รายงาน / reports", total=len(jobs))
+        finished = 0
 
         def done(outcome: Outcome) -> None:
-            per_province[outcome.province] -= 1
-            if not outcome.ok:
-                failed.add(outcome.province)
-            if per_province[outcome.province] == 0:
-                mark = "✗" if outcome.province in failed else "✓"
-                progress.update(task, advance=1, last=f"{mark} {outcome.province} {outcome.province_name}")
+            nonlocal finished
+            finished += 1
+            progress.console.print(f"[{finished}/{len(jobs)}] {progress_line(outcome)}", highlight=False)
+            progress.update(task, advance=1)
 
         return run_jobs(jobs, workers, done)

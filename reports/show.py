@@ -15,6 +15,7 @@ from domain.ledger import ADVANCE_OVERDUE_DAYS
 from domain.vocabulary import TemplateGroup
 from finance.health import thresholds_for
 from reports import charts
+from reports.config import TITLES
 from reports.fmt import (
     ACHIEVED,
     BELOW_TARGET,
@@ -35,10 +36,7 @@ from templates import UNIT_TEMPLATES
 
 FIGURES_MIME = "application/vnd.sms-report.figures+json"
 REVIEWED = tuple(t.key for t in UNIT_TEMPLATES if t.group != TemplateGroup.FINANCE)  # GFMIS is finance's own
-KINDS = {"financial": ("รายงานผลการดำเนินงานด้านการเงินและการเบิกจ่ายงบประมาณ",
-                       "Financial report: transfers, allocations, disbursement and GFMIS reconciliation"),
-         "kpi": ("รายงานผลการดำเนินงานตามตัวชี้วัดและผลผลิตโครงการ",
-                 "KPI report: indicators, Small Success of project outputs, problems and suggestions")}
+KINDS = dict(zip(("financial", "kpi"), TITLES.values(), strict=True))  # the notebooks' short names, in their order
 
 
 def html(text: str) -> None:

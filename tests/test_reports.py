@@ -17,6 +17,7 @@ the executed notebooks' hidden last cell; the HTML and the PDF are checked as a 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 import textwrap
@@ -27,13 +28,14 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 from mini_year import AS_OF, CC, CC2, FY, U1, U2, mini_year, mini_year_of_cc2
+from rich.console import Console
 from typer.testing import CliRunner
 
 from reports import tables
 from reports.config import TARGETS_ENV, disbursement_targets
 from reports.fmt import FAIL, NA, NO_CRITERION, NOT_RECORDED, PASS, money, number, pct
 from reports.params import ReportError, check_params, resolve_province
-from reports.run import jobs_for, run_jobs
+from reports.run import jobs_for, run_with_progress
 from reports.show import FIGURES_MIME
 from services.submission import submit
 from sms.cli import app
@@ -428,17 +430,20 @@ def test_pdf_is_written_where_chromium_is(made, program):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("playwright", [True, False], ids=["playwright", "chromium-cli"])
-def test_printer_with_playwright_or_the_chromium_cli(tmp_path, program, playwright):
+def test_one_printer_prints_every_page(tmp_path, program):
     from reports.pdf import Printer
     from reports.render import page
 
     program("chromium")
     html_file = tmp_path / "page.html"
     html_file.write_text(page("<h1>รายงานทดสอบ</h1><p>1,234,567.89</p>", "ทดสอบ", "ท้ายกระดาษ"), encoding="utf-8")
-    with Printer(playwright=playwright) as printer:
-        pdf = printer.pdf(html_file, tmp_path / "page.pdf")
-    assert pdf.read_bytes().startswith(b"%PDF")
+    with Printer() as printer:
+        first = printer.pdf(html_file, tmp_path / "first.pdf")
+        browser = printer._browser
+        second = printer.pdf(html_file, tmp_path / "second.pdf")
+        assert printer._browser is browser  # the browser of the first page printed the second
+    assert first.read_bytes().startswith(b"%PDF") and second.read_bytes().startswith(b"%PDF")
+    assert not browser.is_connected()  # and was closed with the printer
 
 
 TINY = textwrap.dedent('''\
@@ -467,7 +472,12 @@ def test_all_provinces_go_on_when_one_fails(tmp_path, reference):
     for code in ("39", "41"):
         params, where = check_params(reference, fiscal_year=FY, province=code, quarter=2, database_url="sqlite://")
         jobs += jobs_for(params, where, tmp_path / "out", pdf=False, notebooks_dir=notebooks)
-    outcomes = run_jobs(jobs, workers=2)
+    log = io.StringIO()  # as in a log file or CI: no terminal, so rich draws no bar
+    outcomes = run_with_progress(jobs, workers=2, console=Console(file=log, force_terminal=False, width=300))
+    lines = [line for line in log.getvalue().splitlines() if line.strip()]
+    assert len(lines) == 4 and sorted(line[:5] for line in lines) == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
+    assert sum("✗ 41" in line and "รายงานผลการดำเนินงานตามตัวชี้วัด" in line for line in lines) == 1
+    assert sum("✓" in line for line in lines) == 3
     assert [(o.province, o.notebook, o.ok) for o in outcomes] == [
         ("39", "financial_report", True), ("39", "kpi_report", True),
         ("41", "financial_report", True), ("41", "kpi_report", False)]
