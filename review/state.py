@@ -88,8 +88,8 @@ def oidc_user() -> User | None:
         st.error(f"บัญชี {email} ยังไม่มีสิทธิ์ในระบบ กรุณาติดต่อผู้ดูแลระบบ / "
                  f"{email} has no account here yet; ask the administrator.")
         return None
-    issued = dt.datetime.fromtimestamp(float(st.user.get("iat") or 0), dt.UTC)
-    if signed_out_since(engine(), user.name, issued):
+    issued = st.user.get("iat")  # seconds since 1970 (ID token claim); a provider that omits it is not checked
+    if issued is not None and signed_out_since(engine(), user.name, dt.datetime.fromtimestamp(float(issued), dt.UTC)):
         st.info("คุณออกจากระบบแล้ว กรุณาเข้าสู่ระบบอีกครั้ง / You signed out; please sign in again.")
         return None
     return user
