@@ -106,11 +106,11 @@ def apply_edits(parsed: ParsedWorkbook, edits: list[Edit]) -> dict[str, pd.DataF
     sheets = {key: ps.cells() for key, ps in parsed.sheets.items()}
     for e in edits:
         col = parsed.sheets[e.sheet].sheet.column(e.column)
-        sheets[e.sheet].at[e.row, e.column] = _typed(e.new, col)
+        sheets[e.sheet].at[e.row, e.column] = typed(e.new, col)
     return {key: frame.reset_index(drop=True) for key, frame in sheets.items()}
 
 
-def _typed(text: str, col: Column):
+def typed(text: str, col: Column):
     """Write an edit as its column type, so a corrected amount is a number, not text."""
     if text == "":
         return None

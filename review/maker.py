@@ -3,15 +3,14 @@
 The workbooks uploaded together are checked together, every time (``services.submission.check``):
 after an upload, and after each "check again", every draft is checked with the others, as ``sms
 validate`` checks files given together. Submitting sends all of them through the same service, which
-stores each one whole, in dependency order, in one transaction.
+stores each one whole, in dependency order, in one transaction. Uploads and edits are the user's drafts,
+kept on the server as they happen (``review.drafts``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -19,10 +18,12 @@ import streamlit as st
 from domain.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.vocabulary import Decision, ImportOutcome, Severity
+from review import drafts as kept
 from review import state
 from review.display import audit_table, labelled, submissions_table
+from review.drafts import check_drafts, drafts, reports, workdir
 from review.editor import FINDINGS, ROW, Draft, column_config, editor_frame, edits_from_state, write_draft
-from services.submission import Outcome, check, submit
+from services.submission import Outcome, submit
 from store.history import audit_trail, list_submissions
 from store.submissions import StaleEdit, newest_submission
 from store.users import User
@@ -33,33 +34,7 @@ from templates.workbook import build_workbook
 from validators.annotate import annotate
 from validators.validate import FileReport
 
-DRAFTS, REPORTS, BASES, UPLOADS = "drafts", "reports", "bases", "uploads"
-
-
-def workdir() -> Path:
-    if "workdir" not in st.session_state:
-        st.session_state["workdir"] = Path(tempfile.mkdtemp(prefix="sms-review-"))
-    return st.session_state["workdir"]
-
-
-def drafts() -> dict[str, Draft]:
-    """The workbooks being worked on, by the unit's file name."""
-    return st.session_state.setdefault(DRAFTS, {})
-
-
-def reports() -> dict[str, FileReport]:
-    return st.session_state.setdefault(REPORTS, {})
-
-
-def check_drafts() -> None:
-    """Check every draft together (those already read are not read again), as `sms validate` checks files."""
-    sources = [d.parsed or d.path for d in drafts().values()]
-    user: User = st.session_state[state.USER]
-    report = check(state.engine(), sources, state.reference(), as_of=dt.date.today(),
-                   allowed=user.cost_centers(state.reference()))
-    for fr in report.files:
-        reports()[fr.file] = fr
-        drafts()[fr.file].parsed = fr.parsed
+UPLOADS = "uploads"
 
 
 def template_download(user: User) -> None:
@@ -75,22 +50,17 @@ def template_download(user: User) -> None:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def receive(uploads) -> None:
-    """Save new uploads into the session's folder, then check every draft together."""
+def receive(user: User, uploads) -> None:
+    """Keep new uploads as drafts (the upload box hands over every file on every run), then check every draft
+    together."""
     fresh = False
     for upload in uploads:
         content = upload.getvalue()
-        digest = hashlib.sha256(content).hexdigest()[:12]
-        key = f"{upload.name}:{digest}"
+        key = f"{upload.name}:{hashlib.sha256(content).hexdigest()}"
         if key in st.session_state.setdefault("seen", set()):
             continue
         st.session_state["seen"].add(key)
-        folder = workdir() / digest
-        folder.mkdir(exist_ok=True)
-        path = folder / Path(upload.name).name
-        path.write_bytes(content)
-        drafts()[path.name] = Draft(path, None, [])
-        st.session_state.setdefault(BASES, {}).pop(path.name, None)
+        kept.add_upload(user, upload.name, content)
         fresh = True
     if fresh:
         check_drafts()
@@ -126,21 +96,22 @@ def sheet_editor(report: FileReport, draft: Draft, user: User) -> None:
     sheets = [s for s in parsed.template.sheets if s.key in parsed.sheets]
     sheet = st.selectbox("แก้ไขแผ่นงาน / Edit sheet", sheets, format_func=lambda s: f"{s.name} / {s.en}",
                          key=f"sheet-{report.file}")
-    shown = editor_frame(parsed.sheets[sheet.key], report.findings)
+    rows = editor_frame(parsed.sheets[sheet.key], report.findings)
+    shown = kept.with_pending(rows, report.file, sheet)
     config = {c.key: column_config(c, state.reference(), user.cost_center) for c in sheet.columns}
     config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
     config[FINDINGS] = st.column_config.TextColumn(FINDINGS, width="large")
     key = f"editor-{report.file}-{sheet.key}-{len(draft.edits)}"
     st.data_editor(shown, key=key, hide_index=True, column_config=config, disabled=[ROW, FINDINGS],
                    column_order=[ROW, *sheet.keys, FINDINGS], width="stretch")
-    pending = edits_from_state(st.session_state.get(key), shown, sheet.key)
+    pending = kept.note_grid(user, report.file, edits_from_state(st.session_state.get(key), shown, sheet.key), rows)
     if st.button("ตรวจอีกครั้ง / Check again", key=f"recheck-{report.file}", disabled=not pending):
-        edits = [*draft.edits, *pending]
+        edits = [*draft.edits, *pending.values()]
         # Each check writes a new file under the unit's own file name, so keys, the base of the
         # stale-edit check and the stored file name all stay the file the unit uploaded.
         edited = draft.path.parent / f"edit-{len(edits)}" / report.file
-        path = write_draft(Draft(draft.path, parsed, edits), state.reference(), edited)
-        drafts()[report.file] = Draft(path, None, edits)
+        kept.checked(user, report.file, write_draft(Draft(draft.path, parsed, edits), state.reference(), edited),
+                     edits)
         check_drafts()
         st.rerun()
 
@@ -173,7 +144,7 @@ def submit_drafts(user: User) -> None:
     try:
         outcomes = submit(engine, [d.parsed or d.path for d in pending.values()], reference, actor=user.name,
                           as_of=dt.date.today(), allowed=user.cost_centers(reference),
-                          bases=st.session_state.get(BASES, {}), edits={k: d.edits for k, d in pending.items()})
+                          bases=kept.bases(), edits={k: d.edits for k, d in pending.items()})
     except StaleEdit as stale:
         st.error(f"{stale.message_th}\n\n{stale.message_en}")
         for name, draft in pending.items():
@@ -183,17 +154,15 @@ def submit_drafts(user: User) -> None:
         return
     for outcome in outcomes:
         tell(outcome)
-        if outcome.status.kept:
-            pending.pop(outcome.file, None)
+    kept.forget(user, [o.file for o in outcomes if o.status.kept])
 
 
-def remember_base(report: FileReport) -> None:
+def remember_base(user: User, report: FileReport) -> None:
     """The submission an edit starts from, so a later save over someone else's newer version is refused."""
-    bases = st.session_state.setdefault(BASES, {})
-    if report.file not in bases and report.cost_center:
+    if report.file not in kept.bases() and report.cost_center:
         with state.engine().connect() as conn:
             newest = newest_submission(conn, report.parsed.template.key, report.cost_center, report.fiscal_year)
-        bases[report.file] = (newest["id"], newest["revision"]) if newest else None
+        kept.remember_base(user, report, (newest["id"], newest["revision"]) if newest else None)
 
 
 def draft_card(name: str, draft: Draft, report: FileReport, user: User) -> None:
@@ -216,16 +185,15 @@ def draft_card(name: str, draft: Draft, report: FileReport, user: User) -> None:
         else:
             left.download_button("⬇ ไฟล์ล่าสุด / Current workbook", draft.path.read_bytes(), file_name=name,
                                  key=f"download-{name}")
-        remove_button(name, right)
+        remove_button(user, name, right)
 
 
-def remove_button(name: str, where) -> None:
+def remove_button(user: User, name: str, where) -> None:
     """Leave a file out of the submission; the others are checked again without it."""
     if where.button("นำไฟล์นี้ออก / Remove this file", key=f"remove-{name}",
                     help="ไม่ส่งไฟล์นี้ ไฟล์อื่นจะถูกตรวจใหม่โดยไม่มีไฟล์นี้ / leave it out; the others are "
                          "checked again without it"):
-        drafts().pop(name)
-        reports().pop(name, None)
+        kept.forget(user, [name])
         # The same file may be uploaded again, and the upload box starts empty (the others stay as drafts).
         st.session_state["seen"] = {k for k in st.session_state.get("seen", set()) if not k.startswith(f"{name}:")}
         st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
@@ -240,15 +208,20 @@ def upload_section(user: User) -> None:
     # is and what to do (Streamlit's own filter would answer with an English hover only).
     uploads = st.file_uploader("ไฟล์ Excel ที่กรอกแล้ว / Filled workbooks (.xlsx)", accept_multiple_files=True,
                                key=f"uploads-{st.session_state.get(UPLOADS, 0)}")
+    kept.restore(user)
     if uploads:
-        receive(uploads)
+        receive(user, uploads)
+    if drafts():
+        st.caption("ไฟล์ที่อัปโหลดและการแก้ไขเก็บเป็นฉบับร่างของคุณในระบบทันที โหลดหน้าใหม่ ปิดแท็บ หรือออกจากระบบก็ไม่หาย / "
+                   "Your uploads and edits are kept on the server as your draft as you work: a reload, a closed "
+                   "tab or signing out loses nothing.")
     for name, draft in list(drafts().items()):
         report = reports()[name]
         if report.unreadable:
             st.error(f"**{name}**: {report.unreadable.message_th}\n\n{report.unreadable.message_en}")
-            remove_button(name, st)
+            remove_button(user, name, st)
             continue
-        remember_base(report)
+        remember_base(user, report)
         draft_card(name, draft, report, user)
     if drafts():
         blocked = any(reports()[n].errors or reports()[n].unreadable for n in drafts())

@@ -4,7 +4,9 @@
 - one table per unit-template sheet, named by the sheet key, holding the rows of
   every submission (each submission is a full snapshot, so every version is kept);
 - ``submissions`` (one per accepted or refused upload, with the original file),
-  ``audit`` (every change, in the same transaction as the change) and ``users``.
+  ``audit`` (every change, in the same transaction as the change) and ``users``;
+- ``sessions`` (who is signed in, by the SHA-256 of the browser's token) and ``drafts`` (each user's
+  workbooks being fixed in the review app, not yet submitted).
 """
 
 from __future__ import annotations
@@ -86,6 +88,35 @@ users = sa.Table(
     sa.Column("region", sa.Integer, comment="a checker's health region"),
     sa.Column("password_hash", sa.Unicode(200), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True,
+              comment="SHA-256 of the random token in the browser's cookie; the token itself is never stored"),
+    sa.Column("user_name", sa.ForeignKey("users.name", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), comment="when the user signed out; empty while it lasts"),
+    comment="การเข้าสู่ระบบ / Sign-in sessions",
+)
+
+drafts = sa.Table(
+    "drafts", metadata,
+    sa.Column("user_name", sa.ForeignKey("users.name", ondelete="CASCADE"), primary_key=True),
+    sa.Column("file_name", sa.Unicode(255), primary_key=True, comment="the unit's file name, as uploaded"),
+    sa.Column("content", sa.LargeBinary, nullable=False,
+              comment="the workbook as last checked: the upload, or the one written with the checked edits"),
+    sa.Column("edits", sa.UnicodeText, nullable=False, comment="JSON list of the checked cell edits, in order"),
+    sa.Column("pending", sa.UnicodeText, nullable=False, comment="JSON list of the grid's edits not checked yet"),
+    sa.Column("base_taken", sa.Boolean, nullable=False, default=False,
+              comment="whether the submission the edits start from was looked up (base_id empty: there was none)"),
+    sa.Column("base_id", sa.Integer, comment="the newest submission when editing started (stale-edit check)"),
+    sa.Column("base_revision", sa.Integer),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    comment="ฉบับร่าง / Drafts: uploads and edits not yet submitted, one user's each",
 )
 
 

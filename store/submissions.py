@@ -200,15 +200,20 @@ class Edit:
 
 
 class StaleEdit(SmsError):
-    """Someone saved a newer version since the editor was opened: the later save is refused, nothing is written."""
+    """Someone saved a newer version since the editor was opened: the later save is refused, nothing is written.
+    The edits stay the user's draft in the review app (``store.drafts``), on the server."""
 
     reason = Reason.STALE_EDIT
 
     def __init__(self, file: str = ""):
         super().__init__(
-            "มีผู้อื่นบันทึกฉบับใหม่กว่าไปแล้วหลังจากที่คุณเปิดแก้ไข การแก้ไขของคุณยังอยู่ กรุณาดาวน์โหลดเก็บไว้แล้วโหลดหน้าใหม่",
-            "Someone saved a newer version after you started editing. Your edits are kept: download them, "
-            "reload, and apply them again.", file=file)
+            f"มีผู้อื่นบันทึก {file or 'ไฟล์นี้'} ฉบับใหม่กว่าหลังจากที่คุณเริ่มแก้ไข จึงยังไม่ได้บันทึกไฟล์ใด "
+            "การแก้ไขของคุณเก็บเป็นฉบับร่างในระบบ (โหลดหน้าใหม่หรือออกจากระบบก็ไม่หาย) และดาวน์โหลดได้ "
+            "ดูฉบับใหม่ในสถานะการส่งก่อน หากยังต้องการส่งฉบับของคุณ ให้อัปโหลดไฟล์ที่ดาวน์โหลดไว้อีกครั้งแล้วส่ง",
+            f"Someone stored a newer version of {file or 'this file'} after you started editing, so nothing was "
+            "stored. Your edits are kept as your draft on the server (a reload or signing out loses nothing) and "
+            "can be downloaded. Look at the newer version under My submissions first; to submit yours on top of it, "
+            "upload the downloaded workbook again and submit.", file=file)
 
 
 def newest_submission(conn: sa.Connection, template: str, cost_center: str, fiscal_year: int):

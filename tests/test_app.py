@@ -12,6 +12,7 @@ from test_rules import over_allocate, write_year
 
 from services.submission import submit
 from store.db import connect
+from store.drafts import user_drafts
 from store.schema import audit, submissions
 from store.users import add_user
 from templates import TEMPLATES
@@ -334,3 +335,124 @@ def test_an_old_xls_or_a_csv_is_refused_with_the_gates_sentence(db, tmp_path):
     shown = texts(at)
     assert "Excel 97-2003" in shown and "Save As" in shown and "CSV" in shown and "(.xlsx)" in shown
     assert next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).disabled
+
+
+def type_in_grid(at: AppTest, sheet: str, row: int, column: str, value) -> None:
+    """Type ``value`` into the editor grid of ``sheet`` at Excel ``row`` (not checked again yet)."""
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label.startswith("แก้ไขแผ่นงาน"))).set_value(
+        TEMPLATES["allocations"].sheet(sheet)).run()
+    editor = at.data_editor[0]
+    shown = editor.value.reset_index(drop=True)
+    position = int(shown.index[shown["แถว / row"] == row][0])
+    at.session_state[editor.key] = {"edited_rows": {position: {column: value}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, at.exception
+
+
+def grid_value(at: AppTest, row: int, column: str):
+    shown = at.data_editor[0].value
+    return shown.loc[shown["แถว / row"] == row, column].item()
+
+
+def metric_value(at: AppTest, label: str) -> str:
+    return next(m for m in at.metric if label in m.label).value
+
+
+def edited_unchecked(folder: Path, reference) -> tuple[AppTest, Path]:
+    """maker1 has uploaded the over-allocated allocations (B01 at D2, D3) and typed 40000 over the 50,000 of Excel
+    row 3, without checking it again."""
+    year = mini_year()
+    over_allocate(year)
+    [path] = write_year(folder, reference, {"allocations": year["allocations"]})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    type_in_grid(at, "allocations", 3, "amount", 40000)
+    return at, path
+
+
+def test_an_upload_and_an_unchecked_edit_are_back_after_signing_in_again(db, tmp_path, reference):
+    at, path = edited_unchecked(tmp_path, reference)
+    [draft] = user_drafts(db, "maker1")  # on the server as it was typed, before "check again"
+    assert (draft.file_name, draft.content, draft.edits) == (path.name, path.read_bytes(), [])
+    assert [(e.sheet, e.row, e.column, e.old, e.new) for e in draft.pending] == [
+        ("allocations", 3, "amount", "50000", "40000")]
+
+    again = signed_in("maker1", "maker-pass")  # another browser session: a reload, a new tab, a restarted server
+    assert metric_value(again, "Errors") == "2" and metric_value(again, "Edits") == "0"
+    again.selectbox(key=f"sheet-{path.name}").set_value(TEMPLATES["allocations"].sheet("allocations")).run()
+    assert grid_value(again, 3, "amount") == 40000  # the grid as it was left
+    again.button(key=f"recheck-{path.name}").click().run()
+    assert metric_value(again, "Errors") == "0" and metric_value(again, "Edits") == "1"
+    [draft] = user_drafts(db, "maker1")
+    assert [(e.row, e.old, e.new) for e in draft.edits] == [(3, "50000", "40000")] and draft.pending == []
+    assert draft.content != path.read_bytes()  # the workbook written with the edit
+
+    next(b for b in again.button if b.label.startswith("ส่งข้อมูล")).click().run()
+    assert "Stored as version 1" in texts(again)
+    assert user_drafts(db, "maker1") == []  # submitted: the draft is gone
+    with db.connect() as conn:
+        edits = conn.execute(sa.select(audit.c.actor, audit.c.row_number, audit.c.old_value, audit.c.new_value)
+                             .where(audit.c.action == "edit")).all()
+    assert edits == [("maker1", 3, "50000", "40000")]
+
+
+def test_an_edit_typed_back_to_the_checked_value_is_no_edit(db, tmp_path, reference):
+    at, path = edited_unchecked(tmp_path, reference)
+    type_in_grid(at, "allocations", 3, "amount", 50000)
+    assert user_drafts(db, "maker1")[0].pending == []
+    assert next(b for b in at.button if b.label.startswith("ตรวจอีกครั้ง")).disabled
+
+
+def test_a_draft_is_its_users_alone_and_removing_the_file_drops_it(db, tmp_path, reference):
+    add_user(db, reference, "maker1b", "maker", "maker-pass", cost_center=CC)  # the same unit, another person
+    [path] = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    colleague = signed_in("maker1b", "maker-pass")
+    assert not colleague.metric and path.name not in texts(colleague) and user_drafts(db, "maker1b") == []
+    at.button(key=f"remove-{path.name}").click().run()
+    assert user_drafts(db, "maker1") == []
+    assert not signed_in("maker1", "maker-pass").metric  # nothing comes back
+
+
+def test_a_stale_edit_keeps_the_draft_and_says_so(db, tmp_path, reference):
+    stored_year(db, tmp_path / "v1", reference)  # version 1: the maker's edits start from it
+    at, path = edited_unchecked(tmp_path, reference)
+    at.button(key=f"recheck-{path.name}").click().run()
+    colleague = mini_year()
+    colleague["allocations"]["transfers"].loc[0, "note"] = "แก้โดยเพื่อนร่วมงาน"
+    [newer] = write_year(tmp_path / "colleague", reference, {"allocations": colleague["allocations"]})
+    submit(db, [newer], reference, actor="maker1b", as_of=AS_OF)  # version 2, stored meanwhile
+    next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).click().run()
+    shown = texts(at)
+    assert "nothing was stored" in shown and "kept as your draft" in shown and "ฉบับร่าง" in shown
+    assert "reload, and apply" not in shown  # no longer sends the user to a reload that used to lose the edits
+    assert [b.label for b in at.get("download_button") if b.key == f"stale-{path.name}"]
+    [draft] = user_drafts(db, "maker1")
+    assert [(e.row, e.new) for e in draft.edits] == [(3, "40000")]
+    with db.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(submissions)).scalar() == 2
+
+
+def test_a_session_ended_elsewhere_signs_this_one_out_and_keeps_the_draft(db, tmp_path, reference):
+    from review.session import token_of
+    from store.sessions import end_session
+
+    [path] = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    end_session(db, token_of(at.session_state["session_token"]))  # signed out in another tab of this browser
+    at.run()
+    assert not at.sidebar.button and at.text_input[0].label == "ชื่อผู้ใช้ / User name"
+    assert "session_token" not in at.session_state and [d.file_name for d in user_drafts(db, "maker1")] == [path.name]
+
+
+def test_signing_out_ends_the_session_on_the_server(db):
+    from review.session import token_of
+    from store.sessions import session_user
+
+    at = signed_in("maker1", "maker-pass")
+    token = token_of(at.session_state["session_token"])
+    assert session_user(db, token).name == "maker1"
+    at.sidebar.button[0].click().run()
+    assert session_user(db, token) is None and at.text_input[0].label == "ชื่อผู้ใช้ / User name"

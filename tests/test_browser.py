@@ -71,6 +71,40 @@ def healthy(url: str) -> bool:
         return False
 
 
+def start_server(url: str, folder: Path, port: int) -> subprocess.Popen:
+    """``streamlit run review_app.py`` on ``port`` and the database ``url``, once it answers its health check;
+    its output is appended to ``folder``/streamlit.log."""
+    with (folder / "streamlit.log").open("ab") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "review_app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env={**os.environ, "SMS_DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + START_TIMEOUT
+    # Still running *after* the answer: a server that lost the port exits, and another one may answer.
+    while not (healthy(f"http://127.0.0.1:{port}/_stcore/health") and server.poll() is None):
+        if server.poll() is not None or time.monotonic() > deadline:
+            stop_server(server)
+            pytest.fail(f"streamlit did not start (exit {server.poll()}):\n"
+                        f"{(folder / 'streamlit.log').read_text(errors='replace')[-3000:]}")
+        time.sleep(0.25)
+    return server
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop the server and wait until no process it started (the reader's fork server and workers) is left."""
+    family = descendants(server.pid)
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while (left := [pid for pid in family if alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"processes of the server outlived it: {left}"
+
+
 @pytest.fixture(scope="module")
 def app(program, reference, tmp_path_factory):
     """The review app on a free loopback port with a fresh database holding maker1 and checker8."""
@@ -81,34 +115,12 @@ def app(program, reference, tmp_path_factory):
     add_user(engine, reference, "maker1", "maker", "maker-pass", cost_center=CC)
     add_user(engine, reference, "checker8", "checker", "checker-pass", region=8)
     port = free_port()
-    log = (folder / "streamlit.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "review_app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "SMS_DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT)
+    server = start_server(url, folder, port)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        # Still running *after* the answer: a server that lost the port exits, and another one may answer.
-        while not (healthy(f"http://127.0.0.1:{port}/_stcore/health") and server.poll() is None):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start (exit {server.poll()}):\n"
-                            f"{(folder / 'streamlit.log').read_text(errors='replace')[-3000:]}")
-            time.sleep(0.25)
         yield App(f"http://127.0.0.1:{port}/", engine, folder, chromium, server)
     finally:
-        family = descendants(server.pid)  # the reader's fork server and workers among them
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
-        log.close()
+        stop_server(server)
         engine.dispose()
-        deadline = time.monotonic() + 30
-        while (left := [pid for pid in family if alive(pid)]) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not left, f"processes of the server outlived it: {left}"
 
 
 def descendants(pid: int) -> list[int]:
@@ -393,3 +405,118 @@ def test_a_workbook_that_crashes_the_reader_leaves_the_app_up_for_everyone(app, 
         other.context.close()
     assert not outside, f"requests left the machine: {outside}"
     assert app.server.poll() is None and healthy(f"{app.url}_stcore/health")
+
+
+SHEET, ALLOCATIONS, AMOUNT = "แก้ไขแผ่นงาน / Edit sheet", "จัดสรร / Allocations to units", "จำนวนเงินที่จัดสรร"
+
+
+def upload_and_edit(page: Page, workbook: Path) -> Locator:
+    """maker1 (signed in) uploads the over-allocated year and types 40000 over the 50,000 of Excel row 3, without
+    checking it again; returns the editor grid."""
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(workbook)
+    expect(metric(page, "Errors")).to_have_text("2")
+    settle(page)
+    editor = allocations_editor(page, workbook)
+    edit_cell(page, editor, 1, "3", AMOUNT, "50000", "40000")
+    expect(page.get_by_role("button", name="ตรวจอีกครั้ง / Check again")).to_be_enabled()  # the edit reached the server
+    settle(page)
+    return editor
+
+
+def allocations_editor(page: Page, workbook: Path) -> Locator:
+    """The allocations sheet in the editor (flagged rows first: Excel rows 2, 3, then 4)."""
+    choose(page, SHEET, ALLOCATIONS)
+    editor = page.locator(f".st-key-editor-{workbook.stem}-xlsx-allocations-0").get_by_test_id("stDataFrame")
+    expect(editor).to_be_visible()
+    settle(page)
+    return editor
+
+
+def amount_shown(page: Page, editor: Locator) -> str:
+    """The amount the grid shows in Excel row 3 (the second row shown), as typed: 40000."""
+    _cursor_to(page, editor, 1, "3", AMOUNT)
+    return focused_cell(page)["text"].replace(",", "").removesuffix(".00")
+
+
+def still_signed_in(page: Page, name: str) -> None:
+    expect(page.get_by_test_id("stSidebar")).to_contain_text(name)
+    settle(page)
+
+
+def test_a_reload_and_a_new_tab_keep_the_sign_in_and_the_draft_and_sign_out_ends_both(app, page, reference):
+    year = mini_year()
+    over_allocate(year)
+    [workbook] = write_year(app.folder / "reload", reference, {"allocations": year["allocations"]})
+    sign_in(page, "maker1", "maker-pass")
+    upload_and_edit(page, workbook)
+
+    # A reload: still maker1, the workbook and its findings are back, and so is the unchecked edit in the grid.
+    page.reload()
+    still_signed_in(page, "maker1")
+    expect(metric(page, "Errors")).to_have_text("2")
+    editor = allocations_editor(page, workbook)
+    assert amount_shown(page, editor) == "40000"
+    expect(page.get_by_role("button", name="ตรวจอีกครั้ง / Check again")).to_be_enabled()
+    shot(page, "maker_after_reload.png", top=page.get_by_test_id("stMetric").first)
+
+    # A new tab of the same browser: still maker1, with the same draft.
+    tab = page.context.new_page()
+    tab.goto(app.url)
+    still_signed_in(tab, "maker1")
+    expect(metric(tab, "Errors")).to_have_text("2")
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "sms_session"]
+
+    # Signing out in the new tab ends the session: a reload of the first one shows the sign-in form, and so does
+    # a copy of the cookie taken before the sign-out, in another browser.
+    tab.get_by_role("button", name="ออกจากระบบ / Sign out").click()
+    expect(tab.get_by_label("ชื่อผู้ใช้ / User name")).to_be_visible()
+    settle(tab)
+    tab.close()
+    page.bring_to_front()  # the grid takes the keyboard focus only in the tab in front
+    page.reload()
+    expect(page.get_by_label("ชื่อผู้ใช้ / User name")).to_be_visible()
+    settle(page)
+    assert not page.get_by_test_id("stSidebar").count()
+    thief = page.context.browser.new_context(viewport=VIEWPORT)
+    try:
+        thief.add_cookies([cookie])
+        stolen = thief.new_page()
+        stolen.goto(app.url)
+        expect(stolen.get_by_label("ชื่อผู้ใช้ / User name")).to_be_visible()
+        settle(stolen)
+    finally:
+        thief.close()
+
+    # Signing in again finds the draft where it was left, and gives the browser a new cookie that a reload keeps.
+    sign_in(page, "maker1", "maker-pass")
+    editor = allocations_editor(page, workbook)
+    assert amount_shown(page, editor) == "40000"
+    page.reload()
+    still_signed_in(page, "maker1")
+
+
+def test_a_server_restart_keeps_the_sign_in_and_the_draft(app, page, reference):
+    """A second server on a database of its own is stopped and started again on the same database and port."""
+    url = f"sqlite:///{app.folder / 'restart.sqlite'}"
+    engine = connect(url)
+    add_user(engine, reference, "maker1", "maker", "maker-pass", cost_center=CC)
+    engine.dispose()
+    year = mini_year()
+    over_allocate(year)
+    [workbook] = write_year(app.folder / "restart", reference, {"allocations": year["allocations"]})
+    port = free_port()
+    server = start_server(url, app.folder, port)
+    try:
+        page.goto(f"http://127.0.0.1:{port}/")
+        settle(page)
+        sign_in(page, "maker1", "maker-pass")
+        upload_and_edit(page, workbook)
+        stop_server(server)
+        server = start_server(url, app.folder, port)
+        page.reload()
+        still_signed_in(page, "maker1")
+        expect(metric(page, "Errors")).to_have_text("2")
+        editor = allocations_editor(page, workbook)
+        assert amount_shown(page, editor) == "40000"
+    finally:
+        stop_server(server)

@@ -1,0 +1,159 @@
+"""The maker's drafts: the workbooks being fixed, in this browser session and kept on the server as they change.
+
+Every upload, every edit typed in the grid, every "check again" and the submission the edits start from are
+written to the user's drafts (``store.drafts``) as they happen; the first page after a sign-in (a reload, a new
+tab, a restarted server) brings them back and checks them together again. Submitting or removing a file drops
+its draft. The session keeps the working copies: the files under :func:`workdir`, what was read and found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from domain.findings import display
+from review import state
+from review.editor import Draft, typed
+from services.submission import check
+from store.drafts import Base, drop_drafts, keep_base, keep_checked, keep_pending, put_draft, user_drafts
+from store.submissions import Edit
+from store.users import User
+from templates.spec import Sheet
+from validators.validate import FileReport
+
+DRAFTS, REPORTS, BASES, PENDING, RESTORED = "drafts", "reports", "bases", "pending", "drafts_restored"
+Cell = tuple[str, int, str]  # sheet key, Excel row, column key
+
+
+def workdir() -> Path:
+    """This session's folder for the workbooks it reads and writes."""
+    if "workdir" not in st.session_state:
+        st.session_state["workdir"] = Path(tempfile.mkdtemp(prefix="sms-review-"))
+    return st.session_state["workdir"]
+
+
+def drafts() -> dict[str, Draft]:
+    """The workbooks being worked on, by the unit's file name."""
+    return st.session_state.setdefault(DRAFTS, {})
+
+
+def reports() -> dict[str, FileReport]:
+    return st.session_state.setdefault(REPORTS, {})
+
+
+def bases() -> dict[str, Base]:
+    """By file name, the submission its edits start from (:func:`remember_base`)."""
+    return st.session_state.setdefault(BASES, {})
+
+
+def pending() -> dict[str, dict[Cell, Edit]]:
+    """By file name, the grid's edits not checked yet, one per cell."""
+    return st.session_state.setdefault(PENDING, {})
+
+
+def check_drafts() -> None:
+    """Check every draft together (those already read are not read again), as `sms validate` checks files."""
+    sources = [d.parsed or d.path for d in drafts().values()]
+    user: User = st.session_state[state.USER]
+    report = check(state.engine(), sources, state.reference(), as_of=dt.date.today(),
+                   allowed=user.cost_centers(state.reference()))
+    for fr in report.files:
+        reports()[fr.file] = fr
+        drafts()[fr.file].parsed = fr.parsed
+
+
+def save_file(name: str, content: bytes) -> Path:
+    """Write a workbook into the session's folder under the unit's own file name (one folder per content)."""
+    folder = workdir() / hashlib.sha256(content).hexdigest()[:12]
+    folder.mkdir(exist_ok=True)
+    path = folder / Path(name).name
+    path.write_bytes(content)
+    return path
+
+
+def restore(user: User) -> None:
+    """Once per sign-in, bring back ``user``'s drafts from the server, where they were left, and check them
+    together again (against what is stored now)."""
+    if st.session_state.get(RESTORED):
+        return
+    st.session_state[RESTORED] = True
+    for kept in user_drafts(state.engine(), user.name):
+        drafts()[kept.file_name] = Draft(save_file(kept.file_name, kept.content), None, kept.edits)
+        pending()[kept.file_name] = {cell(e): e for e in kept.pending}
+        if kept.base_taken:
+            bases()[kept.file_name] = kept.base
+    if drafts():
+        check_drafts()
+
+
+def add_upload(user: User, name: str, content: bytes) -> None:
+    """A new upload becomes a draft (replacing one of that name, and its edits), on the server at once."""
+    name = Path(name).name
+    drafts()[name] = Draft(save_file(name, content), None, [])
+    bases().pop(name, None)
+    pending().pop(name, None)
+    put_draft(state.engine(), user.name, name, content)
+
+
+def remember_base(user: User, report: FileReport, newest: Base) -> None:
+    """Take the submission a file's edits start from (``newest`` now), once, so a later save over someone
+    else's newer version is refused."""
+    if report.file not in bases():
+        bases()[report.file] = newest
+        keep_base(state.engine(), user.name, report.file, newest)
+
+
+def cell(edit: Edit) -> Cell:
+    return edit.sheet, edit.row, edit.column
+
+
+def with_pending(frame: pd.DataFrame, name: str, sheet: Sheet) -> pd.DataFrame:
+    """The editor's rows (``review.editor.editor_frame``, indexed by Excel row) with the file's unchecked edits
+    of this sheet written in: the grid as it was left, whichever tab or server shows it now."""
+    shown = frame.copy()
+    for e in pending().get(name, {}).values():
+        if e.sheet == sheet.key and e.row in shown.index:
+            shown.at[e.row, e.column] = typed(e.new, sheet.column(e.column))
+    return shown
+
+
+def note_grid(user: User, name: str, grid: list[Edit], frame: pd.DataFrame) -> dict[Cell, Edit]:
+    """Merge the grid's edits (``review.editor.edits_from_state``) into the file's unchecked edits, keeping them
+    on the server when they changed; returns them all.
+
+    ``frame`` is the editor's rows as checked (before :func:`with_pending`): an edit's old value is the checked
+    one, and an edit back to it is no edit.
+    """
+    before = pending().get(name, {})
+    after = dict(before)
+    for e in grid:
+        e = replace(e, old=display(frame.at[e.row, e.column]))
+        if e.old == e.new:
+            after.pop(cell(e), None)
+        else:
+            after[cell(e)] = e
+    if after != before:
+        pending()[name] = after
+        keep_pending(state.engine(), user.name, name, list(after.values()))
+    return after
+
+
+def checked(user: User, name: str, path: Path, edits: list[Edit]) -> None:
+    """After "check again": the file written with every edit so far replaces the draft, nothing is pending."""
+    drafts()[name] = Draft(path, None, edits)
+    pending()[name] = {}
+    keep_checked(state.engine(), user.name, name, path.read_bytes(), edits)
+
+
+def forget(user: User, names: list[str]) -> None:
+    """Drop drafts that were submitted or removed from the set, here and on the server."""
+    for name in names:
+        for kept in (drafts(), reports(), bases(), pending()):
+            kept.pop(name, None)
+    drop_drafts(state.engine(), user.name, names)
