@@ -39,3 +39,15 @@ def test_edits_are_applied_by_excel_row_and_the_workbook_is_rewritten(tmp_path, 
     values = parse_workbook(out).sheets["allocations"].values
     assert values.loc[3, "amount"] == 40000 and values.loc[3, "allocation_date"] == dt.date(2025, 11, 21)
     assert parse_workbook(out).workbook.meta["cost_center"] == report.parsed.workbook.meta["cost_center"]
+
+
+def test_an_amount_edited_with_satang_keeps_every_digit(tmp_path, reference):
+    year = mini_year()
+    over_allocate(year)
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    report = validate([path], reference, as_of=AS_OF).files[0]
+    shown = editor_frame(report.parsed.sheets["allocations"], report.findings)
+    [edit] = edits_from_state({"edited_rows": {1: {"amount": 39999.75}}}, shown, "allocations")
+    assert edit.new == "39999.75"  # not "39999.8": six significant digits lost a satang
+    out = write_draft(Draft(path, report.parsed, [edit]), reference, tmp_path / "edited" / path.name)
+    assert parse_workbook(out).sheets["allocations"].values.loc[3, "amount"] == 39999.75
