@@ -1,9 +1,12 @@
 """The sheet editor: st.data_editor columns derived from the spec, and edits turned into a new workbook.
 
 The editor shows typed values with each row's findings beside them, flagged
-rows first. Saving overlays the edits on the raw cells the unit uploaded (so an
+rows first. Edits are kept as the reader reads them (``services.edits.as_read``),
+so an amount typed "1,000" is the number 1000 in the audit trail and in the
+workbook. Saving overlays them on the raw cells the unit uploaded (so an
 unreadable value nobody touched stays as typed, to be flagged again) and writes
-the result through the same workbook builder the templates come from.
+the result through the same workbook builder the templates come from
+(``services.edits``).
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from domain.fiscal import FISCAL_MONTH_ORDER, month_label
 from domain.text import canonical
 from importer.parse import ParsedSheet, ParsedWorkbook
 from reference.reference_set import ReferenceSet
+from services.edits import as_read, write_edited
 from store.submissions import Edit
+from templates.catalog import SHEETS
 from templates.spec import Column
-from templates.workbook import build_workbook
 
 ROW, FINDINGS = "แถว / row", "ปัญหา / findings"
 
@@ -68,20 +72,25 @@ def editor_frame(parsed: ParsedSheet, findings: list[Finding]) -> pd.DataFrame:
 
 
 def edits_from_state(state: dict, shown: pd.DataFrame, sheet_key: str) -> list[Edit]:
-    """The editor's ``edited_rows`` (by position in what was shown) as cell edits by Excel row."""
+    """The editor's ``edited_rows`` (by position in what was shown) as cell edits by Excel row, old and new
+    as the reader reads them (``services.edits.as_read``); a cell set back to what it was is no edit."""
+    sheet = SHEETS[sheet_key][1]
     out = []
     for position, changes in (state or {}).get("edited_rows", {}).items():
         row = int(shown.iloc[int(position)][ROW])
         for column, new in changes.items():
             if column in (ROW, FINDINGS):
                 continue
-            out.append(Edit(sheet_key, row, column, display(shown.iloc[int(position)][column]), _plain(new)))
+            col = sheet.column(column)
+            old, new = as_read(display(shown.iloc[int(position)][column]), col), as_read(_plain(new), col)
+            if old != new:
+                out.append(Edit(sheet_key, row, column, old, new))
     return out
 
 
 def _plain(value) -> str:
-    """A value from the editor as text for the audit trail and the workbook written back (dates come back
-    as ISO strings; text is spelled canonically, as the reader would read it: what the user sees)."""
+    """A value from the editor as text (dates come back as ISO strings; text is spelled canonically, as the
+    reader would read it: what the user sees)."""
     if value is None:
         return ""
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
@@ -101,30 +110,6 @@ class Draft:
     edits: list[Edit]
 
 
-def apply_edits(parsed: ParsedWorkbook, edits: list[Edit]) -> dict[str, pd.DataFrame]:
-    """Cells of every sheet (values, or the text typed where one did not parse) with the edits overlaid."""
-    sheets = {key: ps.cells() for key, ps in parsed.sheets.items()}
-    for e in edits:
-        col = parsed.sheets[e.sheet].sheet.column(e.column)
-        sheets[e.sheet].at[e.row, e.column] = _typed(e.new, col)
-    return {key: frame.reset_index(drop=True) for key, frame in sheets.items()}
-
-
-def _typed(text: str, col: Column):
-    """Write an edit as its column type, so a corrected amount is a number, not text."""
-    if text == "":
-        return None
-    if col.type in ("money", "number"):
-        return float(text.replace(",", ""))
-    if col.type in ("integer", "month", "quarter"):
-        return int(float(text))
-    return text  # dates stay as typed BE text (d/m/yyyy), which the normaliser reads
-
-
 def write_draft(draft: Draft, reference: ReferenceSet, out: Path) -> Path:
-    """The edited workbook, written with the same builder and metadata as the template."""
-    meta = draft.parsed.workbook.meta
-    fiscal_year = int(meta["fiscal_year"]) if meta.get("fiscal_year", "").isdigit() else None
-    return build_workbook(draft.parsed.template, out, reference, fiscal_year=fiscal_year,
-                          cost_center=meta.get("cost_center") or None,
-                          data=apply_edits(draft.parsed, draft.edits))
+    """The edited workbook, written with the same builder and metadata as the template (``services.edits``)."""
+    return write_edited(draft.parsed, draft.edits, reference, out)
