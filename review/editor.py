@@ -1,12 +1,12 @@
 """The sheet editor: st.data_editor columns derived from the spec, and edits turned into a new workbook.
 
-The editor shows typed values with each row's findings beside them, flagged
-rows first. Edits are kept as the reader reads them (``services.edits.as_read``),
-so an amount typed "1,000" is the number 1000 in the audit trail and in the
-workbook. Saving overlays them on the raw cells the unit uploaded (so an
-unreadable value nobody touched stays as typed, to be flagged again) and writes
-the result through the same workbook builder the templates come from
-(``services.edits``).
+The editor shows typed values with each row's findings beside them, flagged rows first. A cell the
+reader could not read (an amount typed "หนึ่งพัน", a date 31/02/2569) shows what was typed, never a
+blank: its column is shown as text, since a number column cannot hold the typed words. Edits are
+kept as the reader reads them (``services.edits.as_read``), so a corrected amount typed "1,000" is
+the number 1000 in the audit trail and in the workbook; saving overlays them on the raw cells the
+unit uploaded and writes the result through the same workbook builder the templates come from
+(``services.edits``), where an unreadable value nobody touched stays as typed, to be flagged again.
 """
 
 from __future__ import annotations
@@ -31,10 +31,17 @@ from templates.spec import Column
 ROW, FINDINGS = "แถว / row", "ปัญหา / findings"
 
 
-def column_config(col: Column, reference: ReferenceSet, cost_center: str | None):
-    """The editor column of a spec column: dropdowns for closed lists, number formats, limits, help."""
+def column_config(col: Column, reference: ReferenceSet, cost_center: str | None, as_text: bool = False):
+    """The editor column of a spec column: dropdowns for closed lists, number formats, limits, help; a text
+    column when ``as_text`` (the column holds a cell typed but unreadable, shown as typed)."""
     label, help_text = f"{col.th} / {col.en}", " / ".join(h for h in (col.help_th, col.help_en) if h) or None
     common = {"label": label, "help": help_text, "required": col.required}
+    if col.type == "date":  # typed as staff type them, in the Buddhist Era; the normaliser reads it back
+        return st.column_config.TextColumn(**{**common, "help": "วัน/เดือน/ปี พ.ศ. เช่น 15/11/2568 / "
+                                                              "day/month/BE year, e.g. 15/11/2568"})
+    if as_text:
+        typed = "ช่องที่อ่านไม่ได้แสดงตามที่พิมพ์ / a cell that could not be read shows what was typed"
+        return st.column_config.TextColumn(**{**common, "help": " · ".join(h for h in (help_text, typed) if h)})
     if col.choices:
         return st.column_config.SelectboxColumn(options=list(col.choices), **common)
     if col.type == "month":
@@ -49,18 +56,40 @@ def column_config(col: Column, reference: ReferenceSet, cost_center: str | None)
         fmt = "%d" if col.type == "integer" else "localized"
         return st.column_config.NumberColumn(min_value=col.lower_bound, max_value=col.upper_bound, step=step,
                                              format=fmt, **common)
-    if col.type == "date":  # typed as staff type them, in the Buddhist Era; the normaliser reads it back
-        return st.column_config.TextColumn(**{**common, "help": "วัน/เดือน/ปี พ.ศ. เช่น 15/11/2568 / "
-                                                              "day/month/BE year, e.g. 15/11/2568"})
     return st.column_config.TextColumn(**common)
 
 
+def unreadable_columns(parsed: ParsedSheet) -> set[str]:
+    """Keys of the columns (other than free text) holding a cell that was typed but could not be read: blank
+    among the typed values while its raw text is not."""
+    raw = parsed.data.frame
+    return {col.key for col in parsed.sheet.columns if col.type != "text" and col.key in raw
+            and (raw[col.key].fillna("").ne("") & parsed.values[col.key].isna()).any()}
+
+
+def shown_text(value, col: Column) -> str:
+    """A cell of a column shown as text: the text as typed where it was unreadable, else its value as people
+    read it (a BE date "15/11/2568", an amount "50,000.00", a month "ต.ค."); "" for a blank."""
+    if isinstance(value, str):
+        return value
+    if value is None or pd.isna(value):
+        return ""
+    if col.type == "money":
+        return f"{value:,.2f}"
+    if col.type == "month":
+        return month_label(int(value))
+    return display(value)
+
+
 def editor_frame(parsed: ParsedSheet, findings: list[Finding]) -> pd.DataFrame:
-    """The sheet's typed values with the Excel row and its findings, flagged rows first."""
+    """The sheet's typed values with the Excel row and its findings, flagged rows first; dates and the columns of
+    :func:`unreadable_columns` as text (:func:`shown_text`), showing what was typed where it was not read."""
     frame = parsed.values.copy()
+    as_text = unreadable_columns(parsed)
+    cells = parsed.cells() if as_text else parsed.values  # cells(): the value, or the text typed where none
     for col in parsed.sheet.columns:
-        if col.type == "date":
-            frame[col.key] = frame[col.key].map(display).astype(object)
+        if col.type == "date" or col.key in as_text:
+            frame[col.key] = cells[col.key].map(lambda v, col=col: shown_text(v, col)).astype(object)
     notes = {}
     for f in findings:
         if f.row is not None and f.sheet == parsed.sheet.key:
@@ -99,6 +128,21 @@ def _plain(value) -> str:
         except ValueError:
             pass
     return canonical(display(value))
+
+
+def sheet_grid(parsed: ParsedSheet, findings: list[Finding], reference: ReferenceSet, cost_center: str | None,
+               key: str) -> list[Edit]:
+    """The sheet in the editor grid under the widget ``key`` (:func:`editor_frame`; dropdowns scoped to
+    ``cost_center``), and the edits made in it so far, not yet written anywhere."""
+    sheet = parsed.sheet
+    shown = editor_frame(parsed, findings)
+    as_text = unreadable_columns(parsed)
+    config = {c.key: column_config(c, reference, cost_center, c.key in as_text) for c in sheet.columns}
+    config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
+    config[FINDINGS] = st.column_config.TextColumn(FINDINGS, width="large")
+    st.data_editor(shown, key=key, hide_index=True, column_config=config, disabled=[ROW, FINDINGS],
+                   column_order=[ROW, *sheet.keys, FINDINGS], width="stretch")
+    return edits_from_state(st.session_state.get(key), shown, sheet.key)
 
 
 @dataclass

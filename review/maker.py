@@ -21,7 +21,7 @@ from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.vocabulary import Decision, ImportOutcome, Severity
 from review import state
 from review.display import audit_table, labelled, submissions_table
-from review.editor import FINDINGS, ROW, Draft, column_config, editor_frame, edits_from_state, write_draft
+from review.editor import Draft, sheet_grid, write_draft
 from services.submission import Outcome, check, submit
 from store.history import audit_trail, list_submissions
 from store.submissions import StaleEdit, newest_submission
@@ -126,14 +126,8 @@ def sheet_editor(report: FileReport, draft: Draft, user: User) -> None:
     sheets = [s for s in parsed.template.sheets if s.key in parsed.sheets]
     sheet = st.selectbox("แก้ไขแผ่นงาน / Edit sheet", sheets, format_func=lambda s: f"{s.name} / {s.en}",
                          key=f"sheet-{report.file}")
-    shown = editor_frame(parsed.sheets[sheet.key], report.findings)
-    config = {c.key: column_config(c, state.reference(), user.cost_center) for c in sheet.columns}
-    config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
-    config[FINDINGS] = st.column_config.TextColumn(FINDINGS, width="large")
     key = f"editor-{report.file}-{sheet.key}-{len(draft.edits)}"
-    st.data_editor(shown, key=key, hide_index=True, column_config=config, disabled=[ROW, FINDINGS],
-                   column_order=[ROW, *sheet.keys, FINDINGS], width="stretch")
-    pending = edits_from_state(st.session_state.get(key), shown, sheet.key)
+    pending = sheet_grid(parsed.sheets[sheet.key], report.findings, state.reference(), user.cost_center, key)
     if st.button("ตรวจอีกครั้ง / Check again", key=f"recheck-{report.file}", disabled=not pending):
         edits = [*draft.edits, *pending]
         # Each check writes a new file under the unit's own file name, so keys, the base of the

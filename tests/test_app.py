@@ -94,6 +94,28 @@ def test_maker_uploads_fixes_a_flagged_cell_and_submits(db, tmp_path, reference)
     assert edits == [("maker1", "allocations", 3, "amount", "50000", "40000")]
 
 
+def test_the_maker_sees_the_words_typed_in_an_amount_and_fixes_them_in_the_grid(db, tmp_path, reference):
+    year = mini_year()
+    year["allocations"]["transfers"].loc[1, "amount"] = "หนึ่งแสน"  # Excel row 3 of the transfers sheet
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    assert not at.exception, at.exception
+    editor = at.data_editor[0]  # the transfers sheet opens first
+    shown = editor.value.reset_index(drop=True)
+    row3 = shown.index[shown["แถว / row"] == 3][0]
+    assert shown.at[row3, "amount"] == "หนึ่งแสน" and "S05 H3" in shown.at[row3, "ปัญหา / findings"]
+    assert shown.loc[shown["แถว / row"] == 2, "amount"].tolist() == ["100,000.00"]
+    at.session_state[editor.key] = {"edited_rows": {int(row3): {"amount": "50,000"}}, "added_rows": [],
+                                    "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label.startswith("ตรวจอีกครั้ง")).click().run()
+    assert not at.exception, at.exception
+    assert next(m for m in at.metric if "Errors" in m.label).value == "0"
+    fixed = at.data_editor[0].value
+    assert fixed.loc[fixed["แถว / row"] == 3, "amount"].tolist() == [50000]  # a number column again
+
+
 def stored_year(db, tmp_path, reference) -> int:
     paths = write_year(tmp_path, reference, mini_year())
     [result] = submit(db, paths[:1], reference, actor="maker1", as_of=AS_OF)
