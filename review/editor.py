@@ -29,6 +29,7 @@ from templates.catalog import SHEETS
 from templates.spec import Column
 
 ROW, FINDINGS = "แถว / row", "ปัญหา / findings"
+TEXT_TYPES = ("text", "code", "choice")  # the column types whose values are text in the grid
 
 
 def column_config(col: Column, reference: ReferenceSet, cost_center: str | None, as_text: bool = False):
@@ -83,13 +84,16 @@ def shown_text(value, col: Column) -> str:
 
 def editor_frame(parsed: ParsedSheet, findings: list[Finding]) -> pd.DataFrame:
     """The sheet's typed values with the Excel row and its findings, flagged rows first; dates and the columns of
-    :func:`unreadable_columns` as text (:func:`shown_text`), showing what was typed where it was not read."""
+    :func:`unreadable_columns` as text (:func:`shown_text`), showing what was typed where it was not read; a
+    blank text cell as ""."""
     frame = parsed.values.copy()
     as_text = unreadable_columns(parsed)
     cells = parsed.cells() if as_text else parsed.values  # cells(): the value, or the text typed where none
     for col in parsed.sheet.columns:
         if col.type == "date" or col.key in as_text:
             frame[col.key] = cells[col.key].map(lambda v, col=col: shown_text(v, col)).astype(object)
+        elif col.type in TEXT_TYPES:  # a blank as blank: the grid draws a missing value as "None"
+            frame[col.key] = frame[col.key].astype(object).where(frame[col.key].notna(), "")
     notes = {}
     for f in findings:
         if f.row is not None and f.sheet == parsed.sheet.key:
