@@ -347,6 +347,17 @@ def test_times_are_shown_in_thailand_in_the_buddhist_era():
     assert when(None) == "-"
 
 
+def test_a_cell_in_the_audit_trail_reads_as_people_read_it():
+    from review.display import cell_text
+
+    assert cell_text("40000", "allocations", "amount") == "40,000.00"
+    assert cell_text("1234.5", "kpi_results", "result") == "1,234.5"
+    assert cell_text("20/11/2568", "allocations", "allocation_date") == "20 พ.ย. 2568"
+    assert cell_text("12", "activities", "planned_month") == "ธ.ค."
+    assert cell_text("หนึ่งแสน", "transfers", "amount") == "หนึ่งแสน"  # typed unreadably: as typed
+    assert cell_text(None, None, None) == "" and cell_text("T1", "transfers", "transfer_no") == "T1"
+
+
 def test_an_old_xls_or_a_csv_is_refused_with_the_gates_sentence(db, tmp_path):
     at = signed_in("maker1", "maker-pass")
     old_excel = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096  # an OLE2 file, as Excel 97-2003 writes
