@@ -19,7 +19,7 @@ import streamlit as st
 from domain.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.vocabulary import Decision, ImportOutcome, Severity
-from review import state
+from review import corrections, state
 from review.display import audit_table, labelled, submissions_table
 from review.editor import Draft, sheet_grid, write_draft
 from services.submission import Outcome, check, submit
@@ -262,6 +262,7 @@ def my_submissions(user: User) -> None:
                                            "errors", "warnings", "submitted_by", "submitted_at"]),
                  hide_index=True, width="stretch")
     trail = audit_trail(state.engine(), frame["id"].tolist())
+    corrections.section(user, frame, trail)
     comments = trail[trail["action"].isin(list(Decision))]
     if not comments.empty:
         st.markdown("**ความเห็นผู้กำกับ / Checker's comments**")
