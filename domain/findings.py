@@ -42,11 +42,12 @@ class Finding:
 
 
 def display(value) -> str:
-    """A value as a person would type it: 60000 not 60000.0, dates in BE, blanks empty."""
+    """A value as a person would type it: 60000 not 60000.0, 120000.5 whole (15 significant digits: every
+    digit a person typed, none of binary floating point's noise), dates in BE, blanks empty."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
     if isinstance(value, dt.date):
         return format_be_date(value)
     return str(value)

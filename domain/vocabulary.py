@@ -152,6 +152,8 @@ class AuditAction(Term):
     IMPORT = "import", "ส่งข้อมูล", "submitted"
     REFUSED = "refused", "ไม่ผ่านการตรวจ", "refused"
     EDIT = "edit", "แก้ไขช่อง", "cell edited"
+    # a checker's correction: the new version it made, and each cell it changed (store.submissions.store_snapshot)
+    CORRECTED = "corrected", "แก้ไขโดยผู้ตรวจสอบ", "corrected by the checker"
     REPLACED = "replaced", "ถูกแทนที่ด้วยฉบับใหม่", "replaced by a newer version"
     REFERENCE_LOAD = "reference_load", "โหลดข้อมูลอ้างอิง", "reference data loaded"
 
@@ -228,6 +230,7 @@ FIGURES: dict[str, Label] = {
     "action": Label("การกระทำ", "Action"),
     "submission_id": Label("เลขที่ส่ง", "Submission"),
     "comment": Label("ความเห็น", "Comment"),
+    "reason": Label("เหตุผล", "Reason"),  # why a checker corrected a cell (the audit row's comment)
     "sheet": Label("แผ่นงาน", "Sheet"),
     "row_number": Label("แถว", "Row"),
     "column": Label("คอลัมน์", "Column"),
@@ -331,6 +334,8 @@ WORKING_COLUMNS: frozenset[str] = frozenset({
     "cleared", "outstanding", "days", "overdue",
     # store.queries: completeness, and the changes since the previous version
     "covered", "refused_id", "refused_to", "month_end",
+    # store.history: whether a version is a checker's correction (shown beside its status)
+    "corrected",
     # finance.health: each indicator's point, limit, median and pass flag
     "cr_point", "qr_point", "cash_point", "nwc_point", "ni_point", "om", "opd", "ipd", "months", "survival_ratio",
     "om_median", "roa_median", "payment_limit", "om_pass", "roa_pass", "payment_pass", "inventory_pass",

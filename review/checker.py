@@ -1,4 +1,16 @@
-"""The checker's page: the region's queue, each submission's changes, warnings and totals, and the decision."""
+"""The checker's page: the region's queue, each submission's changes, warnings and totals, a correction, and the
+decision.
+
+A checker (or an admin) whose region holds the cost centre may correct a version awaiting a decision
+instead of returning it for a small fix: it edits the flagged rows in the maker's kind of grid
+(``review.editor.sheet_grid``), gives a reason, and the edit goes through the one submission path
+(``services.submission.correct``: checked like an upload, stored as the next version, audited cell by
+cell as corrected by the checker). As a health-region office works, the corrected version is then
+awaiting approval like any other, and the checker approves it (or returns it) afterwards: a correction
+is never an approval by itself, and the approval stays one recorded decision. The maker is informed, not
+asked: its page lists each changed cell with the reason (``review.corrections``). Inspectors read and see
+no edit control; the store refuses anyone else anyway (``store.workflow.open_for_correction``).
+"""
 
 from __future__ import annotations
 
@@ -9,31 +21,39 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from domain.vocabulary import Decision, SubmissionStatus
+from domain.vocabulary import AuditAction, Decision, ImportOutcome, SubmissionStatus
 from review import state
-from review.display import audit_table, submissions_table, when
+from review.display import audit_table, status_label, submissions_table, when
+from review.editor import sheet_grid
 from review.maker import findings_frame
-from services.submission import check
+from services.submission import check, correct
 from store import queries
 from store.history import audit_trail, get_submission, list_submissions
-from store.submissions import submission_rows
+from store.submissions import Edit, submission_rows
 from store.users import User
-from store.workflow import DECIDERS, TRANSITIONS, WorkflowError, decide
+from store.workflow import CORRECTABLE, DECIDERS, TRANSITIONS, WorkflowError, decide
 from templates import TEMPLATES
 from templates.headers import header
+from validators.validate import FileReport
 
 S = SubmissionStatus
 QUEUE_STATUSES = {S.SUBMITTED.label: [S.SUBMITTED], S.RETURNED.label: [S.RETURNED], S.APPROVED.label: [S.APPROVED],
                   S.REPLACED.label: [S.REPLACED], "ทั้งหมด / all": list(S.kept())}
+SHOW, OPEN, OPEN_NEXT, CHECKED = "queue-status", "open-submission", "open-next", "stored-report"  # session keys
 
 
-def warnings_of(row: dict) -> list:
-    """Re-check the stored file as it was submitted, to list its warnings."""
-    folder = Path(tempfile.mkdtemp(prefix="sms-check-"))
-    path = folder / row["file_name"]
-    path.write_bytes(row["file_bytes"])
-    report = check(state.engine(), [path], state.reference(), as_of=row["as_of"] or dt.date.today()).files[0]
-    return [f for f in report.findings if not f.is_error]
+def stored_report(row: dict) -> FileReport:
+    """The stored file checked again as it was submitted: its warnings, and the workbook the correction grid
+    shows. Checked once per version and revision in a session (the newest one opened is kept)."""
+    key = (row["id"], row["revision"])
+    kept = st.session_state.get(CHECKED)
+    if kept is None or kept[0] != key:
+        folder = Path(tempfile.mkdtemp(prefix="sms-check-"))
+        path = folder / row["file_name"]
+        path.write_bytes(row["file_bytes"])
+        report = check(state.engine(), [path], state.reference(), as_of=row["as_of"] or dt.date.today()).files[0]
+        kept = st.session_state[CHECKED] = (key, report)
+    return kept[1]
 
 
 def totals_of(row: dict) -> pd.DataFrame:
@@ -97,6 +117,57 @@ def decision(user: User, row: dict) -> None:
                 st.rerun()
 
 
+def correction(user: User, row: dict, report: FileReport) -> None:
+    """The checker's correction (see the module's docstring): the grid of one sheet, opening at the first with a
+    flagged row, a required reason, and a button that checks and stores the edits as the next version. Nothing
+    for a role that may not correct; a caption for a version that is not awaiting a decision."""
+    if user.role not in DECIDERS:
+        return
+    st.markdown("**แก้ไขข้อมูลแทนหน่วยงาน / Correct the data for the unit**")
+    if row["status"] not in CORRECTABLE:
+        st.caption("แก้ไขได้เฉพาะฉบับที่รอตรวจหรือส่งกลับ ฉบับที่อนุมัติแล้วต้องเปิดให้แก้ไขก่อน / Only a version "
+                   "awaiting a decision can be corrected; reopen an approved one first.")
+        return
+    if report.unreadable:  # a file stored under an older template version the reader no longer takes
+        st.caption(f"{report.unreadable.message_th} / {report.unreadable.message_en}")
+        return
+    parsed, sid = report.parsed, row["id"]
+    sheets = [s for s in parsed.template.sheets if s.key in parsed.sheets]
+    flagged = {f.sheet for f in report.findings if f.row is not None}
+    sheet = st.selectbox("แก้ไขแผ่นงาน / Edit sheet", sheets, key=f"correct-sheet-{sid}",
+                         index=next((i for i, s in enumerate(sheets) if s.key in flagged), 0),
+                         format_func=lambda s: f"{s.name} / {s.en}")
+    pending = sheet_grid(parsed.sheets[sheet.key], report.findings, state.reference(), row["cost_center"],
+                         f"correct-{sid}-{row['revision']}-{sheet.key}")
+    reason = st.text_area("เหตุผลที่แก้ไข (จำเป็น) / Reason for the correction (required)", key=f"reason-{sid}",
+                          placeholder="ผู้บันทึกจะเห็นเหตุผลนี้ / the maker reads it")
+    if st.button("ตรวจและบันทึกฉบับแก้ไข / Check and save the correction", key=f"save-correction-{sid}",
+                 disabled=not pending, help="ตรวจเหมือนไฟล์ที่อัปโหลด แล้วบันทึกเป็นฉบับใหม่ที่รออนุมัติ / checked as an "
+                                            "upload, then stored as a new version awaiting approval"):
+        save_correction(user, row, pending, reason)
+
+
+def save_correction(user: User, row: dict, edits: list[Edit], reason: str) -> None:
+    """Store the correction; on success open the new version, else say why in Thai and English (with the
+    findings of a corrected workbook that has errors: nothing is stored, the grid keeps the edits)."""
+    try:
+        outcome = correct(state.engine(), state.reference(), user, row["id"], row["revision"], edits, reason)
+    except WorkflowError as exc:
+        st.error(f"{exc.message_th}\n\n{exc.message_en}")
+        return
+    if outcome.status != ImportOutcome.STORED:
+        st.error("ฉบับแก้ไขยังมีข้อผิดพลาด ไม่ได้บันทึก แก้ตามรายการแล้วบันทึกอีกครั้ง / The correction has errors; "
+                 "nothing was stored. Fix them and save again.")
+        st.dataframe(findings_frame([f for f in outcome.report.findings if f.is_error]), hide_index=True,
+                     width="stretch")
+        return
+    st.session_state["decided"] = (f"บันทึกฉบับแก้ไขแล้ว: ฉบับที่ {outcome.version} (#{outcome.submission_id}) "
+                                   f"รออนุมัติ / Correction stored as version {outcome.version} "
+                                   f"(#{outcome.submission_id}), awaiting approval")
+    st.session_state[OPEN_NEXT] = outcome.submission_id
+    st.rerun()
+
+
 def detail(user: User, submission_id: int) -> None:
     row = get_submission(state.engine(), submission_id, user.cost_centers(state.reference()))
     if row is None:
@@ -104,23 +175,26 @@ def detail(user: User, submission_id: int) -> None:
         return
     template = TEMPLATES[row["template"]]
     name = state.reference().name_of("cost_centers", row["cost_center"])
+    trail = audit_trail(state.engine(), [row["id"]])
+    corrected = bool((trail["action"] == AuditAction.CORRECTED.value).any())
     st.markdown(f"### {template.th} / {template.en} — {row['cost_center']} {name}")
-    st.caption(f"ฉบับที่ / version {row['version']} · {SubmissionStatus(row['status']).label} · "
+    st.caption(f"ฉบับที่ / version {row['version']} · {status_label(row['status'], corrected)} · "
                f"ส่งโดย / by {row['submitted_by']} · {when(row['submitted_at'])}")
     st.markdown("**ยอดรวม / Totals**")
     st.dataframe(totals_of(row), hide_index=True, width="stretch")
     changes_since_previous(user, row)
-    warnings = warnings_of(row)
+    report = stored_report(row)
+    warnings = [f for f in report.findings if not f.is_error]
     st.markdown(f"**คำเตือน / Warnings ({len(warnings)})**")
     if warnings:
         st.dataframe(findings_frame(warnings), hide_index=True, width="stretch")
     st.download_button("⬇ ไฟล์ที่ส่ง / Submitted file", row["file_bytes"], file_name=row["file_name"],
                        key=f"file-{row['id']}")
+    correction(user, row, report)
     decision(user, row)
     st.markdown("**ประวัติ / Audit trail**")
-    st.dataframe(audit_table(audit_trail(state.engine(), [row["id"]]),
-                             ["at", "actor", "action", "sheet", "row_number", "column", "old_value", "new_value",
-                              "comment"]), hide_index=True, width="stretch")
+    st.dataframe(audit_table(trail, ["at", "actor", "action", "sheet", "row_number", "column", "old_value",
+                                     "new_value", "comment"]), hide_index=True, width="stretch")
 
 
 def page(user: User) -> None:
@@ -128,7 +202,10 @@ def page(user: User) -> None:
     if st.session_state.get("decided"):
         st.success(st.session_state.pop("decided"))
     scope = user.cost_centers(state.reference())
-    which = st.radio("แสดง / Show", list(QUEUE_STATUSES), horizontal=True)
+    opening = st.session_state.pop(OPEN_NEXT, None)  # a version just made by a correction: awaiting a decision
+    if opening is not None:
+        st.session_state[SHOW] = S.SUBMITTED.label
+    which = st.radio("แสดง / Show", list(QUEUE_STATUSES), horizontal=True, key=SHOW)
     queue = list_submissions(state.engine(), scope, statuses=QUEUE_STATUSES[which])
     if queue.empty:
         st.info("ไม่มีรายการ / Nothing here")
@@ -139,7 +216,9 @@ def page(user: User) -> None:
                "submitted_at"]
     st.dataframe(submissions_table(queue, columns), hide_index=True, width="stretch")
     by_id = queue.set_index("id")
-    chosen = st.selectbox("เลือกรายการ / Open submission", queue["id"].tolist(),
+    if opening in by_id.index:
+        st.session_state[OPEN] = opening
+    chosen = st.selectbox("เลือกรายการ / Open submission", queue["id"].tolist(), key=OPEN,
                           format_func=lambda i: f"#{i} {TEMPLATES[by_id.at[i, 'template']].th} "
                                                 f"ฉบับที่ {by_id.at[i, 'version']} {by_id.at[i, 'name']}")
     detail(user, int(chosen))

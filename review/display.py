@@ -11,8 +11,9 @@ import datetime as dt
 
 import pandas as pd
 
-from domain.fiscal import format_thai_date
+from domain.fiscal import format_thai_date, month_label
 from domain.vocabulary import AuditAction, Decision, SubmissionStatus
+from services.edits import read_cell
 from templates import TEMPLATES
 from templates.catalog import SHEETS
 from templates.headers import header, headers
@@ -40,13 +41,45 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=headers(frame.columns))
 
 
+def status_label(status: str, corrected: bool = False) -> str:
+    """A submission's status in words, and that a checker made the version when it did:
+    "รอตรวจ / submitted · แก้ไขโดยผู้ตรวจสอบ / corrected by the checker"."""
+    label = SubmissionStatus(status).label
+    return f"{label} · {AuditAction.CORRECTED.label}" if corrected else label
+
+
 def submissions_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Submissions (``store.history.list_submissions`` columns) as people read them: template and status in
-    words, times in BE, ``columns`` in that order, headed in Thai and English."""
+    words (with the mark of a checker's correction), times in BE, ``columns`` in that order, headed in Thai
+    and English."""
     shown = frame.assign(template=frame["template"].map(template_title),
-                         status=frame["status"].map(SubmissionStatus.labels()),
+                         status=[status_label(s, bool(c)) for s, c in zip(frame["status"], frame["corrected"],
+                                                                         strict=True)],
                          submitted_at=frame["submitted_at"].map(when))
     return labelled(shown[columns])
+
+
+def cell_text(text, sheet_key, column_key) -> str:
+    """A cell's value as the audit trail keeps it (``services.edits.as_read``), as people read it: an amount
+    with separators ("40,000.00"), a number with them ("1,234.5"), a date in BE ("15 พ.ย. 2568"), a month by
+    name ("ต.ค."); text, and a value typed unreadably, as it is; "" for none."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    sheet = SHEETS[sheet_key][1] if isinstance(sheet_key, str) and sheet_key in SHEETS else None
+    col = next((c for c in sheet.columns if c.key == column_key), None) if sheet else None
+    value = read_cell(text, col) if col is not None and col.type in FORMATTED else None
+    if value is None:
+        return str(text)
+    return FORMATTED[col.type](value)
+
+
+FORMATTED = {  # how a cell of each column type reads on screen, from its value
+    "money": lambda v: f"{v:,.2f}",
+    "number": lambda v: f"{v:,.15g}",
+    "integer": lambda v: f"{v:,}",
+    "date": format_thai_date,
+    "month": month_label,
+}
 
 
 ACTIONS = {**AuditAction.labels(), **Decision.labels()}
@@ -63,9 +96,29 @@ def audit_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         return str(header(row["column"], row["sheet"] if isinstance(row["sheet"], str) else None))
 
     shown = frame.assign(at=frame["at"].map(when), action=frame["action"].map(lambda a: ACTIONS.get(a, a)),
-                         row_number=frame["row_number"].astype("Int64"))
+                         row_number=frame["row_number"].astype("Int64"),
+                         **{key: [cell_text(v, sheet, column) for v, sheet, column in
+                                  zip(frame[key], frame["sheet"], frame["column"], strict=True)]
+                            for key in ("old_value", "new_value")})
     if "sheet" in columns or "column" in columns:
         shown = shown.assign(column=[column_title(r) for _, r in frame.iterrows()],
                              sheet=frame["sheet"].map(lambda k: sheet_name.get(k, "") if isinstance(k, str) else ""))
     shown = shown[columns].astype(object)
     return labelled(shown.where(shown.notna(), ""))
+
+
+# what changed and why first: the table is wider than a page
+CORRECTION_COLUMNS = ["sheet", "row_number", "column", "old_value", "new_value", "reason", "template", "version", "at",
+                      "actor"]
+
+
+def corrections_table(trail: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame:
+    """The cells checkers corrected (``trail``: ``store.history.audit_trail`` rows), as the maker reads them: the
+    sheet, Excel row and column, the value before and after (:func:`cell_text`), the reason, the template and
+    version (from ``listed``: ``store.history.list_submissions`` rows), when and by whom; oldest first."""
+    cells = trail[(trail["action"] == AuditAction.CORRECTED.value) & trail["column"].notna()]
+    by_id = listed.set_index("id")
+    shown = cells.assign(template=cells["submission_id"].map(by_id["template"]).map(template_title),
+                         version=cells["submission_id"].map(by_id["version"]).astype("Int64"),
+                         reason=cells["comment"])
+    return audit_table(shown, CORRECTION_COLUMNS)

@@ -11,15 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from domain.findings import display
 from review import state
-from review.editor import Draft, typed
+from review.editor import Draft
+from services.edits import written
 from services.submission import check
 from store.drafts import Base, drop_drafts, keep_base, keep_checked, keep_pending, put_draft, user_drafts
 from store.submissions import Edit
@@ -58,14 +57,24 @@ def pending() -> dict[str, dict[Cell, Edit]]:
 
 
 def check_drafts() -> None:
-    """Check every draft together (those already read are not read again), as `sms validate` checks files."""
-    sources = [d.parsed or d.path for d in drafts().values()]
-    user: User = st.session_state[state.USER]
-    report = check(state.engine(), sources, state.reference(), as_of=dt.date.today(),
-                   allowed=user.cost_centers(state.reference()))
+    """Check every draft together (those already read are not read again), as `sms validate` checks files.
+
+    Streamlit may stop a run at any access to the session state (a newer run was asked for); so everything is
+    taken from it before the check and the results land together after it, or not at all: a draft left
+    unchecked is checked on the next run (:func:`unchecked`).
+    """
+    kept_drafts, kept_reports, user = drafts(), reports(), st.session_state[state.USER]
+    engine, reference = state.engine(), state.reference()
+    report = check(engine, [d.parsed or d.path for d in kept_drafts.values()], reference, as_of=dt.date.today(),
+                   allowed=user.cost_centers(reference))
     for fr in report.files:
-        reports()[fr.file] = fr
-        drafts()[fr.file].parsed = fr.parsed
+        kept_reports[fr.file] = fr
+        kept_drafts[fr.file].parsed = fr.parsed
+
+
+def unchecked() -> bool:
+    """Whether a draft has changed since the last check (a run stopped between the change and its check)."""
+    return any(d.parsed is None or name not in reports() for name, d in drafts().items())
 
 
 def save_file(name: str, content: bytes) -> Path:
@@ -119,21 +128,19 @@ def with_pending(frame: pd.DataFrame, name: str, sheet: Sheet) -> pd.DataFrame:
     shown = frame.copy()
     for e in pending().get(name, {}).values():
         if e.sheet == sheet.key and e.row in shown.index:
-            shown.at[e.row, e.column] = typed(e.new, sheet.column(e.column))
+            # as the grid shows the column: as text (dates, text, a column holding unreadable cells) or a number
+            text = shown[e.column].dtype == object
+            shown.at[e.row, e.column] = e.new if text else written(e.new, sheet.column(e.column))
     return shown
 
 
-def note_grid(user: User, name: str, grid: list[Edit], frame: pd.DataFrame) -> dict[Cell, Edit]:
-    """Merge the grid's edits (``review.editor.edits_from_state``) into the file's unchecked edits, keeping them
-    on the server when they changed; returns them all.
-
-    ``frame`` is the editor's rows as checked (before :func:`with_pending`): an edit's old value is the checked
-    one, and an edit back to it is no edit.
+def note_grid(user: User, name: str, grid: list[Edit]) -> dict[Cell, Edit]:
+    """Merge the grid's edits (``review.editor.sheet_grid``, old values as read) into the file's unchecked edits,
+    keeping them on the server when they changed; an edit back to the value as read is no edit. Returns them all.
     """
     before = pending().get(name, {})
     after = dict(before)
     for e in grid:
-        e = replace(e, old=display(frame.at[e.row, e.column]))
         if e.old == e.new:
             after.pop(cell(e), None)
         else:

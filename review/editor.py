@@ -1,15 +1,19 @@
 """The sheet editor: st.data_editor columns derived from the spec, and edits turned into a new workbook.
 
-The editor shows typed values with each row's findings beside them, flagged
-rows first. Saving overlays the edits on the raw cells the unit uploaded (so an
-unreadable value nobody touched stays as typed, to be flagged again) and writes
-the result through the same workbook builder the templates come from.
+The editor shows typed values with each row's findings beside them, flagged rows first. A cell the
+reader could not read (an amount typed "หนึ่งพัน", a date 31/02/2569) shows what was typed, never a
+blank: its column is shown as text, since a number column cannot hold the typed words. Edits are
+kept as the reader reads them (``services.edits.as_read``), so a corrected amount typed "1,000" is
+the number 1000 in the audit trail and in the workbook; saving overlays them on the raw cells the
+unit uploaded and writes the result through the same workbook builder the templates come from
+(``services.edits``), where an unreadable value nobody touched stays as typed, to be flagged again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -20,17 +24,26 @@ from domain.fiscal import FISCAL_MONTH_ORDER, month_label
 from domain.text import canonical
 from importer.parse import ParsedSheet, ParsedWorkbook
 from reference.reference_set import ReferenceSet
+from services.edits import as_read, write_edited
 from store.submissions import Edit
+from templates.catalog import SHEETS
 from templates.spec import Column
-from templates.workbook import build_workbook
 
 ROW, FINDINGS = "แถว / row", "ปัญหา / findings"
+TEXT_TYPES = ("text", "code", "choice")  # the column types whose values are text in the grid
 
 
-def column_config(col: Column, reference: ReferenceSet, cost_center: str | None):
-    """The editor column of a spec column: dropdowns for closed lists, number formats, limits, help."""
+def column_config(col: Column, reference: ReferenceSet, cost_center: str | None, as_text: bool = False):
+    """The editor column of a spec column: dropdowns for closed lists, number formats, limits, help; a text
+    column when ``as_text`` (the column holds a cell typed but unreadable, shown as typed)."""
     label, help_text = f"{col.th} / {col.en}", " / ".join(h for h in (col.help_th, col.help_en) if h) or None
     common = {"label": label, "help": help_text, "required": col.required}
+    if col.type == "date":  # typed as staff type them, in the Buddhist Era; the normaliser reads it back
+        return st.column_config.TextColumn(**{**common, "help": "วัน/เดือน/ปี พ.ศ. เช่น 15/11/2568 / "
+                                                              "day/month/BE year, e.g. 15/11/2568"})
+    if as_text:
+        typed = "ช่องที่อ่านไม่ได้แสดงตามที่พิมพ์ / a cell that could not be read shows what was typed"
+        return st.column_config.TextColumn(**{**common, "help": " · ".join(h for h in (help_text, typed) if h)})
     if col.choices:
         return st.column_config.SelectboxColumn(options=list(col.choices), **common)
     if col.type == "month":
@@ -45,18 +58,43 @@ def column_config(col: Column, reference: ReferenceSet, cost_center: str | None)
         fmt = "%d" if col.type == "integer" else "localized"
         return st.column_config.NumberColumn(min_value=col.lower_bound, max_value=col.upper_bound, step=step,
                                              format=fmt, **common)
-    if col.type == "date":  # typed as staff type them, in the Buddhist Era; the normaliser reads it back
-        return st.column_config.TextColumn(**{**common, "help": "วัน/เดือน/ปี พ.ศ. เช่น 15/11/2568 / "
-                                                              "day/month/BE year, e.g. 15/11/2568"})
     return st.column_config.TextColumn(**common)
 
 
+def unreadable_columns(parsed: ParsedSheet) -> set[str]:
+    """Keys of the columns (other than free text) holding a cell that was typed but could not be read: blank
+    among the typed values while its raw text is not."""
+    raw = parsed.data.frame
+    return {col.key for col in parsed.sheet.columns if col.type != "text" and col.key in raw
+            and (raw[col.key].fillna("").ne("") & parsed.values[col.key].isna()).any()}
+
+
+def shown_text(value, col: Column) -> str:
+    """A cell of a column shown as text: the text as typed where it was unreadable, else its value as people
+    read it (a BE date "15/11/2568", an amount "50,000.00", a month "ต.ค."); "" for a blank."""
+    if isinstance(value, str):
+        return value
+    if value is None or pd.isna(value):
+        return ""
+    if col.type == "money":
+        return f"{value:,.2f}"
+    if col.type == "month":
+        return month_label(int(value))
+    return display(value)
+
+
 def editor_frame(parsed: ParsedSheet, findings: list[Finding]) -> pd.DataFrame:
-    """The sheet's typed values with the Excel row and its findings, flagged rows first."""
+    """The sheet's typed values with the Excel row and its findings, flagged rows first; dates and the columns of
+    :func:`unreadable_columns` as text (:func:`shown_text`), showing what was typed where it was not read; a
+    blank text cell as ""."""
     frame = parsed.values.copy()
+    as_text = unreadable_columns(parsed)
+    cells = parsed.cells() if as_text else parsed.values  # cells(): the value, or the text typed where none
     for col in parsed.sheet.columns:
-        if col.type == "date":
-            frame[col.key] = frame[col.key].map(display).astype(object)
+        if col.type == "date" or col.key in as_text:
+            frame[col.key] = cells[col.key].map(lambda v, col=col: shown_text(v, col)).astype(object)
+        elif col.type in TEXT_TYPES:  # a blank as blank: the grid draws a missing value as "None"
+            frame[col.key] = frame[col.key].astype(object).where(frame[col.key].notna(), "")
     notes = {}
     for f in findings:
         if f.row is not None and f.sheet == parsed.sheet.key:
@@ -68,20 +106,25 @@ def editor_frame(parsed: ParsedSheet, findings: list[Finding]) -> pd.DataFrame:
 
 
 def edits_from_state(state: dict, shown: pd.DataFrame, sheet_key: str) -> list[Edit]:
-    """The editor's ``edited_rows`` (by position in what was shown) as cell edits by Excel row."""
+    """The editor's ``edited_rows`` (by position in what was shown) as cell edits by Excel row, old and new
+    as the reader reads them (``services.edits.as_read``); a cell set back to what it was is no edit."""
+    sheet = SHEETS[sheet_key][1]
     out = []
     for position, changes in (state or {}).get("edited_rows", {}).items():
         row = int(shown.iloc[int(position)][ROW])
         for column, new in changes.items():
             if column in (ROW, FINDINGS):
                 continue
-            out.append(Edit(sheet_key, row, column, display(shown.iloc[int(position)][column]), _plain(new)))
+            col = sheet.column(column)
+            old, new = as_read(display(shown.iloc[int(position)][column]), col), as_read(_plain(new), col)
+            if old != new:
+                out.append(Edit(sheet_key, row, column, old, new))
     return out
 
 
 def _plain(value) -> str:
-    """A value from the editor as text for the audit trail and the workbook written back (dates come back
-    as ISO strings; text is spelled canonically, as the reader would read it: what the user sees)."""
+    """A value from the editor as text (dates come back as ISO strings; text is spelled canonically, as the
+    reader would read it: what the user sees)."""
     if value is None:
         return ""
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
@@ -90,6 +133,28 @@ def _plain(value) -> str:
         except ValueError:
             pass
     return canonical(display(value))
+
+
+def sheet_grid(parsed: ParsedSheet, findings: list[Finding], reference: ReferenceSet, cost_center: str | None,
+               key: str, overlay: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> list[Edit]:
+    """The sheet in the editor grid under the widget ``key`` (:func:`editor_frame`; dropdowns scoped to
+    ``cost_center``), and the edits made in it so far, not yet written anywhere.
+
+    ``overlay`` writes into the rows as read what the grid shows besides (the maker's edits not checked yet,
+    ``review.drafts.with_pending``); every edit's old value is then still the value as read, so an edit back
+    to it has ``old == new``.
+    """
+    sheet = parsed.sheet
+    rows = editor_frame(parsed, findings)
+    shown = overlay(rows) if overlay else rows
+    as_text = unreadable_columns(parsed)
+    config = {c.key: column_config(c, reference, cost_center, c.key in as_text) for c in sheet.columns}
+    config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
+    config[FINDINGS] = st.column_config.TextColumn(FINDINGS, width="large")
+    st.data_editor(shown, key=key, hide_index=True, column_config=config, disabled=[ROW, FINDINGS],
+                   column_order=[ROW, *sheet.keys, FINDINGS], width="stretch")
+    edits = edits_from_state(st.session_state.get(key), shown, sheet.key)
+    return [replace(e, old=as_read(display(rows.at[e.row, e.column]), sheet.column(e.column))) for e in edits]
 
 
 @dataclass
@@ -101,30 +166,6 @@ class Draft:
     edits: list[Edit]
 
 
-def apply_edits(parsed: ParsedWorkbook, edits: list[Edit]) -> dict[str, pd.DataFrame]:
-    """Cells of every sheet (values, or the text typed where one did not parse) with the edits overlaid."""
-    sheets = {key: ps.cells() for key, ps in parsed.sheets.items()}
-    for e in edits:
-        col = parsed.sheets[e.sheet].sheet.column(e.column)
-        sheets[e.sheet].at[e.row, e.column] = typed(e.new, col)
-    return {key: frame.reset_index(drop=True) for key, frame in sheets.items()}
-
-
-def typed(text: str, col: Column):
-    """Write an edit as its column type, so a corrected amount is a number, not text."""
-    if text == "":
-        return None
-    if col.type in ("money", "number"):
-        return float(text.replace(",", ""))
-    if col.type in ("integer", "month", "quarter"):
-        return int(float(text))
-    return text  # dates stay as typed BE text (d/m/yyyy), which the normaliser reads
-
-
 def write_draft(draft: Draft, reference: ReferenceSet, out: Path) -> Path:
-    """The edited workbook, written with the same builder and metadata as the template."""
-    meta = draft.parsed.workbook.meta
-    fiscal_year = int(meta["fiscal_year"]) if meta.get("fiscal_year", "").isdigit() else None
-    return build_workbook(draft.parsed.template, out, reference, fiscal_year=fiscal_year,
-                          cost_center=meta.get("cost_center") or None,
-                          data=apply_edits(draft.parsed, draft.edits))
+    """The edited workbook, written with the same builder and metadata as the template (``services.edits``)."""
+    return write_edited(draft.parsed, draft.edits, reference, out)

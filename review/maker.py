@@ -18,11 +18,11 @@ import streamlit as st
 from domain.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.vocabulary import Decision, ImportOutcome, Severity
+from review import corrections, state
 from review import drafts as kept
-from review import state
 from review.display import audit_table, labelled, submissions_table
 from review.drafts import check_drafts, drafts, reports, workdir
-from review.editor import FINDINGS, ROW, Draft, column_config, editor_frame, edits_from_state, write_draft
+from review.editor import Draft, sheet_grid, write_draft
 from services.submission import Outcome, submit
 from store.history import audit_trail, list_submissions
 from store.submissions import StaleEdit, newest_submission
@@ -51,9 +51,7 @@ def template_download(user: User) -> None:
 
 
 def receive(user: User, uploads) -> None:
-    """Keep new uploads as drafts (the upload box hands over every file on every run), then check every draft
-    together."""
-    fresh = False
+    """Keep new uploads as drafts (the upload box hands over every file on every run)."""
     for upload in uploads:
         content = upload.getvalue()
         key = f"{upload.name}:{hashlib.sha256(content).hexdigest()}"
@@ -61,9 +59,6 @@ def receive(user: User, uploads) -> None:
             continue
         st.session_state["seen"].add(key)
         kept.add_upload(user, upload.name, content)
-        fresh = True
-    if fresh:
-        check_drafts()
 
 
 FINDING_COLUMNS = ("sheet", "cell", "rule", "severity", "value", "message_th", "message_en")
@@ -96,15 +91,10 @@ def sheet_editor(report: FileReport, draft: Draft, user: User) -> None:
     sheets = [s for s in parsed.template.sheets if s.key in parsed.sheets]
     sheet = st.selectbox("แก้ไขแผ่นงาน / Edit sheet", sheets, format_func=lambda s: f"{s.name} / {s.en}",
                          key=f"sheet-{report.file}")
-    rows = editor_frame(parsed.sheets[sheet.key], report.findings)
-    shown = kept.with_pending(rows, report.file, sheet)
-    config = {c.key: column_config(c, state.reference(), user.cost_center) for c in sheet.columns}
-    config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
-    config[FINDINGS] = st.column_config.TextColumn(FINDINGS, width="large")
     key = f"editor-{report.file}-{sheet.key}-{len(draft.edits)}"
-    st.data_editor(shown, key=key, hide_index=True, column_config=config, disabled=[ROW, FINDINGS],
-                   column_order=[ROW, *sheet.keys, FINDINGS], width="stretch")
-    pending = kept.note_grid(user, report.file, edits_from_state(st.session_state.get(key), shown, sheet.key), rows)
+    grid = sheet_grid(parsed.sheets[sheet.key], report.findings, state.reference(), user.cost_center, key,
+                      overlay=lambda rows: kept.with_pending(rows, report.file, sheet))
+    pending = kept.note_grid(user, report.file, grid)
     if st.button("ตรวจอีกครั้ง / Check again", key=f"recheck-{report.file}", disabled=not pending):
         edits = [*draft.edits, *pending.values()]
         # Each check writes a new file under the unit's own file name, so keys, the base of the
@@ -211,6 +201,8 @@ def upload_section(user: User) -> None:
     kept.restore(user)
     if uploads:
         receive(user, uploads)
+    if kept.unchecked():  # new uploads, or a run stopped before its check
+        check_drafts()
     if drafts():
         st.caption("ไฟล์ที่อัปโหลดและการแก้ไขเก็บเป็นฉบับร่างของคุณในระบบทันที โหลดหน้าใหม่ ปิดแท็บ หรือออกจากระบบก็ไม่หาย / "
                    "Your uploads and edits are kept on the server as your draft as you work: a reload, a closed "
@@ -241,6 +233,7 @@ def my_submissions(user: User) -> None:
                                            "errors", "warnings", "submitted_by", "submitted_at"]),
                  hide_index=True, width="stretch")
     trail = audit_trail(state.engine(), frame["id"].tolist())
+    corrections.section(user, frame, trail)
     comments = trail[trail["action"].isin(list(Decision))]
     if not comments.empty:
         st.markdown("**ความเห็นผู้กำกับ / Checker's comments**")

@@ -7,6 +7,13 @@ both come through here, so a file is judged the same way wherever it is given:
 - :func:`submit` checks them the same way, then stores each workbook that may be stored as its own
   submission, in dependency order (allocations → projects → disbursements → outputs, then the
   others), all in one transaction: a failure half way stores nothing.
+- :func:`correct` is a checker's correction of a stored submission: the cells the checker changed are
+  applied to the file as submitted (``services.edits``), the workbook is checked the same way, and,
+  with no error, stored as the next version of the same template, cost centre and year, replacing the
+  version corrected, audited as corrected by the checker (``AuditAction.CORRECTED``) cell by cell with
+  the reason. It is then the newest version and awaits a decision like any other: the checker (the
+  health-region office, whose approval is what makes data final) approves it afterwards, or returns it;
+  the maker reads the change and the reason on its page and does not have to acknowledge it.
 
 A workbook is *held back* when it cannot become the current version: it is unreadable, has errors,
 belongs to a cost centre the actor may not submit for, has none, or its template's current version
@@ -18,6 +25,8 @@ held back: a projects workbook is never stored against allocations that were ref
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +34,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from domain.errors import Reason, Unreadable
+from domain.findings import display
 from domain.vocabulary import ImportOutcome, TemplateGroup
 from importer.isolation import Parser
 from importer.parse import ParsedWorkbook
 from reference.reference_set import ReferenceSet
+from services.edits import as_read, write_edited
 from store.submissions import (
     Edit,
     Snapshot,
@@ -37,7 +48,10 @@ from store.submissions import (
     store_snapshot,
     stored_context,
 )
+from store.users import User
+from store.workflow import WorkflowError, open_for_correction
 from templates import UNIT_TEMPLATES
+from templates.catalog import SHEETS
 from validators.validate import FileReport, Report, check_together, read_many
 
 Source = Path | ParsedWorkbook  # a file to read, or a workbook already parsed
@@ -208,3 +222,72 @@ def _outcome(report: FileReport, held: ImportOutcome | None) -> Outcome:
         return Outcome(report.file, held, template, report=report)
     return Outcome(report.file, held or ImportOutcome.STORED, template, report.cost_center, report.fiscal_year,
                    report=report)
+
+
+def correct(engine: sa.Engine, reference: ReferenceSet, user: User, submission_id: int, revision: int,
+            edits: Iterable[Edit], reason: str, *, parser: Parser | None = None) -> Outcome:
+    """A checker's correction of a stored submission, seen at ``revision``: ``edits`` (cells by sheet key, Excel
+    row and column key, new text as typed; their ``old`` is taken from the file) applied to the file as it was
+    submitted, checked as an upload is, and stored as the next version by ``user`` with ``reason``.
+
+    Raises ``store.workflow.WorkflowError`` when ``user`` may not correct it now
+    (``store.workflow.open_for_correction``: role, region, reason, newest, unchanged, awaiting a decision), names
+    a cell the file does not have, or changes none. A corrected workbook with an error (or one that cannot be
+    read) stores nothing: the :class:`Outcome` says so with its report, for the checker to fix further. Stored,
+    it keeps the submission's file name, cost centre, fiscal year and data-as-of date.
+    """
+    with engine.connect() as conn:  # refused before any file is read
+        row = open_for_correction(conn, reference, user, submission_id, revision, reason)
+    as_of, allowed = row["as_of"] or dt.date.today(), user.cost_centers(reference)
+    folder = Path(tempfile.mkdtemp(prefix="sms-correct-"))
+    try:
+        submitted = folder / "submitted" / row["file_name"]
+        submitted.parent.mkdir()
+        submitted.write_bytes(row["file_bytes"])
+        [original] = read_all([submitted], reference, as_of=as_of, fiscal_year=row["fiscal_year"], allowed=allowed,
+                              parser=parser)
+        if original.unreadable:
+            return Outcome(original.file, ImportOutcome.UNREADABLE, report=original)
+        changes = cell_changes(original.parsed, edits)
+        corrected = write_edited(original.parsed, changes, reference, folder / "corrected" / row["file_name"],
+                                 cost_center=row["cost_center"], fiscal_year=row["fiscal_year"])
+        reports = read_all([corrected], reference, as_of=as_of, fiscal_year=row["fiscal_year"], allowed=allowed,
+                           parser=parser)
+        held = settle(engine, reports, reference, as_of=as_of, allowed=allowed)
+        outcome = _outcome(reports[0], held.get(0))
+        if held:
+            return outcome
+        with engine.begin() as conn:
+            open_for_correction(conn, reference, user, submission_id, revision, reason)  # still so, under lock
+            stored = store_snapshot(conn, snapshot(reports[0]), user.name, as_of, changes, reason.strip())
+        outcome.status, outcome.submission_id = stored.status, stored.submission_id
+        outcome.version, outcome.counts = stored.version, stored.counts
+        return outcome
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def cell_changes(parsed: ParsedWorkbook, edits: Iterable[Edit]) -> list[Edit]:
+    """The edits that change a cell of ``parsed``, each with the cell as the file holds it for ``old`` (what was
+    submitted, whatever a page showed) and both values as the reader reads them (``services.edits.as_read``).
+
+    Raises ``store.workflow.WorkflowError`` for a cell the workbook does not have, or when nothing changes.
+    """
+    cells, out = {}, []
+    for e in edits:
+        ps = parsed.sheets.get(e.sheet)
+        if ps is None or e.column not in ps.sheet.keys or e.row not in ps.values.index:
+            sheet = SHEETS[e.sheet][1].name if e.sheet in SHEETS else e.sheet
+            raise WorkflowError(f"ไม่มีช่องที่แก้ไข (แผ่นงาน {sheet} แถว {e.row}) ในไฟล์ที่ส่ง กรุณาโหลดหน้าใหม่",
+                                f"The edited cell (sheet {sheet}, row {e.row}) is not in the submitted file; "
+                                "reload the page.", Reason.BAD_VALUE)
+        if e.sheet not in cells:
+            cells[e.sheet] = ps.cells()
+        col = ps.sheet.column(e.column)
+        old, new = as_read(display(cells[e.sheet].at[e.row, e.column]), col), as_read(e.new, col)
+        if old != new:
+            out.append(Edit(e.sheet, e.row, e.column, old, new))
+    if not out:
+        raise WorkflowError("ยังไม่มีช่องใดเปลี่ยน กรุณาแก้ไขค่าในตารางก่อน", "No cell is changed; edit a value in the grid "
+                            "first.", Reason.BAD_VALUE)
+    return out

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 import sqlalchemy as sa
 
-from domain.vocabulary import SubmissionStatus
+from domain.vocabulary import AuditAction, SubmissionStatus
 from store.schema import audit, submissions
 
 LIST_COLUMNS = ("id", "template", "cost_center", "fiscal_year", "version", "status", "locked", "revision", "rows",
@@ -17,9 +17,12 @@ LIST_COLUMNS = ("id", "template", "cost_center", "fiscal_year", "version", "stat
 
 def list_submissions(engine: sa.Engine, cost_centers: set[str] | None, *, statuses: Iterable[str] | None = None,
                      fiscal_year: int | None = None) -> pd.DataFrame:
-    """Submissions in a user's scope (None = all), newest first; the scope is part of the query."""
+    """Submissions in a user's scope (None = all), newest first; the scope is part of the query. Columns
+    :data:`LIST_COLUMNS` and ``corrected``: whether the version is a checker's correction (its audit says so)."""
     s = submissions.c
-    query = sa.select(*(s[c] for c in LIST_COLUMNS)).order_by(s.submitted_at.desc(), s.id.desc())
+    corrected = sa.exists().where(audit.c.submission_id == s.id, audit.c.action == AuditAction.CORRECTED.value)
+    query = (sa.select(*(s[c] for c in LIST_COLUMNS), corrected.label("corrected"))
+             .order_by(s.submitted_at.desc(), s.id.desc()))
     if cost_centers is not None:
         query = query.where(s.cost_center.in_(sorted(cost_centers)))
     if statuses is not None:
@@ -27,7 +30,7 @@ def list_submissions(engine: sa.Engine, cost_centers: set[str] | None, *, status
     if fiscal_year is not None:
         query = query.where(s.fiscal_year == fiscal_year)
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).mappings().all(), columns=list(LIST_COLUMNS))
+        return pd.DataFrame(conn.execute(query).mappings().all(), columns=[*LIST_COLUMNS, "corrected"])
 
 
 def get_submission(engine: sa.Engine, submission_id: int, cost_centers: set[str] | None) -> dict | None:

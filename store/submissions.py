@@ -233,10 +233,12 @@ def check_base(conn: sa.Connection, snapshot: Snapshot, base: tuple[int, int]) -
         raise StaleEdit(snapshot.file_name)
 
 
-def record_edits(conn: sa.Connection, actor: str, submission_id: int, edits: Iterable[Edit]) -> None:
-    """Audit each cell edit against the submission it went into, in the caller's transaction."""
+def record_edits(conn: sa.Connection, actor: str, submission_id: int, edits: Iterable[Edit],
+                 action: AuditAction = AuditAction.EDIT, comment: str = "") -> None:
+    """Audit each cell edit against the submission it went into, in the caller's transaction: as ``action``
+    (the maker's edit, or a checker's correction with its reason as ``comment``)."""
     for e in edits:
-        record_audit(conn, actor, AuditAction.EDIT, submission_id, sheet=e.sheet, row_number=e.row, column=e.column,
+        record_audit(conn, actor, action, submission_id, comment, sheet=e.sheet, row_number=e.row, column=e.column,
                      old_value=e.old, new_value=e.new)
 
 
@@ -256,7 +258,7 @@ def replace_older(conn: sa.Connection, snapshot: Snapshot, submission_id: int, v
 
 
 def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: dt.date | None,
-                   edits: Iterable[Edit] = ()) -> Stored:
+                   edits: Iterable[Edit] = (), reason: str = "") -> Stored:
     """Store one snapshot whole, or record its refusal, in the caller's transaction (``conn``).
 
     - ``locked``: the current version is approved; nothing is written.
@@ -264,8 +266,10 @@ def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: d
     - ``refused``: the snapshot has errors; a refused submission (no rows) and its audit are written.
     - ``stored``: a new version with every row, audited with the rows added, changed, removed, unchanged.
 
-    ``edits`` are audited against the new (or refused) submission. Raises only what the database raises;
-    the caller's transaction then writes nothing.
+    ``edits`` are audited against the new (or refused) submission. With a ``reason``, the snapshot is a
+    checker's correction: the version and each edit are audited as ``AuditAction.CORRECTED``, each edit with
+    the reason, which is how the new version is known as corrected by the checker. Raises only what the
+    database raises; the caller's transaction then writes nothing.
     """
     current = current_submission(conn, snapshot.template, snapshot.cost_center, snapshot.fiscal_year)
     if current is not None and current["locked"]:
@@ -298,6 +302,10 @@ def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: d
         counts = {**dict.fromkeys(RowChange, 0), RowChange.ADDED: snapshot.rows}
     else:
         counts = diff_counts(template, submission_rows(conn, template, current["id"]), snapshot.sheets)
-    record_audit(conn, actor, AuditAction.IMPORT, sid, describe_counts(latest + 1, counts))
-    record_edits(conn, actor, sid, edits)
+    if reason:
+        record_audit(conn, actor, AuditAction.CORRECTED, sid, describe_counts(latest + 1, counts))
+        record_edits(conn, actor, sid, edits, AuditAction.CORRECTED, reason)
+    else:
+        record_audit(conn, actor, AuditAction.IMPORT, sid, describe_counts(latest + 1, counts))
+        record_edits(conn, actor, sid, edits)
     return Stored(ImportOutcome.STORED, sid, latest + 1, counts)

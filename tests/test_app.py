@@ -95,6 +95,28 @@ def test_maker_uploads_fixes_a_flagged_cell_and_submits(db, tmp_path, reference)
     assert edits == [("maker1", "allocations", 3, "amount", "50000", "40000")]
 
 
+def test_the_maker_sees_the_words_typed_in_an_amount_and_fixes_them_in_the_grid(db, tmp_path, reference):
+    year = mini_year()
+    year["allocations"]["transfers"].loc[1, "amount"] = "หนึ่งแสน"  # Excel row 3 of the transfers sheet
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    assert not at.exception, at.exception
+    editor = at.data_editor[0]  # the transfers sheet opens first
+    shown = editor.value.reset_index(drop=True)
+    row3 = shown.index[shown["แถว / row"] == 3][0]
+    assert shown.at[row3, "amount"] == "หนึ่งแสน" and "S05 H3" in shown.at[row3, "ปัญหา / findings"]
+    assert shown.loc[shown["แถว / row"] == 2, "amount"].tolist() == ["100,000.00"]
+    at.session_state[editor.key] = {"edited_rows": {int(row3): {"amount": "50,000"}}, "added_rows": [],
+                                    "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label.startswith("ตรวจอีกครั้ง")).click().run()
+    assert not at.exception, at.exception
+    assert next(m for m in at.metric if "Errors" in m.label).value == "0"
+    fixed = at.data_editor[0].value
+    assert fixed.loc[fixed["แถว / row"] == 3, "amount"].tolist() == [50000]  # a number column again
+
+
 def stored_year(db, tmp_path, reference) -> int:
     paths = write_year(tmp_path, reference, mini_year())
     [result] = submit(db, paths[:1], reference, actor="maker1", as_of=AS_OF)
@@ -111,14 +133,16 @@ def test_checker_of_the_region_approves(db, tmp_path, reference):
     assert f"#{sid}" in texts(at)
     with db.connect() as conn:
         assert conn.execute(sa.select(submissions.c.status, submissions.c.locked)).one() == ("approved", True)
+    at.radio(key="queue-status").set_value("อนุมัติ / approved").run()
+    assert "reopen an approved one first" in texts(at) and not at.data_editor  # locked: no correction grid
 
 
 def test_checker_returns_with_a_comment_the_maker_then_sees(db, tmp_path, reference):
-    stored_year(db, tmp_path, reference)
+    sid = stored_year(db, tmp_path, reference)
     at = signed_in("checker8", "checker-pass")
     next(b for b in at.button if "Return" in b.label).click().run()
     assert "Write why it is returned" in texts(at)
-    at.text_area[0].set_value("ใบโอน T2 ลงวันที่ผิด").run()
+    at.text_area(key=f"comment-{sid}").set_value("ใบโอน T2 ลงวันที่ผิด").run()
     next(b for b in at.button if "Return" in b.label).click().run()
     maker = signed_in("maker1", "maker-pass")
     comments = maker.dataframe[-1].value
@@ -132,6 +156,76 @@ def test_other_regions_and_cost_centres_see_nothing(db, tmp_path, reference):
     assert "Nothing here" in texts(at) and not at.dataframe
     maker = signed_in("maker12", "maker-pass")
     assert "Nothing submitted yet" in texts(maker)
+
+
+def test_the_checker_corrects_cells_with_a_reason_and_the_maker_reads_what_changed_and_why(db, tmp_path, reference):
+    sid = stored_year(db, tmp_path, reference)  # allocations: Excel row 3 is T1 -> 93902, 40,000, 20/11/2568
+    at = signed_in("checker8", "checker-pass")
+    at.selectbox(key=f"correct-sheet-{sid}").set_value(TEMPLATES["allocations"].sheet("allocations")).run()
+    [editor] = at.data_editor
+    shown = editor.value.reset_index(drop=True)
+    row3 = int(shown.index[shown["แถว / row"] == 3][0])
+    at.session_state[editor.key] = {"edited_rows": {row3: {"amount": 35000, "allocation_date": "21/11/2568"}},
+                                    "added_rows": [], "deleted_rows": []}
+    at.run()
+    save = at.button(key=f"save-correction-{sid}")
+    save.click().run()
+    assert "Write why you correct it" in texts(at)  # the reason is required; nothing stored
+    at.text_area(key=f"reason-{sid}").set_value("ยอดตามหนังสือแจ้งจัดสรรฉบับแก้ไข").run()
+    at.button(key=f"save-correction-{sid}").click().run()
+    assert not at.exception, at.exception
+    assert "Correction stored as version 2" in texts(at)
+    opened = at.selectbox(key="open-submission").value
+    assert opened != sid and "corrected by the checker" in texts(at)  # the new version is open, marked
+    trail = table_with(at, "การกระทำ / Action")
+    corrected = trail[trail["คอลัมน์ / Column"] != ""]
+    assert corrected[["ค่าเดิม / Old value", "ค่าใหม่ / New value"]].values.tolist() == [
+        ["40,000.00", "35,000.00"], ["20 พ.ย. 2568", "21 พ.ย. 2568"]]
+    next(b for b in at.button if "Approve" in b.label).click().run()  # the checker approves the corrected version
+    with db.connect() as conn:
+        stored = conn.execute(sa.select(submissions.c.version, submissions.c.status, submissions.c.submitted_by,
+                                        submissions.c.cost_center).order_by(submissions.c.id)).all()
+    assert stored == [(1, "replaced", "maker1", CC), (2, "approved", "checker8", CC)]
+
+    maker = signed_in("maker1", "maker-pass")
+    mine = table_with(maker, "ฉบับที่ / Version").set_index("ฉบับที่ / Version")["สถานะ / Status"]
+    assert mine[2] == "อนุมัติ / approved · แก้ไขโดยผู้ตรวจสอบ / corrected by the checker"
+    changes = table_with(maker, "เหตุผล / Reason")
+    allocations = ["รับโอนและจัดสรรงบประมาณ / Transfers received and allocations", 2]  # template, version
+    assert changes.drop(columns=["เวลา / At"]).values.tolist() == [
+        ["จัดสรร / Allocations to units", 3, str(header("amount", "allocations")), "40,000.00", "35,000.00",
+         "ยอดตามหนังสือแจ้งจัดสรรฉบับแก้ไข", *allocations, "checker8"],
+        ["จัดสรร / Allocations to units", 3, str(header("allocation_date", "allocations")), "20 พ.ย. 2568",
+         "21 พ.ย. 2568", "ยอดตามหนังสือแจ้งจัดสรรฉบับแก้ไข", *allocations, "checker8"]]
+    assert " 25" in changes["เวลา / At"].iloc[0]  # a BE year
+    assert next(b for b in maker.get("download_button") if "as corrected" in b.proto.label)
+
+
+def test_a_correction_with_an_error_is_not_stored_and_the_checker_reads_why(db, tmp_path, reference):
+    sid = stored_year(db, tmp_path, reference)
+    at = signed_in("checker8", "checker-pass")
+    at.selectbox(key=f"correct-sheet-{sid}").set_value(TEMPLATES["allocations"].sheet("allocations")).run()
+    [editor] = at.data_editor
+    shown = editor.value.reset_index(drop=True)
+    at.session_state[editor.key] = {"edited_rows": {int(shown.index[shown["แถว / row"] == 3][0]): {"amount": 70000}},
+                                    "added_rows": [], "deleted_rows": []}
+    at.text_area(key=f"reason-{sid}").set_value("ยอดตามหนังสือ").run()
+    at.button(key=f"save-correction-{sid}").click().run()
+    assert not at.exception, at.exception
+    assert "The correction has errors; nothing was stored" in texts(at)
+    assert set(table_with(at, "กฎ / Rule")["ช่อง / Cell"]) == {"D2", "D3"}  # B01: T1 allocated 130,000 of 100,000
+    with db.connect() as conn:
+        assert conn.execute(sa.select(submissions.c.status)).scalars().all() == ["submitted"]
+
+
+def test_a_checker_of_another_region_and_an_inspector_get_no_grid(db, tmp_path, reference):
+    stored_year(db, tmp_path, reference)
+    add_user(db, reference, "inspector", "inspector", "inspector-pass")
+    inspector = section(signed_in("inspector", "inspector-pass"), "Submissions")
+    assert inspector.dataframe and not inspector.data_editor  # it reads the submission, and edits nothing
+    assert not [b for b in inspector.button if "correction" in b.label]
+    other = signed_in("checker12", "checker-pass")
+    assert "Nothing here" in texts(other) and not other.data_editor
 
 
 def table_with(at: AppTest, column: str):
@@ -324,6 +418,17 @@ def test_times_are_shown_in_thailand_in_the_buddhist_era():
     assert when(dt.datetime(2026, 11, 29, 14, 57, tzinfo=dt.UTC)) == "29 พ.ย. 2569 21:57"
     assert when(dt.datetime(2025, 12, 31, 20, 0)) == "1 ม.ค. 2569 03:00"  # naive times are stored as UTC
     assert when(None) == "-"
+
+
+def test_a_cell_in_the_audit_trail_reads_as_people_read_it():
+    from review.display import cell_text
+
+    assert cell_text("40000", "allocations", "amount") == "40,000.00"
+    assert cell_text("1234.5", "kpi_results", "result") == "1,234.5"
+    assert cell_text("20/11/2568", "allocations", "allocation_date") == "20 พ.ย. 2568"
+    assert cell_text("12", "activities", "planned_month") == "ธ.ค."
+    assert cell_text("หนึ่งแสน", "transfers", "amount") == "หนึ่งแสน"  # typed unreadably: as typed
+    assert cell_text(None, None, None) == "" and cell_text("T1", "transfers", "transfer_no") == "T1"
 
 
 def test_an_old_xls_or_a_csv_is_refused_with_the_gates_sentence(db, tmp_path):

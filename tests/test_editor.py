@@ -1,15 +1,22 @@
-"""The editor's plumbing: flagged rows first, BE dates, edits by Excel row, and the rewritten workbook."""
+"""The editor's plumbing: flagged rows first, BE dates, what was typed where it could not be read, edits by Excel
+row, and the rewritten workbook."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from mini_year import AS_OF, mini_year
 from test_rules import over_allocate, write_year
 
 from importer.parse import parse_workbook
-from review.editor import FINDINGS, ROW, Draft, editor_frame, edits_from_state, write_draft
+from review.editor import FINDINGS, ROW, Draft, editor_frame, edits_from_state, unreadable_columns, write_draft
+from services.edits import as_read
+from store.submissions import Edit
+from templates.catalog import SHEETS
 from validators.validate import validate
+
+AMOUNT = SHEETS["transfers"][1].column("amount")
 
 
 def test_flagged_rows_first_with_their_findings_and_be_dates(tmp_path, reference):
@@ -39,3 +46,66 @@ def test_edits_are_applied_by_excel_row_and_the_workbook_is_rewritten(tmp_path, 
     values = parse_workbook(out).sheets["allocations"].values
     assert values.loc[3, "amount"] == 40000 and values.loc[3, "allocation_date"] == dt.date(2025, 11, 21)
     assert parse_workbook(out).workbook.meta["cost_center"] == report.parsed.workbook.meta["cost_center"]
+
+
+def test_an_amount_edited_with_satang_keeps_every_digit(tmp_path, reference):
+    year = mini_year()
+    over_allocate(year)
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    report = validate([path], reference, as_of=AS_OF).files[0]
+    shown = editor_frame(report.parsed.sheets["allocations"], report.findings)
+    [edit] = edits_from_state({"edited_rows": {1: {"amount": 39999.75}}}, shown, "allocations")
+    assert edit.new == "39999.75"  # not "39999.8": six significant digits lost a satang
+    out = write_draft(Draft(path, report.parsed, [edit]), reference, tmp_path / "edited" / path.name)
+    assert parse_workbook(out).sheets["allocations"].values.loc[3, "amount"] == 39999.75
+
+
+def test_an_edit_is_written_as_the_reader_reads_it_and_words_in_an_amount_are_flagged_not_fatal(tmp_path, reference):
+    year = mini_year()
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    report = validate([path], reference, as_of=AS_OF).files[0]
+    edits = [Edit("transfers", 2, "amount", "100000", as_read("๑๒๐,๐๐๐.๕๐", AMOUNT)),
+             Edit("transfers", 3, "amount", "50000", as_read("ห้าหมื่น", AMOUNT))]
+    assert [e.new for e in edits] == ["120000.5", "ห้าหมื่น"]  # the audit keeps what the reader reads, or the words
+    out = write_draft(Draft(path, report.parsed, edits), reference, tmp_path / "edited" / path.name)
+    again = validate([out], reference, as_of=AS_OF).files[0]
+    assert again.parsed.sheets["transfers"].values.loc[2, "amount"] == 120000.5
+    assert ("S05", "H3", "ห้าหมื่น") in {(f.rule, f.cell, f.value) for f in again.findings}
+
+
+def test_a_cell_typed_but_unreadable_shows_what_was_typed_beside_its_finding(tmp_path, reference):
+    year = mini_year()
+    transfers = year["allocations"]["transfers"]
+    transfers.loc[0, "transfer_date"] = "31/02/2569"  # Excel row 2: no such day
+    transfers.loc[1, "amount"] = "หนึ่งแสน"  # Excel row 3: words in an amount
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    report = validate([path], reference, as_of=AS_OF).files[0]
+    parsed = report.parsed.sheets["transfers"]
+    assert pd.isna(parsed.values.loc[3, "amount"])  # the typed words are not a number
+    assert unreadable_columns(parsed) == {"transfer_date", "amount"}
+    shown = editor_frame(parsed, report.findings).set_index(ROW)
+    assert (shown.loc[2, "transfer_date"], shown.loc[3, "amount"]) == ("31/02/2569", "หนึ่งแสน")
+    assert (shown.loc[3, "transfer_date"], shown.loc[2, "amount"]) == ("10/1/2569", "100,000.00")  # read ones, as read
+    assert "S05 C2:" in shown.loc[2, FINDINGS] and "S05 H3:" in shown.loc[3, FINDINGS]
+
+
+def test_a_fixed_unreadable_cell_is_written_as_read_and_one_left_alone_is_flagged_again(tmp_path, reference):
+    year = mini_year()
+    transfers = year["allocations"]["transfers"]
+    transfers.loc[0, "transfer_date"] = "31/02/2569"
+    transfers.loc[1, "amount"] = "หนึ่งแสน"
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    report = validate([path], reference, as_of=AS_OF).files[0]
+    shown = editor_frame(report.parsed.sheets["transfers"], report.findings)
+    row3 = int(shown.reset_index(drop=True).index[shown[ROW].to_numpy() == 3][0])
+    [edit] = edits_from_state({"edited_rows": {row3: {"amount": "๕๐,๐๐๐"}}}, shown, "transfers")
+    assert (edit.row, edit.column, edit.old, edit.new) == (3, "amount", "หนึ่งแสน", "50000")  # kept as read
+    out = write_draft(Draft(path, report.parsed, [edit]), reference, tmp_path / "edited" / path.name)
+    again = validate([out], reference, as_of=AS_OF).files[0]
+    assert {(f.rule, f.cell, f.value) for f in again.findings if f.rule == "S05"} == {("S05", "C2", "31/02/2569")}
+    assert again.parsed.sheets["transfers"].values.loc[3, "amount"] == 50000
+
+    [still] = edits_from_state({"edited_rows": {row3: {"amount": "ห้าหมื่น"}}}, shown, "transfers")
+    out = write_draft(Draft(path, report.parsed, [still]), reference, tmp_path / "still" / path.name)
+    flagged = validate([out], reference, as_of=AS_OF).files[0]
+    assert ("S05", "H3", "ห้าหมื่น") in {(f.rule, f.cell, f.value) for f in flagged.findings}  # as typed, checked again
