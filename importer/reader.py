@@ -249,11 +249,12 @@ def read_sheet(book: fastexcel.ExcelReader, name: str, sheet: Sheet, renames: di
     return SheetData(sheet, name, frame, letters, header_at + 1), findings
 
 
-def read_workbook(path: Path) -> WorkbookData:
-    """Read every template sheet of a workbook that passed the safety gate."""
+def read_workbook(path: Path, book: fastexcel.ExcelReader | None = None) -> WorkbookData:
+    """Read every template sheet of a workbook that passed the safety gate (through ``book`` when given: an
+    object with fastexcel's ``sheet_names`` and ``load_sheet``, such as ``importer.parse.GuardedBook``)."""
     path = Path(path)
     file = path.name
-    book = fastexcel.read_excel(path)
+    book = fastexcel.read_excel(path) if book is None else book
     meta = read_meta(book)
     template, version = detect_template(book, meta, file)
     renames = check_version(template, version, file)

@@ -97,6 +97,7 @@ class Checked:
     size: int
     has_macros: bool
     sheet_parts: dict[str, str] = field(hash=False)  # worksheet name -> zip member, in tab order
+    max_cells: int = 12_000_000  # the cap the readers keep to on what a sheet really holds (importer.sheet_xml)
 
 
 # --------------------------------------------------------------------------- messages
@@ -365,7 +366,7 @@ def _check_zip(fh, path: Path, size: int, name: str, limits: _Limits) -> Checked
             _check_dimension(zf, members[part], sheet, name, limits)
         lowered = [n.lower() for n in members]
         has_macros = any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in lowered)
-    return Checked(path=path, size=size, has_macros=has_macros, sheet_parts=sheets)
+    return Checked(path=path, size=size, has_macros=has_macros, sheet_parts=sheets, max_cells=limits.cells)
 
 
 def _check_directory(infos: list[zipfile.ZipInfo], size: int, name: str, limits: _Limits) -> None:
