@@ -7,8 +7,11 @@ from __future__ import annotations
 import random
 import shutil
 import time
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -117,6 +120,36 @@ def test_field_case_02_a_space_at_xfd1048576_is_ignored_and_reported_once(tmp_pa
     assert report.files[0].parsed.rows == 42  # the data itself is read in full
 
 
+def test_field_case_04_merged_key_cells_are_reported_at_the_range(tmp_path, reference):
+    report = validate([field_case("transfer-no-merged.xlsx", tmp_path)], reference, as_of=AS_OF)
+    found = [(f.rule, f.sheet, f.cell) for f in report.files[0].findings]
+    assert ("S12", "allocations", "A2:A3") in found and ("S04", "allocations", "A3") not in found
+    s12 = next(f for f in report.files[0].findings if f.rule == "S12")
+    assert "merged" in s12.message_en and "each row needs its own value" in s12.message_en.lower()
+    assert "ผสาน" in s12.message_th and s12.severity == "error"
+
+
+def test_field_case_05_findings_on_the_hidden_row_say_it_is_hidden(tmp_path, reference):
+    report = validate([field_case("superseded-row-hidden.xlsx", tmp_path)], reference, as_of=AS_OF)
+    on_row_2 = [f for f in report.files[0].findings if f.row == 2]
+    assert {f.rule for f in on_row_2} >= {"S13", "B13", "B01"}
+    for f in on_row_2:
+        assert "hidden" in f.message_en and "ซ่อน" in f.message_th, f
+    elsewhere = [f for f in report.files[0].findings if f.row != 2]
+    assert elsewhere and all("hidden" not in f.message_en for f in elsewhere)
+    assert report.files[0].parsed.rows == 43  # hidden rows are read and counted
+
+
+def test_field_case_06_a_percent_formatted_kpi_result_is_read_as_shown(tmp_path, reference):
+    path = field_case("kpi-result-as-percent.xlsx", tmp_path)
+    parsed = parse_workbook(path)
+    assert parsed.sheets["kpi_results"].values.at[2, "result"] == pytest.approx(24.68)
+    assert parsed.sheets["kpi_results"].percent_rows == {"result": [2]}
+    inputs = [FIELD / "inputs" / n for n in ("allocations.xlsx", "projects.xlsx")]
+    report = validate([*inputs, path], reference, as_of=AS_OF)
+    assert not [f for f in report.files[-1].findings if f.cell == "F2"]  # K04 is counted in ร้อยละ
+
+
 # --------------------------------------------------------------------------------------- a large sheet's survey
 
 @pytest.fixture
@@ -199,6 +232,114 @@ def test_data_really_beyond_the_cell_cap_is_refused_with_its_address(allocations
         parse_workbook(written(allocations, rows, Form()))
     assert refused.value.cell == "XFD1048576" and refused.value.reason == "too_large"
     assert "XFD1048576" in refused.value.message_th and "XFD1048576" in refused.value.message_en
+
+
+# --------------------------------------------------------------------------------------- merged cells (case 04's kind)
+
+def test_merged_cells_across_columns_and_in_an_optional_column_are_each_reported(allocations, reference):
+    rows = transfers_rows()
+    rows[3] = [c for c in rows[3] if c.col != 4] + [Cell(8, "s", "งวดแรก", 5)]
+    extras = Extras(merged=["D3:E3", "I3:I4", "A1:I1"[:0] or "K2:K3"])
+    report = validate([written(allocations, rows, Form(), extras=extras)], reference, as_of=AS_OF)
+    found = {(f.rule, f.cell) for f in report.files[0].findings}
+    assert found == {("S12", "D3:E3"), ("S12", "I3:I4")}  # no S04 at E3; K2:K3 lies outside the template
+
+
+def test_a_merged_title_above_the_header_is_no_finding(allocations, reference):
+    rows = {r + 1: [Cell(c.col, c.kind, c.value, c.style) for c in cells] for r, cells in transfers_rows().items()}
+    rows[1] = [Cell(0, "s", "รับโอนงบประมาณ ปี 2569")]
+    report = validate([written(allocations, rows, Form(), extras=Extras(merged=["A1:I1"]))], reference, as_of=AS_OF)
+    assert report.files[0].findings == [] and len(report.files[0].parsed.sheets["transfers"].values) == 3
+
+
+# --------------------------------------------------------------------------------------- hidden rows and columns
+
+def test_hidden_columns_and_rows_are_read_and_findings_there_say_so(allocations, reference):
+    rows = transfers_rows(H4=Cell(7, "n", "-5", 8))  # an S08 in hidden column H
+    extras = Extras(hidden_rows={3, 40}, hidden_cols=[(8, 8)])
+    report = validate([written(allocations, rows, Form(), extras=extras)], reference, as_of=AS_OF)
+    by_cell = {(f.rule, f.cell): f for f in report.files[0].findings}
+    assert set(by_cell) == {("S13", "A3"), ("S13", "H1"), ("S08", "H4")}
+    assert "Row 3 is hidden" in by_cell[("S13", "A3")].message_en  # row 40 holds nothing: not mentioned
+    assert "Column H" in by_cell[("S08", "H4")].message_en and "ซ่อน" in by_cell[("S08", "H4")].message_th
+    assert report.files[0].parsed.sheets["transfers"].values["amount"].tolist() == [100000, 50000, -5]
+
+
+# --------------------------------------------------------------------------------------- percent (case 06's kind)
+
+
+def with_styles(path: Path, formats: list[str]) -> dict[str, int]:
+    """Add number formats to the workbook's styles; returns each format code's new style index."""
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    styles = next(d for i, d in members if i.filename == "xl/styles.xml").decode()
+    count = int(styles.split('<cellXfs count="')[1].split('"')[0])
+    fmts = "".join(f'<numFmt numFmtId="{200 + i}" formatCode={quoteattr(code)}/>' for i, code in enumerate(formats))
+    styles = styles.replace("</numFmts>", fmts + "</numFmts>")
+    xfs = "".join(f'<xf numFmtId="{200 + i}" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+                  for i in range(len(formats)))
+    styles = styles.replace("</cellXfs>", xfs + "</cellXfs>").replace(f'<cellXfs count="{count}"',
+                                                                      f'<cellXfs count="{count + len(formats)}"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            archive.writestr(zipfile.ZipInfo(info.filename, info.date_time),
+                             styles.encode() if info.filename == "xl/styles.xml" else data)
+    return {code: count + i for i, code in enumerate(formats)}
+
+
+def outputs_book(tmp_path: Path, reference) -> Path:
+    return write_year(tmp_path, reference, {"outputs": mini_year()["outputs"]})[0]
+
+
+@pytest.mark.parametrize("builtin", [False, True])
+def test_a_percent_kpi_result_reads_as_shown_and_a_non_percent_kpi_is_an_error(tmp_path, reference, builtin):
+    path = outputs_book(tmp_path, reference)
+    style = 0 if builtin else with_styles(path, ["0.0%"])["0.0%"]
+    kpi = TEMPLATES["outputs"].sheet("kpi_results")
+    rows = {1: [Cell(i, "s", c.header) for i, c in enumerate(kpi.columns)]}
+    for r, (code, result) in enumerate([("K02", "0.85"), ("K01", "0.171")], start=2):
+        rows[r] = [Cell(0, "s", "93901"), Cell(1, "s", code), Cell(2, "n", "1"), Cell(5, "n", result, style)]
+    if builtin:  # Excel's builtin "0.00%" (numFmtId 10) in a style of its own
+        style = with_styles(path, ["0.00%"])["0.00%"]
+        rows = {r: [Cell(c.col, c.kind, c.value, style if c.col == 5 else c.style) for c in cells]
+                for r, cells in rows.items()}
+    report = validate([written(path, rows, Form(), sheet="ผลตัวชี้วัด")], reference, as_of=AS_OF)
+    values = report.files[0].parsed.sheets["kpi_results"].values["result"]
+    assert values.tolist() == pytest.approx([85.0, 17.1])
+    wrong = [f for f in report.files[0].findings if f.rule == "S05"]
+    assert [(f.cell, f.value) for f in wrong] == [("F3", "17.1%")]
+    assert "ต่อการเกิดมีชีพแสนคน" in wrong[0].message_en and "percentage" in wrong[0].message_en
+
+
+def test_a_percent_format_in_an_amount_is_an_error_and_a_literal_percent_sign_is_no_percent(allocations, reference):
+    styles = with_styles(allocations, ["0.00%", '0.00"%"', "0.00\\%"])
+    rows = transfers_rows(H2=Cell(7, "n", "0.5", styles["0.00%"]), H3=Cell(7, "n", "50000", styles['0.00"%"']),
+                          H4=Cell(7, "n", "25000", styles["0.00\\%"]))
+    report = validate([written(allocations, rows, Form())], reference, as_of=AS_OF)
+    assert [(f.rule, f.cell, f.value) for f in report.files[0].findings] == [("S05", "H2", "50%")]
+    amounts = report.files[0].parsed.sheets["transfers"].values["amount"]
+    assert pd.isna(amounts.iat[0]) and amounts.tolist()[1:] == [50000, 25000]
+
+
+def test_a_kpi_target_formatted_as_percent_reads_by_the_unit_in_its_row(tmp_path, reference):
+    """In the reference data a KPI's targets are in the unit its own row names: ร้อยละ reads as shown, any
+    other unit is an error rather than a target 100 times too small."""
+    import openpyxl
+
+    from templates.workbook import build_workbook
+    from validators.reference import read_reference
+
+    path = build_workbook(TEMPLATES["reference"], tmp_path / "reference.xlsx", reference, data=reference.tables)
+    book = openpyxl.load_workbook(path)
+    ws = book["ตัวชี้วัด"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    for code, value in (("K02", 0.85), ("K01", 0.17)):
+        ws.cell(rows[code], 6).value, ws.cell(rows[code], 6).number_format = value, "0.00%"
+    book.save(path)
+    loaded, report = read_reference(path)
+    targets = loaded["kpis"].set_index("kpi_code")["target"]
+    assert targets["K02"] == pytest.approx(85) and targets["K01"] == pytest.approx(17)
+    assert [(f.rule, f.cell, f.value) for f in report.findings] == [("S05", f"F{rows['K01']}", "17%")]
 
 
 # --------------------------------------------------------------------------------------- a real large sheet
