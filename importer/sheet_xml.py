@@ -20,30 +20,31 @@ entity is refused), namespace-aware and streaming:
 
 Any legal writing reads the same: attributes in any order and either quote, namespace prefixes, the
 strict namespace, cells and rows with or without their ``r=`` address. A cell without one stands right
-of the cell before it in its row, a row without one below the row before it: calamine's own rule, so
-rows and columns here are the reader's (rows are Excel's 1-based numbers, columns 0-based indexes).
+of the cell before it in its row, a row without one below the row before it, and elements count by
+their local name in any namespace: calamine's own rules, so rows and columns here are the reader's
+(rows are Excel's 1-based numbers, columns 0-based indexes).
 
 Speed, and what it costs. Expat calling Python for each element takes ~3 s for a 100,000-row sheet
 (900,000 cells), four times the value reader's whole read. So a sheet part above :data:`SMALL_PART`
-bytes is first *surveyed* with byte searches in C (~50 ms per 70 MB each) and parsed only where the
-survey points:
+bytes is *surveyed*: searched in C, and parsed only where the searches point.
 
 1. :meth:`Workbook.guard`, before the reader loads the sheet (the extent must be known first): the
-   part's head (up to ``<sheetData>``, with ``<cols>``), its first and last rows and its tail (after
-   ``</sheetData>``, with ``<mergeCells>``) are parsed; in between, one regular expression checks that
-   every cell is written ``<c r="A1"`` with a column no further right than the first rows' last one and
-   that no namespace is declared. Anything else (no addresses, prefixes, single quotes, a wider row,
-   last rows that hold only blank-looking cells) sends the whole part to the full parse. The survey
-   trusts what the format requires and Excel enforces on opening: rows in ascending order and a cell's
-   address in its own row. A file that breaks that gets at most what the cell cap allows, since the
-   survey only passes sheets whose width times Excel's 1,048,576 rows stays within it — never an abort.
-2. :meth:`Workbook.details`, beside the reader's load: the rows between are searched for what marks a
-   formula (``<f``), an error (a quoted ``e``), a hidden row (``hidden``) or a percent style, and only
-   the rows holding a mark are parsed. A sheet with a formula on every row is parsed whole, at the
-   full parse's price.
-
-The benchmark's 100,000-row sheet is surveyed in ~0.2 s (decompressing it is half of that), mostly
-while the reader reads the ``_meta`` sheet, and its details beside the reader's load.
+   part's head (through ``<sheetData>``, with ``<cols>``), its first rows, the row of its last cell
+   that holds a value, and its tail (after ``</sheetData>``, with ``<mergeCells>``) are parsed; in
+   between, one regular expression checks that every cell tag is written ``<c r="A1"`` with a column
+   no further right than the first rows reach. Anything else (a cell without its address first, a
+   prefix or quote Excel does not write there, a wider row, a last value that is blank-looking) sends
+   the whole part to the full parse. The survey trusts what the format requires and Excel enforces on
+   opening: rows in ascending order and a cell's address in its own row; it only passes sheets whose
+   width times Excel's 1,048,576 rows stays within the cell cap, so a file breaking that trust costs
+   at most what the cap allows, never an abort. Cost on the benchmark's 100,000 rows (70 MB of XML):
+   ~45 ms to inflate with ISA-L (zlib: ~90 ms) and ~70 ms for the expression, ~0.13 s in all, the
+   one part of this reading the user waits for (about a tenth of ``sms validate``).
+2. :meth:`Workbook.details`, beside the reader's load (fastexcel leaves the GIL free): the part is
+   inflated again and searched for what marks a formula (``<f``), an error value (a quoted ``e``), a
+   hidden row (``hidden``) or a percent style; only rows holding a mark are parsed (~0.2 s of CPU,
+   well inside the load's 0.6 s). A sheet with a formula on every row is parsed row by row, at
+   about the full parse's price.
 """
 
 from __future__ import annotations
@@ -52,13 +53,11 @@ import functools
 import itertools
 import posixpath
 import re
-import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from queue import Empty, Queue
 from xml.parsers import expat
 
 import defusedxml.ElementTree as SafeET
@@ -378,8 +377,6 @@ class Guard:
     xml: SheetXml
     copy: Path | None = None
     width: int = -1  # a surveyed part: the last column its first rows reach
-    # a surveyed part: its head, its rows cut at row ends and its tail, as (data, begin, end), for details
-    rows: list[tuple[bytes, int, int]] = field(default_factory=list, repr=False)
 
 
 class Workbook:
@@ -425,8 +422,8 @@ class Workbook:
     # ------------------------------------------------------------------ reading a part
 
     def _chunks(self, part: str) -> Iterator[bytes]:
-        """The part's bytes, inflated a chunk at a time (by ISA-L, twice zlib's speed, where installed) and
-        checked against the CRC-32 the zip directory holds; never past the size it declares."""
+        """The part's bytes, inflated about :data:`CHUNK` at a time (by ISA-L, where installed: four times
+        zlib's speed) and checked against the CRC-32 the zip directory holds; never past its declared size."""
         info = self.archive.getinfo(part)
         with open(self.checked.path, "rb") as raw:
             raw.seek(info.header_offset)
@@ -437,18 +434,24 @@ class Workbook:
                      + int.from_bytes(local[28:30], "little"))
             left, todo, crc = info.compress_size, info.file_size, 0
             inflate = _inflate.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-            while left > 0 and todo > 0:
-                data = raw.read(min(CHUNK, left))
-                if not data:
-                    break
-                left -= len(data)
-                chunk = inflate.decompress(data, todo) if inflate else data[:todo]
-                while chunk:
-                    todo -= len(chunk)
-                    crc = _inflate.crc32(chunk, crc)
-                    yield chunk
-                    chunk = inflate.decompress(inflate.unconsumed_tail, todo) if inflate and inflate.unconsumed_tail \
-                        and todo > 0 else b""
+            pending = b""
+            while todo > 0:
+                if inflate is None:
+                    chunk = raw.read(min(CHUNK, left, todo))
+                    left -= len(chunk)
+                else:
+                    if not pending and left > 0:
+                        pending = raw.read(min(1 << 16, left))
+                        left -= len(pending)
+                    chunk = inflate.decompress(pending, min(CHUNK, todo))
+                    pending = inflate.unconsumed_tail
+                if not chunk:
+                    if inflate is None or (not pending and left <= 0):
+                        break
+                    continue
+                todo -= len(chunk)
+                crc = _inflate.crc32(chunk, crc)
+                yield chunk
             if todo or crc != info.CRC:
                 raise zipfile.BadZipFile(f"{part} is damaged")
 
@@ -508,8 +511,7 @@ class Workbook:
     def _parse(self, part: str) -> _Cells:
         cells = self._cells(spans=True)
         parser = cells.parser
-        chunks = self._chunks(part)
-        for chunk in _ahead(chunks) if self.archive.getinfo(part).file_size > SMALL_PART else chunks:
+        for chunk in self._chunks(part):
             parser.Parse(chunk, False)
         parser.Parse(b"", True)
         return cells
@@ -552,14 +554,14 @@ class Workbook:
     # ------------------------------------------------------------------ the survey of a large part
 
     def _survey(self, name: str, part: str) -> Guard | None:
-        """Guard a large part from its head, first and last rows and tail, checking with one regular expression
-        in between that every cell is written plainly within the first rows' width; None when the part must
-        be parsed whole instead. The rows are kept, cut at row ends, for :meth:`details`."""
+        """Guard a large part from its head, first rows, last counted cell and tail, checking with one regular
+        expression in between that every cell is written plainly within the first rows' width; None when
+        the part must be parsed whole instead."""
         cells = self._cells()
         cells.survey = True
         parser = cells.parser
-        plain, width, rows, head = None, -1, [], b""
-        for kind, data, begin, end in _pieces(_ahead(self._chunks(part))):
+        plain, width, last, head = None, -1, [], b""
+        for kind, data, begin, end in _pieces(self._chunks(part)):
             if kind == "head":
                 head = data[begin:end]
                 parser.Parse(head, False)
@@ -574,12 +576,14 @@ class Workbook:
                     plain = _plain_cells(width)
                 if _unplain(plain, data, begin, end):
                     return None
-                rows.append((data, begin, end))
+                if any(data.find(needle, begin, end) >= 0 for needle in _VALUE_ENDS):
+                    last = [(data, begin, end)]  # the last piece holding a value, for the last counted cell
+                elif last and len(last) < 64:
+                    last.append((data, begin, end))
             elif kind == "tail":
-                if not _last_value(cells, rows):
+                if not _last_value(cells, last):
                     return None  # blank-looking cells below the data: how far, the full parse says
-                tail = data[begin:end]
-                parser.Parse(tail, True)
+                parser.Parse(data[begin:end], True)
             else:
                 return None
         if plain is None or cells.reach_col > width:
@@ -587,35 +591,39 @@ class Workbook:
         xml = cells.xml
         xml.name, xml.part, xml.whole = name, part, False
         xml.last_col = max(xml.last_col, width)  # a bound: the survey parsed the first and last rows only
-        return Guard(name, xml, width=width, rows=[(head, 0, len(head)), *rows, (tail, 0, len(tail))])
+        return Guard(name, xml, width=width)
 
     def _marked_rows(self, guard: Guard) -> None:
         """Parse the rows of a surveyed part that bear a mark, into ``guard.xml``."""
-        needles = [b"<f", b":f", b'"e"', b"'e'", b"hidden"]
+        needles = [b"<f", b'"e"', b"hidden"]
+        rare = [(b"'", b"'e'"), (b":", b":f")]  # looked for only where the piece has a ' or a : at all
         for style in sorted(self.percent_styles):
-            needles += [b's="%s"' % style.encode(), b"s='%s'" % style.encode()]
+            needles.append(b's="%s"' % style.encode())
+            rare.append((b"'", b"s='%s'" % style.encode()))
         cells = self._cells()
         cells.survey = True
         parser = cells.parser
-        (head, _, _), *rows, (tail, _, _) = guard.rows
-        guard.rows = []
-        parser.Parse(head, False)
-        for data, begin, end in rows:
-            done = begin
-            for at in _marks(data, begin, end, needles, spaced=bool(self.percent_styles)):
-                if at < done:
-                    continue
-                first = data.rfind(b"<row", begin, at)
-                if first < 0:
-                    continue
-                close = data.find(b">", first, end)
-                if data[close - 1:close] == b"/" and close >= at:
-                    done = close + 1
-                else:
-                    done = data.find(b"</row>", at, end)
-                    done = end if done < 0 else done + 6
-                parser.Parse(data[first:done], False)
-        parser.Parse(tail, True)
+        for kind, data, begin, end in _pieces(self._chunks(guard.xml.part)):
+            if kind == "rows":
+                found = needles + [needle for byte, needle in rare if data.find(byte, begin, end) >= 0]
+                done = begin
+                for at in _marks(data, begin, end, found, spaced=bool(self.percent_styles)):
+                    if at < done:
+                        continue
+                    first = data.rfind(b"<row", begin, at)
+                    if first < 0:
+                        continue
+                    close = data.find(b">", first, end)
+                    if data[close - 1:close] == b"/" and close >= at:
+                        done = close + 1
+                    else:
+                        done = data.find(b"</row>", at, end)
+                        done = end if done < 0 else done + 6
+                    parser.Parse(data[first:done], False)
+            elif kind in ("head", "tail"):
+                parser.Parse(data[begin:end], kind == "tail")
+            else:
+                raise ValueError("the part no longer cuts as it did")
         found, xml = cells.xml, guard.xml
         xml.errors.update(found.errors)
         xml.formulas |= found.formulas
@@ -628,8 +636,9 @@ _VALUE_ENDS = (b"</v>", b":v>", b"</is>", b":is>")  # every cell the reader coun
 
 def _last_value(cells: _Cells, rows: list[tuple[bytes, int, int]], tries: int = 64) -> bool:
     """Parse the row holding the last cell the reader counts (rows go down the sheet, so that cell is the
-    farthest down), found from the end by its value element; False when that cell is blank-looking (the
-    data ends above it) or when ``tries`` rows with a value element count none."""
+    farthest down), found from the end of ``rows`` by its value element; False when that cell is
+    blank-looking (the data ends above it), or when no row parsed this way counts one further down than
+    the rows parsed before (``tries`` rows at most): the whole parse must say."""
     for data, begin, end in reversed(rows):
         while tries:
             at = max(data.rfind(needle, begin, end) for needle in _VALUE_ENDS)
@@ -644,20 +653,27 @@ def _last_value(cells: _Cells, rows: list[tuple[bytes, int, int]], tries: int = 
             if cells.reach_row > before:
                 return cells.reach_row <= cells.xml.last_row
             end, tries = first, tries - 1
-    return tries > 0
+    return False
 
 
 @functools.lru_cache(maxsize=32)
-def _plain_cells(width: int) -> re.Pattern:
-    """A cell not written ``<c r="A1"`` with a column up to ``width`` (0-based) and a row of at most 7 digits:
-    ``c`` then a space, ``>`` or ``/>``, the latter two only after ``<`` or a prefix (``</c>`` is no start)."""
-    return re.compile(rb'c(?:\s(?!r="[A-%c][0-9]{1,7}")|>(?<=[<:]c>)|/>(?<=[<:]c/>))' % (ord("A") + width))
+def _plain_cells(width: int) -> tuple[re.Pattern, re.Pattern]:
+    """Two expressions for a cell tag not written ``<c r="A1"`` with a column up to ``width`` (0-based) and a row
+    of at most 7 digits: one for unprefixed tags only (``<c``), quicker, where no prefix can stand (the piece
+    has no ":"), and one that also finds ``<x:c``: ``c`` then a space (to be checked for a ``<`` or prefix
+    before it), or ``>``/``/>`` right after ``<c`` or ``:c`` (``</c>`` is no start)."""
+    address = rb'r="[A-%c][0-9]{1,7}"' % (ord("A") + width)
+    return (re.compile(rb"<c(?![ \t\r\n]" + address + rb")[ \t\r\n>/]"),
+            re.compile(rb"c(?![ \t\r\n]" + address + rb")(?:[ \t\r\n]|(?<=[<:]c)/?>)"))
 
 
-def _unplain(plain: re.Pattern, data: bytes, begin: int, end: int) -> bool:
-    """Whether ``data[begin:end]`` holds a cell tag the survey cannot vouch for (a ``c`` followed by a space
-    counts only as an element name: after ``<`` or a prefix)."""
-    return any(data[m.end() - 1] in b">/" or data[m.start() - 1] in b"<:" for m in plain.finditer(data, begin, end))
+def _unplain(plain: tuple[re.Pattern, re.Pattern], data: bytes, begin: int, end: int) -> bool:
+    """Whether ``data[begin:end]`` holds a cell tag the survey cannot vouch for (:func:`_plain_cells`)."""
+    unprefixed, any_prefix = plain
+    if data.find(b":", begin, end) < 0:
+        return unprefixed.search(data, begin, end) is not None
+    return any(data[m.end() - 1] in b">/" or data[m.start() - 1] in b"<:"
+               for m in any_prefix.finditer(data, begin, end))
 
 
 _SPACED = re.compile(rb"=(?:(?<=[ \t\r\n]=)|[ \t\r\n])")  # an attribute written with spaces around its "="
@@ -676,38 +692,6 @@ def _marks(data: bytes, begin: int, end: int, needles: list[bytes], spaced: bool
     if spaced:
         found += [m.start() for m in _SPACED.finditer(data, begin, end)]
     return sorted(found)
-
-
-def _ahead(chunks: Iterator[bytes], depth: int = 4) -> Iterator[bytes]:
-    """``chunks`` decompressed ahead in a helper thread (zlib lets go of the GIL while it inflates), so the
-    searches of one chunk overlap the inflating of the next."""
-    queue: Queue = Queue(depth)
-    stop = threading.Event()
-
-    def produce():
-        try:
-            for chunk in chunks:
-                if stop.is_set():
-                    return
-                queue.put(chunk)
-            queue.put(None)
-        except BaseException as exc:  # handed to the consumer, raised there
-            queue.put(exc)
-
-    helper = threading.Thread(target=produce, name="sheet-xml-inflate", daemon=True)
-    helper.start()
-    try:
-        while (chunk := queue.get()) is not None:
-            if isinstance(chunk, BaseException):
-                raise chunk
-            yield chunk
-    finally:
-        stop.set()
-        while helper.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                queue.get_nowait()
-            except Empty:
-                helper.join(0.01)
 
 
 def _pieces(chunks: Iterator[bytes]) -> Iterator[tuple[str, bytes, int, int]]:

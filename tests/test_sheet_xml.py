@@ -191,6 +191,18 @@ def test_what_the_survey_cannot_vouch_for_is_parsed_whole(allocations, tmp_path,
     assert guard.xml.whole == (extra.col == 26) and guard.xml.last_row == 4 and guard.copy is None
 
 
+def test_a_cell_in_another_namespace_is_still_a_cell_as_the_reader_reads_it(allocations, reference, surveyed):
+    """calamine takes ``<o:c>`` for a cell whatever ``o`` stands for; so does the survey, which cannot vouch for
+    it: the part is read whole, and a space far right in row 50 of 100 found and cut out."""
+    strings: list[str] = []
+    xml = sheet_xml(many_transfers(100), Form(), strings=strings, base=shared_count(allocations))
+    stray = b'<o:c xmlns:o="urn:other" r="XFD50" t="inlineStr"><o:is><o:t> </o:t></o:is></o:c></row>'
+    at = xml.index(b"</row>", xml.index(b'<row r="50"'))
+    xml = xml[:at] + stray + xml[at + len(b"</row>"):]
+    report = validate([replace_sheet(allocations, "รับโอน", xml, strings)], reference, as_of=AS_OF)
+    assert [(f.rule, f.cell) for f in report.files[0].findings] == [("S11", "XFD50")]
+
+
 # --------------------------------------------------------------------------------------- far cells (case 02's kind)
 
 @pytest.mark.parametrize("where,stray", [
