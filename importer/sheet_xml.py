@@ -32,13 +32,13 @@ bytes is *surveyed*: searched in C, and parsed only where the searches point.
    part's head (through ``<sheetData>``, with ``<cols>``), its first rows, the row of its last cell
    that holds a value, and its tail (after ``</sheetData>``, with ``<mergeCells>``) are parsed; in
    between, one regular expression checks that every cell tag is written ``<c r="A1"`` with a column
-   no further right than the first rows reach. Anything else (a cell without its address first, a
-   prefix or quote Excel does not write there, a wider row, a last value that is blank-looking) sends
-   the whole part to the full parse. The survey trusts what the format requires and Excel enforces on
-   opening: rows in ascending order and a cell's address in its own row; it only passes sheets whose
-   width times Excel's 1,048,576 rows stays within the cell cap, so a file breaking that trust costs
-   at most what the cap allows, never an abort. Cost on the benchmark's 100,000 rows (70 MB of XML):
-   ~45 ms to inflate with ISA-L (zlib: ~90 ms) and ~70 ms for the expression, ~0.13 s in all, the
+   no further right than the first rows reach and a row no further down than the cell cap allows at
+   that width. Anything else (a cell without its address first, a prefix or quote Excel does not write
+   there, a wider row, a last value that is blank-looking) sends the whole part to the full parse. The
+   survey trusts what the format requires and Excel enforces on opening, rows in ascending order and a
+   cell's address in its own row, only to find where the data ends: a file breaking that trust still
+   costs the reader at most the cell cap, never an abort. Cost on the benchmark's 100,000 rows (70 MB
+   of XML): ~45 ms to inflate with ISA-L (zlib: ~90 ms) and ~70 ms for the expression, ~0.13 s in all, the
    one part of this reading the user waits for (about a tenth of ``sms validate``).
 2. :meth:`Workbook.details`, beside the reader's load (fastexcel leaves the GIL free): the part is
    inflated again and searched for what marks a formula (``<f``), an error value (a quoted ``e``), a
@@ -571,9 +571,10 @@ class Workbook:
                     cut = end if cut < 0 else cut + 6
                     parser.Parse(data[begin:cut], False)
                     width = cells.reach_col
-                    if width < 0 or width >= 26 or (width + 1) * MAX_ROWS > self.max_cells:
+                    rows = min(MAX_ROWS, self.max_cells // (width + 1))  # so the reader's area stays in the cap
+                    if width < 0 or width >= 26 or rows < 1:
                         return None
-                    plain = _plain_cells(width)
+                    plain = _plain_cells(width, rows)
                 if _unplain(plain, data, begin, end):
                     return None
                 if any(data.find(needle, begin, end) >= 0 for needle in _VALUE_ENDS):
@@ -656,13 +657,25 @@ def _last_value(cells: _Cells, rows: list[tuple[bytes, int, int]], tries: int = 
     return False
 
 
+def _at_most(n: int) -> bytes:
+    """A regular expression for the numbers 1 to ``n`` written without leading zeros."""
+    digits = str(n)
+    parts = [f"[1-9][0-9]{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for i, ch in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(ch) > low:
+            parts.append(f"{digits[:i]}[{low}-{int(ch) - 1}][0-9]{{{len(digits) - i - 1}}}")
+    parts.append(digits)
+    return ("(?:" + "|".join(parts) + ")").encode()
+
+
 @functools.lru_cache(maxsize=32)
-def _plain_cells(width: int) -> tuple[re.Pattern, re.Pattern]:
+def _plain_cells(width: int, rows: int) -> tuple[re.Pattern, re.Pattern]:
     """Two expressions for a cell tag not written ``<c r="A1"`` with a column up to ``width`` (0-based) and a row
-    of at most 7 digits: one for unprefixed tags only (``<c``), quicker, where no prefix can stand (the piece
-    has no ":"), and one that also finds ``<x:c``: ``c`` then a space (to be checked for a ``<`` or prefix
+    up to ``rows``: one for unprefixed tags only (``<c``), quicker, where no prefix can stand (the piece has
+    no ":"), and one that also finds ``<x:c``: ``c`` then a space (to be checked for a ``<`` or prefix
     before it), or ``>``/``/>`` right after ``<c`` or ``:c`` (``</c>`` is no start)."""
-    address = rb'r="[A-%c][0-9]{1,7}"' % (ord("A") + width)
+    address = rb'r="[A-%c]%s"' % (ord("A") + width, _at_most(rows))
     return (re.compile(rb"<c(?![ \t\r\n]" + address + rb")[ \t\r\n>/]"),
             re.compile(rb"c(?![ \t\r\n]" + address + rb")(?:[ \t\r\n]|(?<=[<:]c)/?>)"))
 

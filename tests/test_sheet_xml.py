@@ -203,6 +203,21 @@ def test_a_cell_in_another_namespace_is_still_a_cell_as_the_reader_reads_it(allo
     assert [(f.rule, f.cell) for f in report.files[0].findings] == [("S11", "XFD50")]
 
 
+@pytest.mark.parametrize("cap,passes", [(36, True), (35, False)])
+def test_the_survey_passes_no_row_beyond_what_the_cell_cap_allows_at_the_sheets_width(allocations, tmp_path,
+                                                                                     surveyed, cap, passes):
+    """Four rows of nine columns: 36 cells. Whatever the rows' order or addresses claim, a surveyed sheet never
+    lets the reader size more than the cap; past it the whole parse decides, and refuses."""
+    from importer.safety import check_workbook
+
+    with sheet_xml_module.Workbook(check_workbook(written(allocations, transfers_rows(), Form())), cap) as book:
+        if passes:
+            assert not book.guard("รับโอน", tmp_path).xml.whole
+        else:
+            with pytest.raises(WorkbookRefused):
+                book.guard("รับโอน", tmp_path)
+
+
 # --------------------------------------------------------------------------------------- far cells (case 02's kind)
 
 @pytest.mark.parametrize("where,stray", [
