@@ -128,8 +128,8 @@ def xml_findings(sd: SheetData, xml: SheetXml, file: str) -> tuple[list[Finding]
             continue
         if (row, col) in xml.errors:
             error = xml.errors[(row, col)]
-            th = f"ช่อง {cell} มีค่าผิดพลาด {error} ให้แก้สูตรหรือพิมพ์ค่าที่ถูกต้องแทน"
-            en = f"Cell {cell} holds the error {error}; fix the formula or type the right value."
+            th = f"ช่อง {cell} มีค่าผิดพลาด {error or '(ไม่ระบุ)'} ให้แก้สูตรหรือพิมพ์ค่าที่ถูกต้องแทน"
+            en = f"Cell {cell} holds the error {error or 'value'}; fix the formula or type the right value."
         else:
             error = ""
             th = f"ช่อง {cell} เป็นสูตรที่ยังไม่ได้คำนวณ ให้เปิดไฟล์ใน Excel แล้วบันทึกใหม่ หรือวางเป็นค่า"

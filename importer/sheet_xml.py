@@ -72,7 +72,8 @@ from domain.errors import Reason
 from domain.findings import column_letter
 from importer.safety import Checked, WorkbookRefused
 
-__all__ = ["SheetXml", "Stray", "Guard", "Workbook", "percent_shown", "MAX_ROWS"]
+__all__ = ["SheetXml", "Stray", "Guard", "Workbook", "address", "blank_looking", "column_index", "percent_shown",
+           "FAR_CELLS", "MAX_ROWS", "SMALL_PART"]
 
 SEP = "}"  # expat's namespace separator: "uri}local", as ElementTree spells "{uri}local"
 
@@ -571,8 +572,10 @@ class Workbook:
                     cut = end if cut < 0 else cut + 6
                     parser.Parse(data[begin:cut], False)
                     width = cells.reach_col
+                    if not 0 <= width < 26:  # no value in the first rows, or columns of two letters
+                        return None
                     rows = min(MAX_ROWS, self.max_cells // (width + 1))  # so the reader's area stays in the cap
-                    if width < 0 or width >= 26 or rows < 1:
+                    if rows < 1:
                         return None
                     plain = _plain_cells(width, rows)
                 if _unplain(plain, data, begin, end):

@@ -203,6 +203,13 @@ def test_a_cell_in_another_namespace_is_still_a_cell_as_the_reader_reads_it(allo
     assert [(f.rule, f.cell) for f in report.files[0].findings] == [("S11", "XFD50")]
 
 
+def test_a_sheet_whose_first_rows_hold_no_value_is_parsed_whole(allocations, tmp_path, surveyed):
+    rows = {r: [Cell(0, "blank", "", 5)] for r in range(1, 30)}  # a formatted, empty title area
+    rows.update({r + 29: cells for r, cells in transfers_rows().items()})
+    guard = guard_of(written(allocations, rows, Form()), "รับโอน", tmp_path)
+    assert guard.xml.whole and guard.xml.last_row == 33
+
+
 @pytest.mark.parametrize("cap,passes", [(36, True), (35, False)])
 def test_the_survey_passes_no_row_beyond_what_the_cell_cap_allows_at_the_sheets_width(allocations, tmp_path,
                                                                                      surveyed, cap, passes):
