@@ -4,8 +4,8 @@ A file that cannot be read at all raises :class:`Unreadable` (the CLI exits 2);
 everything else, however wrong, comes back as tables plus findings at their cells.
 
 What the value reader cannot see comes from each sheet's XML (:mod:`importer.sheet_xml`) and is turned
-into findings here: S03 (an error value, a formula never calculated), S11 (a far blank-looking cell,
-ignored), S12 (merged cells in the table), S13 (hidden rows and columns holding data, read and counted)
+into findings here: S03 (an error value, a formula never calculated), S13 (a far blank-looking cell,
+ignored), S14 (merged cells in the table), S15 (hidden rows and columns holding data, read and counted)
 and S05 for a percent-formatted number in a column that holds no percentage; in a column that may, the
 number is read as shown (0.2468 formatted 0.00% is read as 24.68).
 """
@@ -59,7 +59,7 @@ class ParsedSheet:
 @dataclass
 class ParsedWorkbook:
     """One workbook read: what the reader found (template, version, metadata), each sheet parsed, and the
-    findings of reading it (S01–S03, S05, S10–S13)."""
+    findings of reading it (S01–S03, S05, S10–S15)."""
 
     workbook: WorkbookData
     sheets: dict[str, ParsedSheet]
@@ -111,8 +111,8 @@ def _rows_text(rows: list[int]) -> str:
 
 
 def xml_findings(sd: SheetData, xml: SheetXml, file: str) -> tuple[list[Finding], dict]:
-    """The findings of what a template sheet's XML says (S03 error values and uncalculated formulas, S11 a far
-    blank-looking cell, S12 merged cells, S13 hidden rows and columns holding data), and what the parse
+    """The findings of what a template sheet's XML says (S03 error values and uncalculated formulas, S13 a far
+    blank-looking cell, S14 merged cells, S15 hidden rows and columns holding data), and what the parse
     needs to know of it: the merged-away cells, hidden rows and columns."""
     findings = []
     by_col = {column_index(letter): key for key, letter in sd.letters.items()}
@@ -149,7 +149,7 @@ def xml_findings(sd: SheetData, xml: SheetXml, file: str) -> tuple[list[Finding]
         more_th = f" และอีก {s.count - 1:,} ช่องในลักษณะเดียวกัน" if s.count > 1 else ""
         more_en = f" (and {s.count - 1:,} more such cells)" if s.count > 1 else ""
         findings.append(Finding.of(
-            "S11", f"ช่อง {s.cell} ดูเหมือนว่าง (มีเพียง{what_th}) แต่อยู่ไกลจากข้อมูลซึ่งสิ้นสุดที่ช่อง {end}{more_th} "
+            "S13", f"ช่อง {s.cell} ดูเหมือนว่าง (มีเพียง{what_th}) แต่อยู่ไกลจากข้อมูลซึ่งสิ้นสุดที่ช่อง {end}{more_th} "
                    "ระบบไม่อ่านช่องนี้ ให้ลบออก (เลือกแถวและคอลัมน์ที่อยู่ถัดจากข้อมูลแล้วกด Delete) แล้วบันทึก",
             f"Cell {s.cell} looks blank (it holds only {what_en}) but lies far outside the data, which ends at "
             f"{end}{more_en}; it was ignored. Delete it (select the rows and columns beyond your data and press "
@@ -171,7 +171,7 @@ def xml_findings(sd: SheetData, xml: SheetXml, file: str) -> tuple[list[Finding]
         ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
         first = f"{column_letter(c1)}{r1}"
         findings.append(Finding.of(
-            "S12", f"ช่อง {ref} ถูกผสานเซลล์ (Merge) ระบบอ่านค่าได้เฉพาะช่อง {first} ช่องอื่นจึงว่าง "
+            "S14", f"ช่อง {ref} ถูกผสานเซลล์ (Merge) ระบบอ่านค่าได้เฉพาะช่อง {first} ช่องอื่นจึงว่าง "
                    "ทุกแถวต้องมีค่าของตัวเอง ให้ยกเลิกการผสานเซลล์ (หน้าแรก > ผสานและจัดกึ่งกลาง > ยกเลิกการผสานเซลล์) "
                    "แล้วพิมพ์ค่าลงในทุกช่อง",
             f"Cells {ref} are merged: only {first} holds the value and the other cells read as blank. Each row "
@@ -183,7 +183,7 @@ def xml_findings(sd: SheetData, xml: SheetXml, file: str) -> tuple[list[Finding]
         key = min(sd.letters, key=lambda k: column_index(sd.letters[k]))
         n = len(hidden_rows)
         findings.append(Finding.of(
-            "S13", f"แถว {_rows_text(hidden_rows)} ถูกซ่อนอยู่ ({n:,} แถว) ระบบอ่านและนับรวมแถวที่ซ่อนเหมือนแถวอื่น "
+            "S15", f"แถว {_rows_text(hidden_rows)} ถูกซ่อนอยู่ ({n:,} แถว) ระบบอ่านและนับรวมแถวที่ซ่อนเหมือนแถวอื่น "
                    "ให้ยกเลิกการซ่อนแถว (คลิกขวาที่หัวแถว > ยกเลิกการซ่อน) แล้วตรวจดู และลบแถวที่ไม่ต้องการส่ง",
             f"{'Row' if n == 1 else 'Rows'} {_rows_text(hidden_rows)} {'is' if n == 1 else 'are'} hidden ({n:,} "
             f"{'row' if n == 1 else 'rows'}); hidden rows are read and counted like the others. Unhide them "
@@ -196,7 +196,7 @@ def xml_findings(sd: SheetData, xml: SheetXml, file: str) -> tuple[list[Finding]
             if sd.frame[key].fillna("").ne("").any():
                 col = sd.sheet.column(key)
                 findings.append(Finding.of(
-                    "S13", f"คอลัมน์ {letter} ({col.th}) ถูกซ่อนอยู่ ระบบอ่านคอลัมน์ที่ซ่อนเหมือนคอลัมน์อื่น "
+                    "S15", f"คอลัมน์ {letter} ({col.th}) ถูกซ่อนอยู่ ระบบอ่านคอลัมน์ที่ซ่อนเหมือนคอลัมน์อื่น "
                            "ให้ยกเลิกการซ่อนคอลัมน์ (คลิกขวาที่หัวคอลัมน์ > ยกเลิกการซ่อน) แล้วตรวจค่าในคอลัมน์นี้",
                     f"Column {letter} ({col.en}) is hidden; hidden columns are read like the others. Unhide it "
                     "(right-click the column headers > Unhide) and check its values.",

@@ -114,7 +114,7 @@ def test_field_case_02_a_space_at_xfd1048576_is_ignored_and_reported_once(tmp_pa
     start = time.perf_counter()
     report = validate([field_case("stray-cell-no-dimension.xlsx", tmp_path)], reference, as_of=AS_OF)
     assert time.perf_counter() - start < 10
-    strays = [f for f in report.files[0].findings if f.rule == "S11"]
+    strays = [f for f in report.files[0].findings if f.rule == "S13"]
     assert [(f.sheet, f.cell, f.severity) for f in strays] == [("transfers", "XFD1048576", "warning")]
     assert "ignored" in strays[0].message_en and "ไม่อ่าน" in strays[0].message_th
     assert report.files[0].parsed.rows == 42  # the data itself is read in full
@@ -123,8 +123,8 @@ def test_field_case_02_a_space_at_xfd1048576_is_ignored_and_reported_once(tmp_pa
 def test_field_case_04_merged_key_cells_are_reported_at_the_range(tmp_path, reference):
     report = validate([field_case("transfer-no-merged.xlsx", tmp_path)], reference, as_of=AS_OF)
     found = [(f.rule, f.sheet, f.cell) for f in report.files[0].findings]
-    assert ("S12", "allocations", "A2:A3") in found and ("S04", "allocations", "A3") not in found
-    s12 = next(f for f in report.files[0].findings if f.rule == "S12")
+    assert ("S14", "allocations", "A2:A3") in found and ("S04", "allocations", "A3") not in found
+    s12 = next(f for f in report.files[0].findings if f.rule == "S14")
     assert "merged" in s12.message_en and "each row needs its own value" in s12.message_en.lower()
     assert "ผสาน" in s12.message_th and s12.severity == "error"
 
@@ -132,7 +132,7 @@ def test_field_case_04_merged_key_cells_are_reported_at_the_range(tmp_path, refe
 def test_field_case_05_findings_on_the_hidden_row_say_it_is_hidden(tmp_path, reference):
     report = validate([field_case("superseded-row-hidden.xlsx", tmp_path)], reference, as_of=AS_OF)
     on_row_2 = [f for f in report.files[0].findings if f.row == 2]
-    assert {f.rule for f in on_row_2} >= {"S13", "B13", "B01"}
+    assert {f.rule for f in on_row_2} >= {"S15", "B13", "B01"}
     for f in on_row_2:
         assert "hidden" in f.message_en and "ซ่อน" in f.message_th, f
     elsewhere = [f for f in report.files[0].findings if f.row != 2]
@@ -177,7 +177,7 @@ def test_a_large_sheet_written_as_excel_writes_it_is_surveyed_not_parsed_whole(a
     assert not guard.xml.whole and guard.copy is None
     assert guard.xml.errors == {(3, 7): "#DIV/0!", (2, 8): "#N/A"} and guard.xml.formulas == {(4, 7)}
     assert guard.xml.hidden_rows == {3} and guard.xml.last_row == 4
-    assert findings_of(path, reference) == EXPECTED_01 | {("S13", "transfers", "A3", "")}
+    assert findings_of(path, reference) == EXPECTED_01 | {("S15", "transfers", "A3", "")}
 
 
 @pytest.mark.parametrize("extra", [
@@ -200,7 +200,7 @@ def test_a_cell_in_another_namespace_is_still_a_cell_as_the_reader_reads_it(allo
     at = xml.index(b"</row>", xml.index(b'<row r="50"'))
     xml = xml[:at] + stray + xml[at + len(b"</row>"):]
     report = validate([replace_sheet(allocations, "รับโอน", xml, strings)], reference, as_of=AS_OF)
-    assert [(f.rule, f.cell) for f in report.files[0].findings] == [("S11", "XFD50")]
+    assert [(f.rule, f.cell) for f in report.files[0].findings] == [("S13", "XFD50")]
 
 
 def test_a_sheet_whose_first_rows_hold_no_value_is_parsed_whole(allocations, tmp_path, surveyed):
@@ -249,7 +249,7 @@ def test_a_far_blank_looking_cell_is_ignored_in_seconds(allocations, reference, 
         report = validate([path], reference, as_of=AS_OF)
         assert time.perf_counter() - start < 10
         found = [(f.rule, f.sheet, f.cell) for f in report.files[0].findings]
-        assert found == [("S11", where, f"{sheet_xml_module.column_letter(stray.col)}1048576")]
+        assert found == [("S13", where, f"{sheet_xml_module.column_letter(stray.col)}1048576")]
 
 
 def test_far_cells_are_never_read_on_a_sheet_the_template_does_not_use(allocations, reference):
@@ -276,7 +276,7 @@ def test_merged_cells_across_columns_and_in_an_optional_column_are_each_reported
     extras = Extras(merged=["D3:E3", "I3:I4", "A1:I1"[:0] or "K2:K3"])
     report = validate([written(allocations, rows, Form(), extras=extras)], reference, as_of=AS_OF)
     found = {(f.rule, f.cell) for f in report.files[0].findings}
-    assert found == {("S12", "D3:E3"), ("S12", "I3:I4")}  # no S04 at E3; K2:K3 lies outside the template
+    assert found == {("S14", "D3:E3"), ("S14", "I3:I4")}  # no S04 at E3; K2:K3 lies outside the template
 
 
 def test_a_merged_title_above_the_header_is_no_finding(allocations, reference):
@@ -293,8 +293,8 @@ def test_hidden_columns_and_rows_are_read_and_findings_there_say_so(allocations,
     extras = Extras(hidden_rows={3, 40}, hidden_cols=[(8, 8)])
     report = validate([written(allocations, rows, Form(), extras=extras)], reference, as_of=AS_OF)
     by_cell = {(f.rule, f.cell): f for f in report.files[0].findings}
-    assert set(by_cell) == {("S13", "A3"), ("S13", "H1"), ("S08", "H4")}
-    assert "Row 3 is hidden" in by_cell[("S13", "A3")].message_en  # row 40 holds nothing: not mentioned
+    assert set(by_cell) == {("S15", "A3"), ("S15", "H1"), ("S08", "H4")}
+    assert "Row 3 is hidden" in by_cell[("S15", "A3")].message_en  # row 40 holds nothing: not mentioned
     assert "Column H" in by_cell[("S08", "H4")].message_en and "ซ่อน" in by_cell[("S08", "H4")].message_th
     assert report.files[0].parsed.sheets["transfers"].values["amount"].tolist() == [100000, 50000, -5]
 
@@ -407,7 +407,7 @@ def test_a_large_sheet_is_surveyed_and_its_marked_rows_found(big_allocations, re
     assert guard.xml.hidden_rows == {20_000}
     found = findings_of(big_allocations, reference)
     assert found == {("S03", "transfers", "H15000", "#REF!"), ("S03", "transfers", "H25000", ""),
-                     ("S13", "transfers", "A20000", "")}
+                     ("S15", "transfers", "A20000", "")}
 
 
 def test_a_space_far_below_a_large_sheet_is_cut_out_not_read(big_allocations, reference, tmp_path):
@@ -418,5 +418,5 @@ def test_a_space_far_below_a_large_sheet_is_cut_out_not_read(big_allocations, re
     guard = guard_of(path, "รับโอน", tmp_path)
     assert guard.xml.whole and guard.copy is not None and guard.xml.stray.cell == "I1048576"
     report = validate([path], reference, as_of=AS_OF)
-    assert [(f.rule, f.cell) for f in report.files[0].findings] == [("S11", "I1048576")]
+    assert [(f.rule, f.cell) for f in report.files[0].findings] == [("S13", "I1048576")]
     assert len(report.files[0].parsed.sheets["transfers"].values) == 30_000

@@ -170,7 +170,7 @@ class _Annotation:
         self.comments = 0
         if full:
             for f in report.findings:
-                first = (f.cell or "").split(":")[0]  # a range (merged cells, S12) is marked at its first cell
+                first = (f.cell or "").split(":")[0]  # a range (merged cells, S14) is marked at its first cell
                 if f.sheet in self.parsed.sheets and CELL_REF.match(first):
                     at = xl_cell_to_rowcol(first)
                     self.marks.setdefault(f.sheet, {}).setdefault(at, _Mark()).findings.append(f)

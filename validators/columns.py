@@ -84,7 +84,7 @@ def describe(col: Column, rule: str) -> tuple[str, str]:
 
 def check_columns(parsed: ParsedSheet, failed: set[tuple[str, int, str]]) -> list[Finding]:
     """S04 and S06–S09 findings of one sheet; ``failed`` are (sheet, row, column) cells already reported
-    as unreadable (S03, S05), so not also as blank, nor is a cell blank only because merged (S12)."""
+    as unreadable (S03, S05), so not also as blank, nor is a cell blank only because merged (S14)."""
     sheet, values, sd = parsed.sheet, parsed.values, parsed.data
     findings = []
     for col in (c for c in sheet.columns if c.required):

@@ -6,7 +6,7 @@ at its cell. Two steps, so a caller can check the same parsed files again withou
 (the submission service does, when one file of a group is refused and the others must be checked
 without it):
 
-1. :func:`read` parses one file and runs the checks that need that file alone (S01–S13);
+1. :func:`read` parses one file and runs the checks that need that file alone (S01–S15);
 2. :func:`check_together` runs the budget rules B01–B14 across the files of each cost centre and
    fiscal year, against what is already stored for them (``stored``).
 
@@ -168,7 +168,7 @@ def mark_hidden(findings: list[Finding], parsed: ParsedWorkbook) -> list[Finding
     marked = []
     for f in findings:
         ps = parsed.sheets.get(f.sheet)
-        if ps is None or f.rule == "S13":
+        if ps is None or f.rule == "S15":
             marked.append(f)
             continue
         th = en = ""
