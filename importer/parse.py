@@ -1,31 +1,34 @@
-"""From an uploaded file to typed tables: the safety gate, the reader, then the normaliser.
+"""From an uploaded file to typed tables: the safety gate, the sheets' XML, the reader, then the normaliser.
 
 A file that cannot be read at all raises :class:`Unreadable` (the CLI exits 2);
 everything else, however wrong, comes back as tables plus findings at their cells.
+
+What the value reader cannot see comes from each sheet's XML (:mod:`importer.sheet_xml`) and is turned
+into findings here: S03 (an error value, a formula never calculated), S13 (a far blank-looking cell,
+ignored), S14 (merged cells in the table), S15 (hidden rows and columns holding data, read and counted)
+and S05 for a percent-formatted number in a column that holds no percentage; in a column that may, the
+number is read as shown (0.2468 formatted 0.00% is read as 24.68).
 """
 
 from __future__ import annotations
 
-import re
-import zipfile
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fastexcel
 import pandas as pd
 
 from domain.errors import Unreadable
-from domain.findings import Finding
+from domain.findings import Finding, column_letter
 from importer.normalise import clean_text, normalise_column
+from importer.package import Package, readable, write_copy
 from importer.reader import SheetData, WorkbookData, read_workbook
-from importer.safety import Checked, check_workbook
-
-FORMULA_WITHOUT_VALUE = re.compile(  # <c r="F12"><f>SUM(..)</f></c>, with no <v> value or an empty one
-    rb'<c r="([A-Z]+)(\d+)"[^>]*?>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v>\s*</v>\s*|<v\s*/>\s*)?</c>')
-ERROR_VALUE = re.compile(  # <c r="F12" t="e"><f>1/0</f><v>#DIV/0!</v></c>: the reader sees a blank
-    rb'<c r="([A-Z]+)(\d+)"[^>]*?\st="e"[^>]*>\s*(?:<f[^>]*?(?:/>|>[^<]*</f>)\s*)?<v>([^<]*)</v>')
-MARKERS = (b"<f", b't="e"')  # a formula, an error value
+from importer.safety import check_workbook
+from importer.sheet_xml import SMALL_PART, Guard, SheetXml, column_index, percent_shown
+from importer.sheet_xml import Workbook as SheetXmlBook
 
 
 @dataclass
@@ -36,6 +39,10 @@ class ParsedSheet:
     data: SheetData
     values: pd.DataFrame  # typed, every spec column present, index = Excel row number
     file: str = ""
+    hidden_rows: frozenset[int] = frozenset()  # kept rows hidden in the workbook (read and counted all the same)
+    hidden_columns: frozenset[str] = frozenset()  # column keys hidden in the workbook
+    merged_away: frozenset[tuple[int, str]] = frozenset()  # (row, key) blank only because merged into another cell
+    percent_rows: dict[str, list[int]] = field(default_factory=dict)  # key -> rows read as the percentage shown
 
     @property
     def sheet(self):
@@ -53,7 +60,7 @@ class ParsedSheet:
 @dataclass
 class ParsedWorkbook:
     """One workbook read: what the reader found (template, version, metadata), each sheet parsed, and the
-    findings of reading it (S01–S03, S05, S10)."""
+    findings of reading it (S01–S03, S05, S10–S15)."""
 
     workbook: WorkbookData
     sheets: dict[str, ParsedSheet]
@@ -73,56 +80,171 @@ class ParsedWorkbook:
         return sum(len(s.values) for s in self.sheets.values())
 
 
-Hit = tuple[str, int, str]  # column letter, Excel row, the error value ('' for a formula without a value)
+class GuardedBook:
+    """The value reader's workbook (fastexcel), opening a worksheet only once its XML's guard has passed
+    (:meth:`importer.sheet_xml.Workbook.guard`): a sheet whose data reaches beyond the cell cap raises the
+    guard's refusal, one with far blank-looking cells is read from the guard's copy without them, and
+    ``loading`` hears of each sheet loaded (to read its XML's details beside the load)."""
+
+    def __init__(self, path: Path, guards: dict[str, Future], loading: Callable[[Guard], None],
+                 package: Package | None = None):
+        self._book, self._guards, self._loading = fastexcel.read_excel(path), guards, loading
+        self._package = package  # a guard's copy keeps the file's layout: laid out again when fastexcel needs it
+        self._copies: dict[Path, fastexcel.ExcelReader] = {}
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return self._book.sheet_names
+
+    def load_sheet(self, name: str, **options):
+        book = self._book
+        if name in self._guards:
+            guard = self._guards[name].result()
+            self._loading(guard)
+            if guard.copy is not None:
+                if guard.copy not in self._copies:
+                    self._copies[guard.copy] = fastexcel.read_excel(self._readable(guard.copy))
+                book = self._copies[guard.copy]
+        return book.load_sheet(name, **options)
+
+    def _readable(self, copy: Path) -> Path:
+        if self._package is None or self._package.as_is:
+            return copy
+        return write_copy(copy, self._package, copy.with_name(f"{copy.stem}-readable.xlsx"))
 
 
-def has_markers(archive: zipfile.ZipFile, part: str, chunk: int = 1 << 20) -> bool:
-    """Whether a sheet holds a formula or an error value, streamed so a large sheet is never held for it."""
-    tail = b""
-    with archive.open(part) as stream:
-        while block := stream.read(chunk):
-            window = tail + block
-            if any(m in window for m in MARKERS):
-                return True
-            tail = block[-max(map(len, MARKERS)):]
-    return False
+def _rows_text(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:10])
+    return shown + (" …" if len(rows) > 10 else "")
 
 
-def scan_parts(path: Path, parts: Iterable[str]) -> dict[str, list[Hit]]:
-    """The cells the reader sees as blank though they are not, by worksheet part: a formula with no
-    cached value (the file was saved by a program that never calculated it) or an error value such
-    as #DIV/0!. Runs beside the reader, which leaves the GIL free while it works."""
-    hits = {}
-    with zipfile.ZipFile(path) as archive:
-        for part in parts:
-            if has_markers(archive, part):
-                xml = archive.read(part)
-                found = [(letter, row, b"") for letter, row in FORMULA_WITHOUT_VALUE.findall(xml)]
-                found += ERROR_VALUE.findall(xml)
-                hits[part] = [(letter.decode(), int(row), error.decode()) for letter, row, error in found]
-    return hits
-
-
-def cell_problems(hits: dict[str, list[Hit]], checked: Checked, data: WorkbookData) -> list[Finding]:
-    """S03 findings of the scanned cells that fall in a template column below its header."""
+def xml_findings(sd: SheetData, xml: SheetXml, file: str) -> tuple[list[Finding], dict]:
+    """The findings of what a template sheet's XML says (S03 error values and uncalculated formulas, S13 a far
+    blank-looking cell, S14 merged cells, S15 hidden rows and columns holding data), and what the parse
+    needs to know of it: the merged-away cells, hidden rows and columns."""
     findings = []
-    for sd in data.sheets.values():
-        by_letter = {letter: key for key, letter in sd.letters.items()}
-        for letter, row, error in hits.get(checked.sheet_parts.get(sd.name), []):
-            key, cell = by_letter.get(letter), f"{letter}{row}"
-            if key is None or row <= sd.header_row:
-                continue
-            if error:
-                th = f"ช่อง {cell} มีค่าผิดพลาด {error} ให้แก้สูตรหรือพิมพ์ค่าที่ถูกต้องแทน"
-                en = f"Cell {cell} holds the error {error}; fix the formula or type the right value."
-            else:
-                th = f"ช่อง {cell} เป็นสูตรที่ยังไม่ได้คำนวณ ให้เปิดไฟล์ใน Excel แล้วบันทึกใหม่ หรือวางเป็นค่า"
-                en = (f"Cell {cell} holds a formula with no calculated value; open the file in Excel "
-                      "and save it again, or paste the values.")
-            findings.append(Finding.of("S03", th, en, file=data.path.name, sheet=sd.sheet.key, row=row, column=key,
-                                       header=sd.sheet.column(key).header, cell=cell, value=error))
-    return findings
+    by_col = {column_index(letter): key for key, letter in sd.letters.items()}
+    where = dict(file=file, sheet=sd.sheet.key)
 
+    def at(key: str, row: int, cell: str, value: str = "") -> dict:
+        return dict(where, row=row, column=key, header=sd.sheet.column(key).header, cell=cell, value=value)
+
+    cells = sorted({*xml.errors, *xml.formulas})
+    for row, col in cells:
+        key, cell = by_col.get(col), f"{column_letter(col)}{row}"
+        if key is None or row <= sd.header_row:
+            continue
+        if (row, col) in xml.errors:
+            error = xml.errors[(row, col)]
+            th = f"ช่อง {cell} มีค่าผิดพลาด {error or '(ไม่ระบุ)'} ให้แก้สูตรหรือพิมพ์ค่าที่ถูกต้องแทน"
+            en = f"Cell {cell} holds the error {error or 'value'}; fix the formula or type the right value."
+        else:
+            error = ""
+            th = f"ช่อง {cell} เป็นสูตรที่ยังไม่ได้คำนวณ ให้เปิดไฟล์ใน Excel แล้วบันทึกใหม่ หรือวางเป็นค่า"
+            en = (f"Cell {cell} holds a formula with no calculated value; open the file in Excel "
+                  "and save it again, or paste the values.")
+        findings.append(Finding.of("S03", th, en, **at(key, row, cell, error)))
+
+    if xml.stray is not None:
+        s = xml.stray
+        if not s.text:
+            what_th, what_en = "ข้อความว่าง", "an empty text"
+        elif s.text.strip(" "):
+            what_th, what_en = "อักขระที่มองไม่เห็น", "invisible characters"
+        else:
+            what_th, what_en = "ช่องว่าง (space)", "a space" if len(s.text) == 1 else "spaces"
+        end = f"{column_letter(xml.last_col)}{xml.last_row}" if xml.last_row else "A1"
+        more_th = f" และอีก {s.count - 1:,} ช่องในลักษณะเดียวกัน" if s.count > 1 else ""
+        more_en = f" (and {s.count - 1:,} more such cells)" if s.count > 1 else ""
+        findings.append(Finding.of(
+            "S13", f"ช่อง {s.cell} ดูเหมือนว่าง (มีเพียง{what_th}) แต่อยู่ไกลจากข้อมูลซึ่งสิ้นสุดที่ช่อง {end}{more_th} "
+                   "ระบบไม่อ่านช่องนี้ ให้ลบออก (เลือกแถวและคอลัมน์ที่อยู่ถัดจากข้อมูลแล้วกด Delete) แล้วบันทึก",
+            f"Cell {s.cell} looks blank (it holds only {what_en}) but lies far outside the data, which ends at "
+            f"{end}{more_en}; it was ignored. Delete it (select the rows and columns beyond your data and press "
+            "Delete) and save, so that every program reads the file quickly.",
+            **where, row=s.row, cell=s.cell, value=s.text))
+
+    kept = set(sd.frame.index) if xml.merged or xml.hidden_rows else set()
+    merged_away = set()
+    for r1, c1, r2, c2 in xml.merged:
+        top = max(r1, sd.header_row + 1)
+        keys = [by_col[c] for c in range(c1, c2 + 1) if c in by_col]
+        if r2 < top or not keys or not any(r in kept for r in range(top, r2 + 1)):
+            continue  # a title above the table, or merged cells outside the template's columns and rows
+        covered = {(r, by_col[c]) for r in range(top, r2 + 1) for c in range(c1, c2 + 1)
+                   if c in by_col and (r, c) != (r1, c1)}
+        if not covered:
+            continue
+        merged_away |= covered
+        ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+        first = f"{column_letter(c1)}{r1}"
+        findings.append(Finding.of(
+            "S14", f"ช่อง {ref} ถูกผสานเซลล์ (Merge) ระบบอ่านค่าได้เฉพาะช่อง {first} ช่องอื่นจึงว่าง "
+                   "ทุกแถวต้องมีค่าของตัวเอง ให้ยกเลิกการผสานเซลล์ (หน้าแรก > ผสานและจัดกึ่งกลาง > ยกเลิกการผสานเซลล์) "
+                   "แล้วพิมพ์ค่าลงในทุกช่อง",
+            f"Cells {ref} are merged: only {first} holds the value and the other cells read as blank. Each row "
+            "needs its own value: unmerge the cells (Home > Merge & Center > Unmerge Cells) and type the value "
+            "in every cell.", **at(keys[0], top, ref)))
+
+    hidden_rows = sorted(kept & xml.hidden_rows)
+    if hidden_rows and sd.letters:
+        key = min(sd.letters, key=lambda k: column_index(sd.letters[k]))
+        n = len(hidden_rows)
+        findings.append(Finding.of(
+            "S15", f"แถว {_rows_text(hidden_rows)} ถูกซ่อนอยู่ ({n:,} แถว) ระบบอ่านและนับรวมแถวที่ซ่อนเหมือนแถวอื่น "
+                   "ให้ยกเลิกการซ่อนแถว (คลิกขวาที่หัวแถว > ยกเลิกการซ่อน) แล้วตรวจดู และลบแถวที่ไม่ต้องการส่ง",
+            f"{'Row' if n == 1 else 'Rows'} {_rows_text(hidden_rows)} {'is' if n == 1 else 'are'} hidden ({n:,} "
+            f"{'row' if n == 1 else 'rows'}); hidden rows are read and counted like the others. Unhide them "
+            "(right-click the row headers > Unhide) to check them, and delete any row not meant to be submitted.",
+            **at(key, hidden_rows[0], f"{sd.letters[key]}{hidden_rows[0]}")))
+    hidden_columns = set()
+    for key, letter in sd.letters.items():
+        if xml.col_hidden(column_index(letter)):
+            hidden_columns.add(key)
+            if sd.frame[key].fillna("").ne("").any():
+                col = sd.sheet.column(key)
+                findings.append(Finding.of(
+                    "S15", f"คอลัมน์ {letter} ({col.th}) ถูกซ่อนอยู่ ระบบอ่านคอลัมน์ที่ซ่อนเหมือนคอลัมน์อื่น "
+                           "ให้ยกเลิกการซ่อนคอลัมน์ (คลิกขวาที่หัวคอลัมน์ > ยกเลิกการซ่อน) แล้วตรวจค่าในคอลัมน์นี้",
+                    f"Column {letter} ({col.en}) is hidden; hidden columns are read like the others. Unhide it "
+                    "(right-click the column headers > Unhide) and check its values.",
+                    **at(key, sd.header_row, f"{letter}{sd.header_row}")))
+    return findings, {"merged_away": frozenset(merged_away), "hidden_rows": frozenset(hidden_rows),
+                      "hidden_columns": frozenset(hidden_columns)}
+
+
+def read_percentages(sd: SheetData, xml: SheetXml, file: str) -> tuple[list[Finding], dict[str, list[int]],
+                                                                         dict[str, list[int]]]:
+    """Percent-formatted number cells of a template sheet: in a column that may hold a percentage
+    (``Column.percent``) the raw text becomes the number shown (0.2468 → "24.68"); in any other an S05
+    finding. Returns the findings, the rows read as shown and the rows refused, by column key."""
+    findings, shown_rows, refused = [], {}, {}
+    if not xml.percent:
+        return findings, shown_rows, refused
+    by_col = {column_index(letter): key for key, letter in sd.letters.items()}
+    kept = set(sd.frame.index)
+    shown_text: dict[str, dict[int, str]] = {}
+    for (row, col), stored in sorted(xml.percent.items()):
+        key = by_col.get(col)
+        if key is None or row not in kept:
+            continue
+        column, shown, cell = sd.sheet.column(key), percent_shown(stored), f"{column_letter(col)}{row}"
+        if column.percent:
+            shown_text.setdefault(key, {})[row] = shown
+            shown_rows.setdefault(key, []).append(row)
+            continue
+        refused.setdefault(key, []).append(row)
+        findings.append(Finding.of(
+            "S05", f"{column.th}: ช่องนี้จัดรูปแบบเป็นร้อยละ (แสดง {shown}%) แต่คอลัมน์นี้ไม่ใช่ร้อยละ "
+                   "ให้จัดรูปแบบเซลล์เป็นตัวเลข (Number) แล้วพิมพ์ค่าที่ต้องการ",
+            f"{column.en}: the cell is formatted as a percentage (it shows {shown}%) but this column is not a "
+            "percentage; format the cell as Number and type the value you mean.",
+            file=file, sheet=sd.sheet.key, row=row, column=key, header=column.header, cell=cell,
+            value=f"{shown}%"))
+    for key, texts in shown_text.items():
+        update = pd.Series(texts, dtype=sd.frame[key].dtype)
+        sd.frame[key] = sd.frame[key].mask(sd.frame.index.isin(update.index), update.reindex(sd.frame.index))
+    return findings, shown_rows, refused
 
 def typed_sheet(sd: SheetData, file: str) -> tuple[ParsedSheet, list[Finding]]:
     """Normalise every column of a raw sheet; a cell that will not parse becomes an S05 finding."""
@@ -146,24 +268,52 @@ def typed_sheet(sd: SheetData, file: str) -> tuple[ParsedSheet, list[Finding]]:
     return ParsedSheet(sd, values, file), findings
 
 
+def _parts_in_order(xml: SheetXmlBook) -> list[str]:
+    """Worksheet names, small parts first: their guards are quick, and the reader opens ``_meta`` first."""
+    sizes = {name: xml.archive.getinfo(part).file_size for name, part in xml.checked.sheet_parts.items()}
+    return sorted(sizes, key=lambda name: sizes[name] > SMALL_PART)
+
+
 def parse_workbook(path: Path) -> ParsedWorkbook:
-    """Parse one file; raise :class:`Unreadable` when it is not a readable workbook of ours."""
+    """Parse one file; raise :class:`Unreadable` when it is not a readable workbook of ours.
+
+    The sheets' XML (:mod:`importer.sheet_xml`) is read in a worker thread: each sheet's guard before the
+    reader loads it (how far its data reaches), its details beside the load (fastexcel leaves the GIL free).
+    """
     path = Path(path)
     try:
         checked = check_workbook(path, skip_unreadable_sheets=True)  # the reader judges them against its template
-        with ThreadPoolExecutor(1) as pool:
-            scanning = pool.submit(scan_parts, path, checked.sheet_parts.values())
-            data = read_workbook(path, checked.package)
-            hits = scanning.result()
+        with (readable(path, checked.package) as source, SheetXmlBook(checked) as xml,
+              tempfile.TemporaryDirectory(prefix="sms-xml-") as folder):
+            pool = ThreadPoolExecutor(1)
+            try:
+                guards = {name: pool.submit(xml.guard, name, Path(folder)) for name in _parts_in_order(xml)}
+                details: dict[str, Future] = {}
+
+                def loading(guard: Guard) -> None:
+                    if guard.name not in details:
+                        details[guard.name] = pool.submit(xml.details, guard)
+                book = GuardedBook(source, guards, loading, checked.package)
+                data = read_workbook(path, checked.package, book=book)
+                sheets_xml = {sd.name: details[sd.name].result() for sd in data.sheets.values()}
+            finally:
+                pool.shutdown(cancel_futures=True)
     except (Unreadable, MemoryError):  # a MemoryError is the worker's memory cap (importer.isolation)
         raise
     except Exception:  # a reader failure on a file that passed the gate: still the file's fault (no library name)
         raise Unreadable(f"อ่านไฟล์ {path.name} ไม่ได้ กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
                          f"{path.name} could not be read; open it in Excel and save it again as .xlsx.",
                          file=path.name) from None
-    findings = list(data.findings) + cell_problems(hits, checked, data)
+    findings = list(data.findings)
     sheets = {}
     for key, sd in data.sheets.items():
+        xml_found, marks = xml_findings(sd, sheets_xml[sd.name], path.name)
+        percent_found, shown, refused = read_percentages(sd, sheets_xml[sd.name], path.name)
         sheets[key], sheet_findings = typed_sheet(sd, path.name)
-        findings.extend(sheet_findings)
+        for column, rows in refused.items():  # not read as a number: which one the user meant is unknown
+            sheets[key].values.loc[rows, column] = pd.NA
+        sheets[key].percent_rows = shown
+        for name, value in marks.items():
+            setattr(sheets[key], name, value)
+        findings += xml_found + percent_found + sheet_findings
     return ParsedWorkbook(data, sheets, findings, checked.has_macros)

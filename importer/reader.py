@@ -237,11 +237,16 @@ def unreadable_sheets(package: Package | None, template: Template, file: str) ->
     return findings
 
 
-def read_workbook(path: Path, package: Package | None = None) -> WorkbookData:
+def read_workbook(path: Path, package: Package | None = None, book: fastexcel.ExcelReader | None = None
+                  ) -> WorkbookData:
     """Read every template sheet of a workbook that passed the safety gate. ``package`` is the package the gate
     located: when fastexcel cannot open the file as it is (parts in unusual places, a sheet entry leading
-    nowhere), it reads a copy laid out as it expects (:func:`importer.package.readable`)."""
+    nowhere), it reads a copy laid out as it expects (:func:`importer.package.readable`). ``book``, when given,
+    is read instead: an object with fastexcel's ``sheet_names`` and ``load_sheet`` opened on that copy, such
+    as ``importer.parse.GuardedBook``."""
     path = Path(path)
+    if book is not None:
+        return _read(path, book, package)
     with readable(path, package) as source:
         return _read(path, fastexcel.read_excel(source), package)
 

@@ -100,6 +100,7 @@ class Checked:
     has_macros: bool
     sheet_parts: dict[str, str] = field(hash=False)  # worksheet name -> zip member, in tab order
     package: Package | None = field(default=None, hash=False, compare=False)  # as located (importer.package)
+    max_cells: int = 12_000_000  # the cap the readers keep to on what a sheet really holds (importer.sheet_xml)
 
 
 # --------------------------------------------------------------------------- messages
@@ -387,7 +388,8 @@ def _check_zip(fh, path: Path, size: int, name: str, limits: _Limits) -> Checked
             _check_dimension(zf, members[part], sheet, name, limits)
         lowered = [n.replace("\\", "/").lower() for n in members]
         has_macros = any(n.endswith("vbaproject.bin") or "/macrosheets/" in f"/{n}" for n in lowered)
-    return Checked(path=path, size=size, has_macros=has_macros, sheet_parts=sheets, package=package)
+    return Checked(path=path, size=size, has_macros=has_macros, sheet_parts=sheets, package=package,
+                   max_cells=limits.cells)
 
 
 def _check_directory(infos: list[zipfile.ZipInfo], size: int, name: str, limits: _Limits) -> None:

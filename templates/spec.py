@@ -36,6 +36,7 @@ PANDAS_DTYPES: dict[str, str] = {
 }
 
 MONEY_DECIMALS = 2
+PERCENT_UNIT = "ร้อยละ|%"  # a unit of measure (kpis.unit_label, target_unit) that makes a figure a percentage
 META = "_meta"  # the hidden sheet every workbook carries its template id, version, fiscal year and cost centre in
 
 
@@ -63,6 +64,13 @@ class Column:
     help_en: str = ""
     width: int | None = None
     planned: bool = False  # a planned date, which may lie after the as-of date (rule B12)
+    # How a number cell formatted as a percentage (0.2468 shown as 24.68 %) is read (README, "What the user
+    # sees"): "" - the column never holds a percentage, so such a cell is an S05 error, never a silent × 100;
+    # "yes" - always a percentage: read as the number shown, 24.68; the key of another column of the row
+    # ("unit_label", "target_unit") - a measure in the unit that column names: read as shown, an S05 error
+    # when the unit is not a percentage (PERCENT_UNIT); "kpi" - a KPI's result: the same, by the unit of the
+    # row's KPI in the reference data.
+    percent: str = ""
 
     @property
     def header(self) -> str:

@@ -119,14 +119,15 @@ def test_a_workbook_of_unrelated_sheets_is_refused(tmp_path):
     assert "not one of the standard templates" in refused.value.message_en
 
 
-def test_a_merged_header_leaves_values_readable(allocations, reference):
-    """Merged cells keep their value in the top-left cell only: a merged note column still reads."""
+def test_merged_cells_in_the_table_are_reported_and_the_values_still_read(allocations, reference):
+    """Merged cells keep their value in the top-left cell only, so the other rows would read as blank while the
+    user sees the value: each row needs its own (S14, an error), even in an optional note column."""
     def merge(book):
         book["รับโอน"].merge_cells("I2:I3")
         book["รับโอน"]["I2"] = "งวดแรก"
     rewrite(allocations, merge)
     report = validate([allocations], reference, as_of=AS_OF)
-    assert report.errors == 0
+    assert [(f.rule, f.cell) for f in report.files[0].findings] == [("S14", "I2:I3")]
     note = report.files[0].parsed.sheets["transfers"].values["note"]
     assert note.iat[0] == "งวดแรก" and pd.isna(note.iat[1])
 

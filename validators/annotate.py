@@ -172,8 +172,9 @@ class _Annotation:
         self.comments = 0
         if full:
             for f in report.findings:
-                if f.sheet in self.parsed.sheets and CELL_REF.match(f.cell or ""):
-                    at = xl_cell_to_rowcol(f.cell)
+                first = (f.cell or "").split(":")[0]  # a range (merged cells, S14) is marked at its first cell
+                if f.sheet in self.parsed.sheets and CELL_REF.match(first):
+                    at = xl_cell_to_rowcol(first)
                     self.marks.setdefault(f.sheet, {}).setdefault(at, _Mark()).findings.append(f)
 
     def fmt(self, num_format: str | None, fill: str | None = None, **extra):
@@ -224,7 +225,7 @@ class _Annotation:
             name = self.sheet_name(f.sheet)
             ws.write_number(r, 0, n)
             ws.write_string(r, 1, name)
-            linkable = self.full and f.sheet in self.parsed.sheets and CELL_REF.match(f.cell or "")
+            linkable = self.full and f.sheet in self.parsed.sheets and CELL_REF.match((f.cell or "").split(":")[0])
             if linkable and links < MAX_LINKS:
                 ws.write_url(r, 2, f"internal:{_quote(name)}!{f.cell}", string=f.cell,
                              tip=f"ไปที่ / go to {name}!{f.cell}")

@@ -17,8 +17,9 @@ import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from domain.findings import Finding, display
-from importer.parse import ParsedSheet
-from templates.spec import Column, Sheet
+from importer.parse import ParsedSheet, ParsedWorkbook
+from reference.reference_set import ReferenceSet
+from templates.spec import PERCENT_UNIT, Column, Sheet
 
 # pandera registers its pandas backend on first use (~0.15 s of imports): pay it at import time
 # like any other import, not in the first upload's check.
@@ -83,13 +84,14 @@ def describe(col: Column, rule: str) -> tuple[str, str]:
 
 def check_columns(parsed: ParsedSheet, failed: set[tuple[str, int, str]]) -> list[Finding]:
     """S04 and S06–S09 findings of one sheet; ``failed`` are (sheet, row, column) cells already reported
-    as unreadable (S03, S05), so not also as blank, and a column the sheet lacks is its header's finding."""
+    as unreadable (S03, S05), so not also as blank, nor is a cell blank only because merged (S14); a column
+    the sheet lacks is its header's finding."""
     sheet, values, sd = parsed.sheet, parsed.values, parsed.data
     findings = []
     # a required column not read (missing: S01; named twice: S11) is one finding on the header row, not a blank per row
     for col in (c for c in sheet.columns if c.required and c.key in sd.letters):
         for row in values.index[values[col.key].isna()]:
-            if (sheet.key, row, col.key) not in failed:
+            if (sheet.key, row, col.key) not in failed and (row, col.key) not in parsed.merged_away:
                 findings.append(Finding.of("S04", f"ยังไม่ได้กรอก {col.th} ซึ่งจำเป็นต้องกรอก",
                                            f"{col.en} is required; fill it in.", file=parsed.file,
                                            sheet=sheet.key, row=int(row), column=col.key, header=col.header,
@@ -106,4 +108,34 @@ def check_columns(parsed: ParsedSheet, failed: set[tuple[str, int, str]]) -> lis
             findings.append(Finding.of(rule, f"{col.th} '{value}': {th}", f"{col.en} '{value}': {en}",
                                        file=parsed.file, sheet=sheet.key, row=row, column=col.key,
                                        header=col.header, cell=sd.cell(col.key, row), value=value))
+    return findings
+
+
+def percent_units(parsed: ParsedWorkbook, reference: ReferenceSet) -> list[Finding]:
+    """S05 at each cell read as the percentage it shows (``ParsedSheet.percent_rows``: 0.2468 formatted as
+    24.68 % read as 24.68) in a measure whose unit is not a percentage: the unit named in the row
+    (``Column.percent`` a column key) or the row's KPI's (``"kpi"``). A unit that is not known (a KPI not in
+    the reference data, a blank unit) leaves the number as shown: B11 or S04 says what is missing."""
+    findings = []
+    for ps in parsed.sheets.values():
+        for key, rows in ps.percent_rows.items():
+            col = ps.sheet.column(key)
+            if col.percent == "yes":
+                continue
+            if col.percent == "kpi":
+                labels = reference["kpis"].drop_duplicates("kpi_code").set_index("kpi_code")["unit_label"]
+                units = ps.values.loc[rows, "kpi_code"].map(labels)
+            else:
+                units = ps.values.loc[rows, col.percent]
+            units = units.astype(object).where(units.notna(), "").astype(str)
+            wrong = units[(units != "") & ~units.str.contains(PERCENT_UNIT, regex=True)]
+            for row, unit in wrong.items():
+                value = display(ps.values.at[row, key])
+                findings.append(Finding.of(
+                    "S05", f"{col.th}: ช่องนี้จัดรูปแบบเป็นร้อยละ (แสดง {value}%) แต่หน่วยนับคือ '{unit}' ไม่ใช่ร้อยละ "
+                           f"ให้จัดรูปแบบเซลล์เป็นตัวเลข (Number) แล้วพิมพ์ค่าเป็น{unit}",
+                    f"{col.en}: the cell is formatted as a percentage (it shows {value}%) but the unit is "
+                    f"'{unit}', not a percentage; format the cell as Number and type the figure in {unit}.",
+                    file=parsed.file, sheet=ps.sheet.key, row=int(row), column=key, header=col.header,
+                    cell=ps.data.cell(key, int(row)), value=f"{value}%"))
     return findings

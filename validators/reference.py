@@ -12,7 +12,8 @@ from importer.isolation import parse
 from reference.reference_set import ReferenceSet
 from templates import REFERENCE
 from validators.budget import Tables, b11_references_exist, b13_keys_unique
-from validators.validate import FileReport, column_findings, order
+from validators.columns import percent_units
+from validators.validate import FileReport, column_findings, mark_hidden, order
 
 
 def read_reference(path: Path) -> tuple[ReferenceSet, FileReport]:
@@ -30,5 +31,6 @@ def read_reference(path: Path) -> tuple[ReferenceSet, FileReport]:
               for key, ps in parsed.sheets.items()}
     letters = {(str(path), key): ps.data.letters for key, ps in parsed.sheets.items()}
     checks = Tables(frames, letters, reference, fiscal_year=0, as_of=dt.date.today())
-    findings = parsed.findings + column_findings(parsed) + b11_references_exist(checks) + b13_keys_unique(checks)
+    findings = mark_hidden(parsed.findings + column_findings(parsed) + percent_units(parsed, reference)
+                           + b11_references_exist(checks) + b13_keys_unique(checks), parsed)
     return reference, FileReport(Path(path), parsed, findings=order(findings, parsed))

@@ -8,7 +8,7 @@ without it):
 
 1. :func:`read_many` parses files (by default each in a worker process of ``importer.isolation``, which
    no file can take down: a file that crashes the reader is reported unreadable) and runs the checks
-   that need each file alone (S01–S10); :func:`read` does it for one;
+   that need each file alone (S01–S15); :func:`read` does it for one;
 2. :func:`check_together` runs the budget rules B01–B14 across the files of each cost centre and
    fiscal year, against what is already stored for them (``stored``).
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +33,7 @@ from reference.reference_set import ReferenceSet
 from templates import UNIT_TEMPLATES
 from templates.catalog import SHEETS
 from validators.budget import Tables, check_budget
-from validators.columns import check_columns
+from validators.columns import check_columns, percent_units
 
 # The rows already stored for a cost centre and year, for the templates not being re-submitted.
 Stored = Callable[[str, int, set[str]], Mapping[str, pd.DataFrame]]
@@ -165,6 +165,29 @@ def without_echoes(column_level: list[Finding], budget: list[Finding]) -> list[F
     return [f for f in budget if not (f.rule == "B11" and (f.sheet, f.row, f.column) in flagged)]
 
 
+def mark_hidden(findings: list[Finding], parsed: ParsedWorkbook) -> list[Finding]:
+    """Each finding at a row or column hidden in the workbook says so and what to do: hidden rows are read and
+    counted like the others (README, "Hidden rows and columns"), so a problem there is real but unseen."""
+    marked = []
+    for f in findings:
+        ps = parsed.sheets.get(f.sheet)
+        if ps is None or f.rule == "S15":
+            marked.append(f)
+            continue
+        th = en = ""
+        if f.row in ps.hidden_rows:
+            th += (f" (แถว {f.row} ถูกซ่อนอยู่ แถวที่ซ่อนถูกอ่านและนับรวมด้วย ให้ยกเลิกการซ่อนแถวเพื่อตรวจดู "
+                   "และลบแถวนี้หากไม่ต้องการส่ง)")
+            en += (f" Row {f.row} is hidden in the workbook; hidden rows are read and counted: unhide it to "
+                   "check it, and delete the row if it is not meant to be submitted.")
+        if f.column in ps.hidden_columns:
+            letter = ps.data.letters.get(f.column, "")
+            th += f" (คอลัมน์ {letter} ถูกซ่อนอยู่ ให้ยกเลิกการซ่อนคอลัมน์เพื่อตรวจดู)"
+            en += f" Column {letter} is hidden in the workbook; unhide it to check it."
+        marked.append(replace(f, message_th=f.message_th + th, message_en=f.message_en + en) if th else f)
+    return marked
+
+
 def order(findings: list[Finding], parsed: ParsedWorkbook) -> list[Finding]:
     """Findings in the order a unit reads its workbook: by sheet, Excel row, column, then rule."""
     sheets = [s.key for s in parsed.template.sheets]
@@ -203,7 +226,8 @@ def read_many(sources: Sequence[Path | ParsedWorkbook], reference: ReferenceSet,
             reports.append(FileReport(Path(source), unreadable=result))
             continue
         report = FileReport(result.workbook.path if isinstance(source, ParsedWorkbook) else Path(source), result)
-        report.own_findings = report.parsed.findings + column_findings(report.parsed)
+        report.own_findings = mark_hidden(report.parsed.findings + column_findings(report.parsed)
+                                          + percent_units(report.parsed, reference), report.parsed)
         report.findings = list(report.own_findings)
         report.cost_center = cost_center_of(report.parsed, reference)
         report.fiscal_year = fiscal_year_for(report.parsed, fiscal_year, as_of)
@@ -237,7 +261,8 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
         for finding in check_budget(build_tables(group, context, reference, year, as_of)):
             by_file.setdefault(finding.file, []).append(finding)
         for report in group:
-            budget = without_echoes(report.own_findings, by_file.get(str(report.path), []))
+            budget = mark_hidden(without_echoes(report.own_findings, by_file.get(str(report.path), [])),
+                                 report.parsed)
             report.findings = order(report.own_findings + budget, report.parsed)
     return Report(reports)
 
