@@ -241,9 +241,9 @@ def amount(key: str, th: str, en: str, required: bool = True, **kw) -> C:
     return C(key, th, en, "money", required, **kw)
 
 
-def signed(key: str, th: str, en: str, **kw) -> C:
+def signed(key: str, th: str, en: str, required: bool = True, **kw) -> C:
     """An amount in baht that may be negative: ``number``, since ``money`` is never negative."""
-    return C(key, th, en, "number", True, help_th="ติดลบได้ เช่น (1,234.00)", help_en="May be negative", **kw)
+    return C(key, th, en, "number", required, help_th="ติดลบได้ เช่น (1,234.00)", help_en="May be negative", **kw)
 
 
 HOSPITAL_FINANCE = Template(
@@ -261,6 +261,8 @@ HOSPITAL_FINANCE = Template(
             amount("expense", "รวมค่าใช้จ่าย สะสม (บาท)", "Total expense, YTD (THB)"),
             signed("net_income", "รายได้สูง(ต่ำ)กว่าค่าใช้จ่าย สะสม (บาท)", "Net income (NI), YTD (THB)"),
             signed("ebitda", "EBITDA สะสม (บาท)", "EBITDA, YTD (THB)"),
+            signed("maintenance_fund", "เงินบำรุงคงเหลือ (หักหนี้แล้ว) (บาท)", "Maintenance fund left, net of debts (THB)",
+                   False),
             amount("medical_revenue", "รายได้ค่ารักษาพยาบาล สะสม (บาท)", "Medical revenue, YTD (THB)", False),
             amount("uc_receivable", "ลูกหนี้ค่ารักษาพยาบาล UC (บาท)", "UC receivables (THB)"),
             amount("uc_revenue", "รายได้ค่ารักษาพยาบาล UC สะสม (บาท)", "UC medical revenue, YTD (THB)"),
