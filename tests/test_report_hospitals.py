@@ -15,7 +15,7 @@ import nbformat
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from test_finance import HOSPITALS, IP, PLANFIN_Q1, PUB_PLANFIN_Q1, PUB_SURPLUS_Q1, RISK, SEVEN_PLUS, UNIT_COST
+from test_finance import HOSPITALS, IP, PLANFIN_Q1, PUB_PLANFIN_Q1, PUB_REVENUE_TO_EXPENSE_Q1, RISK, SEVEN_PLUS, UNIT_COST
 from typer.testing import CliRunner
 
 from finance import health as fh
@@ -130,7 +130,7 @@ def test_section_matches_finance_health_and_the_seed(engine, reference):
                 == PLANFIN_Q1.loc[i, f"pub_{side}_pct"]
             assert abs(units.loc[code, f"{side}_plan_to_date"] - PLANFIN_Q1.loc[i, f"pub_{side}_plan"]) < 0.006
         assert int(units.loc[code, "planfin_pass"]) == PUB_PLANFIN_Q1[i]
-        assert int(units.loc[code, "surplus_pass"]) == PUB_SURPLUS_Q1[i]
+        assert int(units.loc[code, "revenue_to_expense_pass"]) == PUB_REVENUE_TO_EXPENSE_Q1[i]
     summed = PLANFIN_Q1.loc[PICK]
     expected = round((summed["revenue"].sum() - summed["planfin_revenue"].sum() / 4)
                      / (summed["planfin_revenue"].sum() / 4) * 100, 2)

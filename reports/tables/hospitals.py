@@ -134,21 +134,21 @@ def hospital_matrix(ctx: Context, h: Hospitals) -> ReportTable:
 def hospital_planfin(ctx: Context, h: Hospitals) -> ReportTable:
     """4.4 Planfin per hospital and the province: revenue and expense plans to date (annual × quarter ÷ 4),
     actuals (baht), variances (per cent) with their pass flags, and the verdicts both within the tolerance
-    and surplus against plan."""
+    and revenue_to_expense against plan."""
     plan = pd.concat([h.frame, h.total], ignore_index=True)
-    for side in ("revenue", "expense", "planfin", "surplus"):
+    for side in ("revenue", "expense", "planfin", "revenue_to_expense"):
         plan[f"{side}_verdict"] = verdict_of(plan[f"{side}_pass"])
     return ctx.table(
         "hospital_planfin", "4.4 แผนทางการเงิน (Planfin) เปรียบเทียบผลการดำเนินงาน / Planfin plan against actual",
         plan[[*HEAD, "quarter", "planfin_revenue", "revenue_plan_to_date", "revenue", "revenue_variance",
               "revenue_variance_pct", "revenue_pass", "planfin_expense", "expense_plan_to_date", "expense",
-              "expense_variance", "expense_variance_pct", "expense_pass", "planfin_pass", "surplus_pass",
-              "revenue_verdict", "expense_verdict", "planfin_verdict", "surplus_verdict"]],
+              "expense_variance", "expense_variance_pct", "expense_pass", "planfin_pass", "revenue_to_expense_pass",
+              "revenue_verdict", "expense_verdict", "planfin_verdict", "revenue_to_expense_verdict"]],
         [HOSPITAL, Col("revenue_plan_to_date", "money"), Col("revenue", "money", sheet="hospital_finance"),
          Col("revenue_variance_pct", "percent", "revenue_pass"), Col("expense_plan_to_date", "money"),
          Col("expense", "money", sheet="hospital_finance"), Col("expense_variance_pct", "percent", "expense_pass"),
          Col("planfin_verdict", "verdict", label=within(h.thresholds.planfin_tolerance_pct)),
-         Col("surplus_verdict", "verdict")],
+         Col("revenue_to_expense_verdict", "verdict")],
         level="level", period=h.when,
         notes=["แผนถึงไตรมาส = แผนทั้งปี × ไตรมาส ÷ 4; ผลต่าง % = (ผล − แผน) ÷ แผน × 100 / plan to date = annual plan × "
                "quarter ÷ 4; variance % = (actual − plan) ÷ plan × 100. แถวภาพรวมจังหวัดคำนวณจากยอดรวม."])
