@@ -333,6 +333,14 @@ FIGURES: dict[str, Label] = {
     "times": Label("จำนวนครั้ง", "Times"),
     "quarters": Label("ไตรมาส", "Quarters"),
     "written_by": Label("หน่วยงานที่รายงาน", "Written by"),
+    "sum_a": Label("ΣA", "Sum of numerators"),
+    "sum_b": Label("ΣB", "Sum of denominators"),
+    "province_result": Label("ผลงานจังหวัด", "Province result"),
+    "province_criterion": Label("เกณฑ์จังหวัด", "Province criterion"),
+    "disagreeing": Label("รายงานต่างจากที่คำนวณ (หน่วย)", "Units whose report differs"),
+    "source": Label("ที่มาของผล", "Source"),
+    "typed_result": Label("ผลที่หน่วยงานรายงาน", "As the unit reported"),
+    "check": Label("ตรวจทาน", "Check"),
     # hospital financial health (seed 003): Risk Score
     "hospital": Label("โรงพยาบาล", "Hospital"),
     "hospitals": Label("จำนวน รพ.", "Hospitals"),
@@ -407,7 +415,11 @@ WORKING_COLUMNS: frozenset[str] = frozenset({
     # the reports: a row's place in a table, and the text of a figure before it is shown
     "level", "basis", "text", "plan", "strategy", "label", "criterion", "n_units", "ss_target",
     "quarter_target_text", "unit_cost_label", "advances_overdue_count", "revenue_variance", "expense_variance",
-    "revenue_verdict", "expense_verdict", "ip_verdict", "risk_ok",
+    "revenue_verdict", "expense_verdict", "ip_verdict", "cost_ratio_verdict", "risk_ok",
+    # the KPI report: what a unit typed beside what the store computed, and a figure's text
+    "typed_numerator", "typed_denominator", "typed_verdict", "computed_numerator", "computed_denominator",
+    "computed_result", "province_result_text", "criterion_text", "result_text", "typed_text", "source_text", "mark",
+    "group", "names",
     # the demo's hospital finance
     "depreciation",
 })

@@ -4,7 +4,8 @@ The store (tests/mini_year.py, imported as workbooks into a temporary SQLite fil
 
 - CC (สสจ.หนองบัวลำภู, province 39): the mini year as of 31 Mar 2026, plus an advance A2 of 5,000 by unit
   93902 on 1 Feb 2026 that nobody cleared (overdue at the end of Q2), Q2 results for output P1/1 (200 of a
-  Small-Success target of 250, with a problem and a suggestion) and KPI results for K02 and K27.
+  Small-Success target of 250, with a problem and a suggestion) and KPI results for K02 (a rate), K17 (a level)
+  and K27 (counted on hospitals only: these district offices' results are not counted).
   Received 150,000; allocated 93901 110,000 and 93902 40,000; planned 90,000 and 40,000; disbursed
   28,000 (20,000 + advance 10,000 − 2,000 returned) and 5,000.
 - CC2 (สสจ.อุดรธานี, province 41): the same year with its own units and D1 = 5,000.
@@ -31,7 +32,7 @@ from typer.testing import CliRunner
 
 from reports import tables
 from reports.config import TARGETS_ENV, disbursement_targets
-from reports.fmt import FAIL, NA, NO_CRITERION, NOT_RECORDED, PASS, money, number, pct
+from reports.fmt import FAIL, NA, NOT_RECORDED, PASS, money, number, pct
 from reports.params import ReportError, check_params, resolve_province
 from reports.run import jobs_for, run_jobs
 from reports.show import FIGURES_MIME
@@ -69,8 +70,9 @@ def year_of_cc() -> dict[str, dict[str, pd.DataFrame]]:
     year["outputs"]["kpi_results"] = pd.concat([kpi, pd.DataFrame([
         dict(unit_code=U1, kpi_code="K02", quarter=2, numerator=80, denominator=100, result=80, note=None),
         dict(unit_code=U2, kpi_code="K02", quarter=2, numerator=90, denominator=100, result=90, note=None),
+        dict(unit_code=U1, kpi_code="K17", quarter=2, numerator=None, denominator=None, result=3, note=None),
+        dict(unit_code=U2, kpi_code="K17", quarter=1, numerator=None, denominator=None, result=2, note=None),
         dict(unit_code=U1, kpi_code="K27", quarter=2, numerator=1, denominator=1, result=100, note=None),
-        dict(unit_code=U2, kpi_code="K27", quarter=1, numerator=9, denominator=10, result=90, note=None),
     ], dtype=object)], ignore_index=True)
     return year
 
@@ -156,6 +158,16 @@ def sql_outstanding(engine, unit, end, overdue_days=None) -> float:
             AND c.advance_document_no = p.document_no AND c.clearing_date <= :end), 0))
         FROM payments p WHERE p.submission_id IN ({current('disbursements')}) AND p.unit_code = :unit
         AND p.kind = 'ยืม' AND p.document_date <= :end {older}""", unit=unit, end=end.isoformat())
+
+
+def sql_kpi_sums(engine, kpi, quarter) -> tuple[float, float]:
+    """ΣA and ΣB of a KPI's current results of a quarter in province 39."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.text(f"""SELECT SUM(numerator), SUM(denominator) FROM kpi_results k
+            JOIN submissions s ON s.id = k.submission_id WHERE k.submission_id IN ({current('outputs')})
+            AND s.cost_center IN (:cc, :silent) AND k.kpi_code = :kpi AND k.quarter = :q"""),
+                           {"cc": CC, "silent": SILENT, "kpi": kpi, "q": quarter}).one()
+    return float(row[0]), float(row[1])
 
 
 def sql_gfmis(engine, cc, month) -> tuple[float, float]:
@@ -278,13 +290,22 @@ def test_kpi_verdicts_pass_rates_and_small_success(engine, reference):
     ctx = context(engine, reference)
     units = tables.kpi_units(ctx).frame
     got = {(r.kpi_code, r.unit_code): r.verdict for r in units[units["level"] == "unit"].itertuples()}
-    # K02 ≥ its Q2 Small Success 85: 80 fails, 90 passes; K27 ≥ 100: U1 100 passes, U2 reported only in Q1 → NA
-    assert got == {("K02", U1): FAIL, ("K02", U2): PASS, ("K27", U1): PASS, ("K27", U2): NA}
+    # K02 ≥ its Q2 Small Success 85: 80 fails, 90 passes; K17 ≥ level 3: U1 3 passes, U2 reported only in Q1 → NA;
+    # K27 counts hospitals only: the district offices' results are left out
+    assert got == {("K02", U1): FAIL, ("K02", U2): PASS, ("K17", U1): PASS, ("K17", U2): NA}
+    level = units[(units["kpi_code"] == "K17") & (units["unit_code"] == U1)].iloc[0]
+    assert level["result_text"] == "ระดับ 3" and level["source"] == "typed"
     summary = tables.kpi_summary(ctx).frame.set_index("kpi_code")
-    assert summary.loc["K02", ["units", "reporting", "passing", "pass_rate", "verdict"]].tolist() == [
-        2, 2, 1, 0.5, NO_CRITERION]
-    assert summary.loc["K27", ["reporting", "passing", "pass_rate", "criterion", "verdict"]].tolist() == [
-        1, 1, 1.0, 1.0, PASS]
+    # K02, a rate: the province is ΣA ÷ ΣB × 100 against the quarter's target (≥ 85), whatever share of units passed
+    a, b = sql_kpi_sums(engine, "K02", 2)
+    assert summary.loc["K02", ["units", "reporting", "passing", "pass_rate", "sum_a", "sum_b"]].tolist() == [
+        2, 2, 1, 0.5, a, b]
+    assert summary.loc["K02", "province_result"] == a / b * 100 == 85.0 and summary.loc["K02", "verdict"] == PASS
+    assert np.isnan(summary.loc["K02", "criterion"]) and summary.loc["K02", "criterion_text"] == "≥ 85 ร้อยละ"
+    # K17, a level with a criterion as a share of units (100 %): 1 of the 1 unit with a result
+    assert summary.loc["K17", ["reporting", "passing", "province_result", "criterion", "verdict"]].tolist() == [
+        1, 1, 100.0, 1.0, PASS]
+    assert "K27" not in summary.index
     outputs = tables.small_success(ctx).frame
     assert outputs[["project_code", "output_no", "ss_target", "result", "status"]].values.tolist() == [
         ["P1", 1, 250.0, 200.0, "ยังไม่บรรลุ"]]
@@ -332,7 +353,8 @@ def test_headers_say_the_quarter_the_target_and_the_spec_titles(engine, referenc
     assert outputs["ss_target"] == "Small Success 6 เดือน / Small Success 6 months"  # what the maker filled for Q2
     assert outputs["result"] == "ผลงานสะสม / Cumulative result"
     kpis = {c.key: c.th for c in tables.kpi_summary(ctx).columns}
-    assert kpis["small_success"] == "เป้าหมายไตรมาส 2" and kpis["criterion"] == "เกณฑ์จังหวัด (% หน่วยที่ผ่าน)"
+    assert kpis["small_success"] == "เป้าหมายไตรมาส 2" and kpis["criterion_text"] == "เกณฑ์จังหวัด"
+    assert kpis["province_result_text"] == "ผลงานจังหวัด" and kpis["unit_types"] == "นับเฉพาะประเภทหน่วยงาน"
 
 # -- the notebooks: executed, read back, looked at ---------------------------------------------------------------
 @pytest.fixture(scope="module")
@@ -390,7 +412,7 @@ def test_notebook_figures_match_independent_sums(made, engine):
                                                         + sql_planned(engine, U2))
     kpi = figures["kpi_report"]["tables"]
     verdicts = {(r["kpi_code"], r["unit_code"]): r["verdict"] for r in kpi["kpi_units"]["rows"] if r["level"] == "unit"}
-    assert verdicts == {("K02", U1): FAIL, ("K02", U2): PASS, ("K27", U1): PASS, ("K27", U2): NA}
+    assert verdicts == {("K02", U1): FAIL, ("K02", U2): PASS, ("K17", U1): PASS, ("K17", U2): NA}
     assert [r["status"] for r in kpi["small_success"]["rows"]] == ["ยังไม่บรรลุ"]
     assert [r["text"] for r in kpi["problems"]["rows"]] == ["บุคลากรไม่เพียงพอ"]
 
@@ -500,9 +522,11 @@ def test_a_province_with_nothing_sent_says_so_and_bangkok_is_no_changwat(store_u
         assert (ctx.province.title_th, ctx.province.title_en, ctx.total_name) == (
             "กรุงเทพมหานคร", "Bangkok", "รวมกรุงเทพมหานคร")
         caption = tables.finance(ctx).caption()
+        kpis = tables.kpi_summary(ctx)
     finally:
         ctx.close()
     assert "no data submitted yet" in caption and "ได้รับการอนุมัติแล้ว" not in caption
+    assert kpis.frame.empty and "no data submitted yet" in kpis.caption()
 
 
 def test_a_region_office_is_not_counted_in_its_provinces_totals(store_url, reference):
