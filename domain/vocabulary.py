@@ -353,7 +353,7 @@ FIGURES: dict[str, Label] = {
     "survival": Label("ความอยู่รอด (0–2)", "Survival"),
     "risk_score": Label("Risk Score (0–7)", "Risk Score"),
     # 7 Plus efficiency
-    "operating_margin": Label("Operating Margin", "Operating margin (%)"),
+    "operating_margin": Label("Operating Margin (EBITDA ÷ รายได้)", "Operating margin = EBITDA ÷ revenue (%)"),
     "roa": Label("ROA", "Return on assets (%)"),
     "payment_period": Label("ระยะเวลาชำระหนี้", "Payment period (days)"),
     "uc_collection_period": Label("เก็บหนี้ UC", "UC collection (days)"),

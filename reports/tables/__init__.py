@@ -10,12 +10,14 @@ own.
   :func:`report_table`;
 - :mod:`reports.tables.money`: the financial report's money tables and the monthly trend;
 - :mod:`reports.tables.kpi`: the KPI report's tables;
+- :mod:`reports.tables.hospital_figures`: the hospitals' figures both reports read;
 - :mod:`reports.tables.hospitals`: the financial report's hospital financial-health section;
 - :mod:`reports.tables.labels`: the few headers that depend on the report (target, quarter, threshold).
 """
 
 from reports.tables.context import Context, report_table
-from reports.tables.hospitals import hospital_health, hospital_month
+from reports.tables.hospital_figures import hospital_month
+from reports.tables.hospitals import hospital_health
 from reports.tables.kpi import kpi_results, kpi_summary, kpi_units, remarks, small_success, target_text, verdict
 from reports.tables.money import (
     advances,
