@@ -269,6 +269,8 @@ FIGURES: dict[str, Label] = {
     "returned": Label("ส่งกลับ", "Returned"),
     "late": Label("เลยกำหนด (เดือน)", "Months late"),
     "covered_to": Label("ข้อมูลครบถึง", "Data complete to"),
+    "cost_centres": Label("ศูนย์ต้นทุน (แห่ง)", "Cost centres"),
+    "silent_centres": Label("ไม่ได้บันทึกใน SMS (แห่ง)", "Recorded nothing in SMS"),
     # submissions and their audit trail (the store's own tables)
     "id": Label("เลขที่", "Id"),
     "fiscal_year": Label("ปีงบประมาณ", "Fiscal year"),

@@ -19,6 +19,7 @@ TARGETS_FILE = Path(__file__).with_name("targets.toml")
 TARGETS_ENV = "SMS_REPORT_TARGETS"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = ("financial_report", "kpi_report")  # run in this order; each writes <name>.ipynb/.html/.pdf
+REGION_NOTEBOOKS = ("region_report",)  # a health region's report (sms report --region)
 REPORTS_DIR = Path("outputs") / "reports"
 
 # Chart and page fonts, first that is installed wins: Debian's fonts-thai-tlwg (Loma, Garuda),

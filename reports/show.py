@@ -38,7 +38,9 @@ REVIEWED = tuple(t.key for t in UNIT_TEMPLATES if t.group != TemplateGroup.FINAN
 KINDS = {"financial": ("รายงานผลการดำเนินงานด้านการเงินและการเบิกจ่ายงบประมาณ",
                        "Financial report: transfers, allocations, disbursement and GFMIS reconciliation"),
          "kpi": ("รายงานผลการดำเนินงานตามตัวชี้วัดและผลผลิตโครงการ",
-                 "KPI report: indicators, Small Success of project outputs, problems and suggestions")}
+                 "KPI report: indicators, Small Success of project outputs, problems and suggestions"),
+         "region": ("รายงานการกระทบยอด GFMIS กับ SMS และการบันทึกข้อมูล ระดับเขตสุขภาพ",
+                    "Region report: GFMIS vs SMS reconciliation and recording, for the region's checker")}
 
 
 def html(text: str) -> None:
@@ -86,6 +88,19 @@ def finance_cards(ctx: Context, finance: ReportTable, reconciliation: ReportTabl
            (f"เงินยืมเกิน {ADVANCE_OVERDUE_DAYS} วัน", money(total["advances_overdue"]) + " บาท",
             "fail" if total["advances_overdue"] > 0 else "pass"),
            ("ศูนย์ต้นทุนที่ยังไม่บันทึก SMS", f"{silent:,} แห่ง", "fail" if silent else "pass")])
+
+
+def region_cards(reconciliation: ReportTable) -> None:
+    """The region report's headline figures: cost centres, those that recorded nothing in SMS, and the region's
+    differences (6) and (7)."""
+    frame = reconciliation.frame
+    total = frame[frame["level"] == "total"].iloc[0]
+    silent = int((frame["level"] == "silent").sum())
+    centres = int(frame["level"].isin(["row", "silent"]).sum())
+    cards([("ศูนย์ต้นทุนในเขต", f"{centres:,} แห่ง", ""),
+           ("ศูนย์ต้นทุนที่ยังไม่บันทึก SMS", f"{silent:,} แห่ง", "fail" if silent else "pass"),
+           ("(6) ส่วนต่างเงินประจำงวดกับรับโอน", money(total["diff_installment"]) + " บาท", ""),
+           ("(7) ส่วนต่างเบิกจ่าย GFMIS กับ SMS", money(total["diff_disbursed"]) + " บาท", "")])
 
 
 def kpi_cards(ctx: Context, summary: ReportTable, outputs: ReportTable) -> None:

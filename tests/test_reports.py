@@ -33,7 +33,7 @@ from typer.testing import CliRunner
 from reports import tables
 from reports.config import TARGETS_ENV, disbursement_targets
 from reports.fmt import FAIL, NA, NOT_RECORDED, PASS, money, number, pct
-from reports.params import ReportError, check_params, resolve_province
+from reports.params import ReportError, check_params, check_region_params, resolve_province, resolve_region
 from reports.run import jobs_for, run_jobs
 from reports.show import FIGURES_MIME
 from services.submission import submit
@@ -537,6 +537,78 @@ def test_a_region_office_is_not_counted_in_its_provinces_totals(store_url, refer
         assert office not in ctx.cost_centers and ctx.cost_centers  # Udon Thani's own cost centres remain
     finally:
         ctx.close()
+
+
+# -- the region report -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["8", "๘", "08", "เขต 8", "เขตสุขภาพที่ 8", "Health Region 8", "region8"])
+def test_region_by_number_or_name(reference, text):
+    assert resolve_region(reference, text).region == 8
+
+
+def test_unknown_region_is_refused(reference):
+    with pytest.raises(ReportError) as err:
+        resolve_region(reference, "99")
+    assert "ไม่พบเขตสุขภาพ" in err.value.message_th and "Unknown health region" in err.value.message_en
+    params, where = check_region_params(reference, fiscal_year=FY, region="เขต 8", quarter=2, database_url="x",
+                                        today=dt.date(2026, 5, 2))
+    assert (params.region, params.folder, where.title_th, params.as_of) == (8, "region-08", "เขตสุขภาพที่ 8",
+                                                                            "2026-03-31")
+
+
+def region_context(engine, reference) -> tables.Context:
+    return tables.Context(engine, reference, FY, resolve_region(reference, "8"), 2, 1, Q2_END)
+
+
+def test_region_reconciliation_is_seed_000s_table_for_every_cost_centre(engine, reference):
+    ctx = region_context(engine, reference)
+    frame = tables.region_reconcile(ctx).frame
+    provinces = reference["provinces"]
+    in_region = set(provinces.loc[provinces["region"] == 8, "province_code"])
+    centres = reference["cost_centers"]
+    expected = sorted(centres.loc[centres["province_code"].isin(in_region), "cost_center"])
+    rows = frame[frame["level"].isin(["row", "silent"])].set_index("cost_center")
+    assert list(rows.index) == expected and "2100201129" in expected  # the region office is the region's
+    assert frame.iloc[0]["name"] == "เขต 8" and frame.iloc[-1]["name"] == "รวมเขตสุขภาพที่ 8"
+    for cc, unit in ((CC, (U1, U2)), (CC2, ("94101", "94106"))):
+        assert rows.loc[cc, "received_sms"] == sql_received(engine, cc, Q2_END)
+        assert close(rows.loc[cc, "disbursed_sms"], sum(sql_disbursed(engine, u, Q2_END) for u in unit))
+        gfmis = sql_gfmis(engine, cc, 3)  # NaN: finance sent no March row for CC2
+        assert close(rows.loc[cc, "installment_gfmis"], gfmis[0]) and close(rows.loc[cc, "disbursed_gfmis"], gfmis[1])
+    silent = rows[rows["level"] == "silent"]
+    assert SILENT in silent.index and (silent["flag"] == NOT_RECORDED).all() and silent["received_sms"].isna().all()
+    total = frame.iloc[-1]
+    assert close(total["installment_gfmis"], rows["installment_gfmis"].sum())
+    assert close(total["diff_disbursed"], rows["disbursed_gfmis"].sum() - rows["disbursed_sms"].fillna(0).sum())
+    by_province = tables.region_provinces(ctx).frame.set_index("province_code")
+    assert list(by_province.index) == [*sorted(in_region), ""]
+    for code in ("39", "41"):
+        mine = rows[rows.index.map(dict(zip(centres["cost_center"], centres["province_code"], strict=True))) == code]
+        assert by_province.loc[code, "cost_centres"] == len(mine)
+        assert by_province.loc[code, "silent_centres"] == int((mine["level"] == "silent").sum())
+        assert close(by_province.loc[code, "received_sms"], mine["received_sms"].sum())
+    assert by_province.loc["", "cost_centres"] == len(expected)
+    recording = tables.region_recording(ctx).frame.set_index("cost_center")
+    assert list(recording.index) == expected
+    assert recording.loc[CC, "allocations"] == "รอตรวจ / submitted" and "NaT" not in recording.astype(str).values
+
+
+def test_cli_region_report(store_url, tmp_path):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SMS_DATABASE_URL", store_url)
+    try:
+        both = CliRunner().invoke(app, ["report", "--fiscal-year", "2569", "--quarter", "2", "--province", "39",
+                                        "--region", "8"])
+        unknown = CliRunner().invoke(app, ["report", "--fiscal-year", "2569", "--quarter", "2", "--region", "99"])
+        made = CliRunner().invoke(app, ["report", "--fiscal-year", "2569", "--quarter", "2", "--region", "เขต 8",
+                                        "--as-of", "2026-03-31", "--out", str(tmp_path), "--no-pdf"])
+    finally:
+        mp.undo()
+    assert both.exit_code == 2 and "--region" in both.output
+    assert unknown.exit_code == 2 and "Unknown health region '99'" in unknown.output
+    assert made.exit_code == 0, made.output
+    page = (tmp_path / "2569" / "Q2" / "region-08" / "region_report.html").read_text(encoding="utf-8")
+    assert "เขตสุขภาพที่ 8" in page and "(6) = (1) − (2)" in page and "2100201129" in page
+    assert "ไม่ได้บันทึกใน SMS" in page and "<script" not in page
 
 
 def test_a_trend_with_no_money_says_so_instead_of_drawing_axes_of_zero():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from domain.ledger import ADVANCE_OVERDUE_DAYS
 from domain.vocabulary import FIGURES, Label
+from templates.catalog import TEMPLATES
 
 
 def either(first: Label, second: Label) -> Label:
@@ -57,3 +58,8 @@ def quarter_column(quarter: int) -> Label:
 def kpi_column(code: str) -> Label:
     """A column of one KPI, headed by its code (its name is in the table beside it): ``K28`` / ``KPI K28``."""
     return Label(code, f"{FIGURES['indicator'].en} {code}")
+
+
+def template_column(key: str) -> Label:
+    """A column of one template (its recording state): the template's own title, ``บันทึกผลงาน`` / ``Results``."""
+    return Label(TEMPLATES[key].th, TEMPLATES[key].en)
