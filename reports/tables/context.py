@@ -67,6 +67,7 @@ class Context:
     asked: dt.date | None = None  # the as-of date asked for, when the data stops before it (as_of is then the data's)
     tables: dict[str, ReportTable] = field(default_factory=dict)  # every table made, for the figures cell
     _rows: dict[str, pd.DataFrame] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)  # figures several tables share, made once
     _read: set[str] | None = field(default=None, repr=False)  # sheets read by the report_table being built
 
     @classmethod

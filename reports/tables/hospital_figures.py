@@ -55,10 +55,16 @@ def province_row(ctx: Context, rows: pd.DataFrame, month: int, t: fh.Thresholds)
 
 
 def hospital_inputs(ctx: Context) -> Hospitals | None:
-    """The figures of :func:`hospital_month` (None when the province has no hospital finance by the cut-off)."""
-    month = hospital_month(ctx)
-    if month is None:
-        return None
+    """The figures of :func:`hospital_month` (None when the province has no hospital finance by the cut-off),
+    computed once per context: both report sections and the KPIs read them."""
+    month = hospital_month(ctx)  # reads the rows, so the table being built counts their submissions every time
+    if "hospitals" not in ctx.memo:
+        ctx.memo["hospitals"] = None if month is None else compute(ctx, month)
+    return ctx.memo["hospitals"]
+
+
+def compute(ctx: Context, month: int) -> Hospitals:
+    """:class:`Hospitals` of ``month``."""
     t = fh.thresholds_for(ctx.fiscal_year)
     rows = finance_rows(ctx)
     frame = fh.hospital_health(rows, ctx.reference["units"], fiscal_year=ctx.fiscal_year, month=month, thresholds=t)

@@ -85,10 +85,13 @@ def value_text(value, measure: str, unit_label="") -> str:
 
 
 def target_text(direction, target, unit_label, measure: str = KpiMeasure.RATE) -> str:
-    """A KPI target as it reads: ``≥ 85 ร้อยละ``, ``≥ ระดับ 3``, ``≥ ใช่ (1)``; ``-`` without one."""
+    """A KPI target as it reads: ``≥ 85 ร้อยละ``, ``≥ ระดับ 3``, ``ใช่ (1)`` (a yes/no KPI's wants yes); ``-``
+    without one."""
     if pd.isna(target):
         return "-"
-    shown = value_text(target, measure, unit_label if measure not in (KpiMeasure.YESNO, KpiMeasure.LEVEL) else "")
+    if measure == KpiMeasure.YESNO:
+        return value_text(target, measure)
+    shown = value_text(target, measure, unit_label if measure != KpiMeasure.LEVEL else "")
     return f"{SIGNS.get(direction, direction or '')} {shown}".strip()
 
 
