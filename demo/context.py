@@ -87,7 +87,7 @@ class Context:
 
 # What a random stream is for, beside the code it belongs to: a cost centre's SMS year draws from
 # stream(seed, code), its GFMIS figures from stream(seed, code, GFMIS_STREAM), and so on.
-GFMIS_STREAM, UNCLEARED_STREAM, MISTAKES_STREAM, HOSPITAL_STREAM = 1, 2, 3, 4
+GFMIS_STREAM, UNCLEARED_STREAM, MISTAKES_STREAM, HOSPITAL_STREAM, ACCOUNTING_STREAM = 1, 2, 3, 4, 5
 
 
 def stream(seed: int, *keys: int) -> np.random.Generator:

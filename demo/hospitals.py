@@ -173,10 +173,12 @@ def _add_month_flows(p: _Profile, ytd: dict[str, int], rng: np.random.Generator)
 
 
 def _balance_sheet(p: _Profile, ytd: dict[str, int], days: int, k: int, rng: np.random.Generator) -> dict[str, int]:
-    """The balance sheet at the end of fiscal month ``k`` (satang), from the year-to-date flows over ``days``.
+    """The balance sheet at the end of fiscal month ``k`` (satang; the maintenance fund in baht), from the
+    year-to-date flows over ``days``.
 
     Receivables, payables and inventory are so many days of their flow; cash drifts from its October
-    to its September share of current liabilities.
+    to its September share of current liabilities. The maintenance fund left after debts is cash less current
+    liabilities: seed 003's "เงินบำรุงคงเหลือ (หักหนี้แล้ว)" is close to that for its ten hospitals.
     """
     u = rng.uniform
     receivables = {f"{s}_receivable": _satang(ytd[f"{s}_revenue"] / SATANG / days * p.days_target[s] * u(0.9, 1.1))
@@ -187,7 +189,8 @@ def _balance_sheet(p: _Profile, ytd: dict[str, int], days: int, k: int, rng: np.
     cash = _satang(liabilities / SATANG * (p.cash_start + (p.cash_end - p.cash_start) * k / 11) * u(0.97, 1.03))
     current = cash + sum(receivables.values()) + inventory + _satang(p.other_assets)
     return {"current_assets": current, "current_liabilities": liabilities, "cash": cash, "inventory": inventory,
-            "total_assets": current + _satang(p.fixed_assets), **receivables, "drug_payables": payables}
+            "total_assets": current + _satang(p.fixed_assets), **receivables, "drug_payables": payables,
+            "maintenance_fund": (cash - liabilities) / SATANG}  # a signed column: baht, as net income
 
 
 def _unit_cost(p: _Profile, days: int, rng: np.random.Generator) -> dict:

@@ -12,8 +12,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from demo.context import Context, pick
+from demo.context import Context, Year, pick
 from demo.themes import KPIS_BY_TYPE, PROBLEMS, SUGGESTIONS
+from domain.vocabulary import KpiMeasure
+from reference.reference_set import ReferenceSet
 from templates.catalog import ACTIVITY_STATUS
 
 # The spec's activity statuses by name, in its order; unpacking fails loudly when it adds or drops one.
@@ -131,3 +133,21 @@ def _kpi_value(rng: np.random.Generator, anchor: float, direction: str, scale: f
     if percentage:  # nor is a numerator above its denominator
         numerator = min(numerator, denominator)
     return float(numerator), round(numerator / denominator * scale, 2)
+
+
+def accounting_results(reference: ReferenceSet, year: Year, unit: dict, rng: np.random.Generator) -> list[dict]:
+    """A hospital's results of seed 003's accounting measures each elapsed quarter: the KPIs counted on hospitals
+    only, judged on the share of them passing and not computed from hospital finance (K32 trial-balance score,
+    K33 GFMIS cash account, K34 e-payment). Most pass: a score of 100 four times in five, yes six times in seven."""
+    criteria = reference.hospital_criteria()
+    own = criteria[criteria["computed"].fillna("") == ""]
+    rows = []
+    for k in own.itertuples():
+        for q in range(1, year.quarter + 1):
+            if k.measure == KpiMeasure.YESNO:
+                figures = {"numerator": None, "denominator": None, "result": float(rng.random() < 6 / 7)}
+            else:
+                score = 100 if rng.random() < 0.8 else int(rng.integers(70, 100))
+                figures = {"numerator": float(score), "denominator": 100.0, "result": float(score)}
+            rows.append({"unit_code": unit["unit_code"], "kpi_code": k.kpi_code, "quarter": q, **figures, "note": None})
+    return rows

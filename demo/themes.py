@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from demo.context import pick
-from templates.catalog import UNIT_TYPES
+from templates.catalog import HOSPITAL_TYPES, UNIT_TYPES
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,6 @@ class Theme:
 # the sub-district health-promoting hospital (รพ.สต.) and the health-region office, in the spec's order.
 # Unpacking fails loudly when the spec adds or drops a type.
 (PHO, REGIONAL_HOSPITAL, GENERAL_HOSPITAL, COMMUNITY_HOSPITAL, DHO, SHPH, REGION_OFFICE) = UNIT_TYPES
-HOSPITAL_TYPES = (REGIONAL_HOSPITAL, GENERAL_HOSPITAL, COMMUNITY_HOSPITAL)  # they submit hospital finance
 ALL_UNITS = tuple(t for t in UNIT_TYPES if t != REGION_OFFICE)  # every unit type of a province
 
 THEMES: tuple[Theme, ...] = (

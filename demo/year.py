@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from demo.context import MISTAKES_STREAM, UNCLEARED_STREAM, Books, Context, Year, stream
+from demo.context import ACCOUNTING_STREAM, MISTAKES_STREAM, UNCLEARED_STREAM, Books, Context, Year, stream
 from demo.cost_centres import cost_centre_year, demo_cost_centers, silent_cost_centers, workbooks
 from demo.disbursements import leave_uncleared
 from demo.gfmis import gfmis
-from demo.hospitals import hospital_finance
+from demo.hospitals import hospital_finance, hospital_units
 from demo.mistakes import Frames, Mistake, mistakes, write_manifest
+from demo.results import accounting_results
 from reference.reference_set import ReferenceSet
 from templates.catalog import GFMIS, HOSPITAL_FINANCE, TEMPLATES
 from templates.workbook import build_workbook
@@ -53,6 +54,11 @@ def generate(reference: ReferenceSet, fiscal_year: int = DEMO_FISCAL_YEAR, as_of
         raise ValueError(f"as_of {as_of} is before fiscal year {fiscal_year} starts ({year.start})")
     centres = demo_cost_centers(reference)
     ledgers = {cc: cost_centre_year(Context(reference, year, stream(seed, int(cc))), cc) for cc in centres}
+    for cc, rows in ledgers.items():  # the hospitals' accounting measures, from their own streams
+        reported = {(r["unit_code"], r["kpi_code"]) for r in rows["kpi_results"]}
+        for unit in hospital_units(reference, cc).to_dict("records"):
+            found = accounting_results(reference, year, unit, stream(seed, int(unit["unit_code"]), ACCOUNTING_STREAM))
+            rows["kpi_results"] += [r for r in found if (r["unit_code"], r["kpi_code"]) not in reported]
     leave_uncleared(ledgers, year, stream(seed, UNCLEARED_STREAM))
     books: Books = {}
     for cc, rows in ledgers.items():

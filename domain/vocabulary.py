@@ -15,6 +15,9 @@ equal to its term.
 - :class:`RecordingState`: a cost centre's recording of one template for one month (the board).
 - :class:`RowChange`, :class:`AuditAction`: what changed between versions, and what the audit trail records.
 - :class:`Verdict`: a report's judgement of a figure (passes, on target, achieved ...).
+- :class:`KpiMeasure`, :class:`HospitalCriterion`, :class:`KpiSource`, :class:`YesNo`: how a KPI's result reads
+  and adds up to a province, which KPIs the store computes, and where a reported figure came from.
+- :class:`RiskGroup`: seed 003's grouping of hospitals by financial risk.
 - :data:`FIGURES`: the names of computed figures, columns that are not in the spec (DOMAIN.md "Reports").
 """
 
@@ -170,6 +173,59 @@ class Verdict(Term):
     NOT_ACHIEVED = "ยังไม่บรรลุ", "ยังไม่บรรลุ", "not achieved"
     NOT_RECORDED = "ไม่ได้บันทึกใน SMS", "ไม่ได้บันทึกใน SMS", "nothing recorded in SMS"
     NO_CRITERION = "ไม่กำหนดเกณฑ์", "ไม่กำหนดเกณฑ์", "no criterion"
+    DIFFERS = "ต่างจากที่คำนวณ", "ผลที่รายงานต่างจากที่คำนวณ", "reported result differs from the computed one"
+
+
+class KpiMeasure(Term):
+    """What a KPI's result is, and so how the province's result is formed from its units' (seed 003's KPI table).
+
+    A KPI with a province criterion as a share of units (``pass_rate_target``) is judged on the share of units
+    passing whatever its measure; otherwise a ``rate`` is judged on ΣA ÷ ΣB × its scale and a ``count`` on ΣA
+    against the KPI's target. ``yesno``, ``level`` and ``score`` results are judged unit by unit only.
+    """
+
+    RATE = "rate", "อัตรา (ΣA ÷ ΣB)", "rate (ΣA ÷ ΣB)"
+    COUNT = "count", "จำนวน (ΣA)", "count (ΣA)"
+    YESNO = "yesno", "ใช่/ไม่ใช่ (1/0)", "yes/no (1/0)"
+    LEVEL = "level", "ระดับ", "level"
+    SCORE = "score", "ค่าที่วัดรายหน่วย", "value per unit"
+
+
+class HospitalCriterion(Term):
+    """A KPI the store computes from the hospitals' own finance (``hospital_finance``, :mod:`finance.health`),
+    named in the reference's ``kpis.computed``; seed 003's criteria of its financial-management measures."""
+
+    CRISIS = "crisis", "วิกฤตทางการเงินระดับ 7 (Risk Score 7)", "financial crisis level 7 (Risk Score 7)"
+    PLANFIN_COMPLETE = "planfin_complete", "แผนทางการเงิน (Planfin) ครบ 7 แผน", "Planfin complete (7 sheets)"
+    REVENUE_TO_EXPENSE = ("revenue_to_expense", "รายได้ ≥ ค่าใช้จ่าย เมื่อเทียบกับแผน",
+                          "revenue ≥ expense, each against its plan")
+    PLANFIN_VARIANCE = ("planfin_variance", "ผลต่างแผนและผลทั้งรายได้และค่าใช้จ่ายไม่เกินเกณฑ์",
+                        "revenue and expense both within the plan's tolerance")
+    SEVEN_PLUS = "seven_plus", "7 Plus ผ่าน ≥ 5 ตัว (เกรด B, A-, A)", "7 Plus: 5 or more passed (grade B or better)"
+    COST_RATIO = ("cost_ratio", "สัดส่วนต้นทุนต่อรายได้ค่ารักษาไม่เกินค่ากลางกลุ่ม",
+                  "cost ÷ medical revenue within the peer limit")
+
+
+class KpiSource(Term):
+    """Where a unit's KPI figure in a report comes from."""
+
+    COMPUTED = "computed", "คำนวณจากฐานะการเงินในระบบ", "computed from the stored hospital finance"
+    TYPED = "typed", "ตามที่หน่วยงานรายงาน", "as the unit reported"
+
+
+class YesNo(Term):
+    """A yes/no KPI's result as a unit types it (1 or 0)."""
+
+    YES = "1", "ใช่", "yes"
+    NO = "0", "ไม่ใช่", "no"
+
+
+class RiskGroup(Term):
+    """Seed 003's "การจัดกลุ่มตามความเสี่ยงด้านการเงินของหน่วยบริการ" (finance.health.risk_group gives the rule)."""
+
+    STABLE = "stable", "กลุ่มการเงินมั่นคง", "financially stable"
+    WATCH = "watch", "กลุ่มเฝ้าระวัง", "watch"
+    CLOSE_WATCH = "close_watch", "กลุ่มเฝ้าระวังอย่างใกล้ชิด", "close watch"
 
 
 @dataclass(frozen=True)
@@ -215,6 +271,8 @@ FIGURES: dict[str, Label] = {
     "returned": Label("ส่งกลับ", "Returned"),
     "late": Label("เลยกำหนด (เดือน)", "Months late"),
     "covered_to": Label("ข้อมูลครบถึง", "Data complete to"),
+    "cost_centres": Label("ศูนย์ต้นทุน (แห่ง)", "Cost centres"),
+    "silent_centres": Label("ไม่ได้บันทึกใน SMS (แห่ง)", "Recorded nothing in SMS"),
     # submissions and their audit trail (the store's own tables)
     "id": Label("เลขที่", "Id"),
     "fiscal_year": Label("ปีงบประมาณ", "Fiscal year"),
@@ -280,6 +338,14 @@ FIGURES: dict[str, Label] = {
     "times": Label("จำนวนครั้ง", "Times"),
     "quarters": Label("ไตรมาส", "Quarters"),
     "written_by": Label("หน่วยงานที่รายงาน", "Written by"),
+    "sum_a": Label("ΣA", "Sum of numerators"),
+    "sum_b": Label("ΣB", "Sum of denominators"),
+    "province_result": Label("ผลงานจังหวัด", "Province result"),
+    "province_criterion": Label("เกณฑ์จังหวัด", "Province criterion"),
+    "disagreeing": Label("รายงานต่างจากที่คำนวณ (หน่วย)", "Units whose report differs"),
+    "source": Label("ที่มาของผล", "Source"),
+    "typed_result": Label("ผลที่หน่วยงานรายงาน", "As the unit reported"),
+    "check": Label("ตรวจทาน", "Check"),
     # hospital financial health (seed 003): Risk Score
     "hospital": Label("โรงพยาบาล", "Hospital"),
     "hospitals": Label("จำนวน รพ.", "Hospitals"),
@@ -292,7 +358,7 @@ FIGURES: dict[str, Label] = {
     "survival": Label("ความอยู่รอด (0–2)", "Survival"),
     "risk_score": Label("Risk Score (0–7)", "Risk Score"),
     # 7 Plus efficiency
-    "operating_margin": Label("Operating Margin", "Operating margin (%)"),
+    "operating_margin": Label("Operating Margin (EBITDA ÷ รายได้)", "Operating margin = EBITDA ÷ revenue (%)"),
     "roa": Label("ROA", "Return on assets (%)"),
     "payment_period": Label("ระยะเวลาชำระหนี้", "Payment period (days)"),
     "uc_collection_period": Label("เก็บหนี้ UC", "UC collection (days)"),
@@ -307,7 +373,11 @@ FIGURES: dict[str, Label] = {
     "expense_plan_to_date": Label("แผนค่าใช้จ่ายถึงไตรมาส", "Expense plan to date"),
     "expense_variance_pct": Label("ผลต่างค่าใช้จ่าย", "Expense variance"),
     "planfin_verdict": Label("ผลต่างไม่เกินเกณฑ์ทั้งสองด้าน", "Both within tolerance"),  # + the tolerance
-    "surplus_verdict": Label("รายได้ ≥ ค่าใช้จ่าย เทียบแผน", "Surplus vs plan"),
+    "revenue_to_expense": Label("(รายได้ ÷ แผน) ÷ (ค่าใช้จ่าย ÷ แผน) (เท่า)", "Revenue ÷ expense, each against plan"),
+    "revenue_to_expense_verdict": Label("รายได้ ≥ ค่าใช้จ่าย เมื่อเทียบกับแผน", "Revenue ≥ expense against plan"),
+    "planfin_complete_verdict": Label("แผนครบถ้วน", "Planfin complete"),
+    "hospitals_complete": Label("โรงพยาบาลที่แผนครบ", "Hospitals complete"),
+    "complete_share": Label("ร้อยละที่ครบ", "Share complete"),
     "ip_share_pct": Label("ร้อยละที่ได้รับ", "Share received"),
     "ip_expected_pct": Label("ร้อยละตามเวลาที่ผ่านไป", "Elapsed share"),
     # unit cost
@@ -318,6 +388,13 @@ FIGURES: dict[str, Label] = {
     "ipd_cost_per_adjrw": Label("ต้นทุนต่อ AdjRW", "IPD cost per AdjRW"),
     "ipd_limit": Label("Mean + 1SD (IPD)", "Peer limit"),
     "ipd_verdict": Label("IPD", "IPD verdict"),
+    # cost ÷ medical revenue, the inspection criteria, risk groups
+    "cost_ratio": Label("สัดส่วน (2) ÷ (1)", "Cost ÷ medical revenue"),
+    "cost_ratio_limit": Label("Mean + 1SD", "Peer limit"),
+    "passed_criteria": Label("ผ่าน (ข้อ)", "Criteria passed"),
+    "judged_criteria": Label("มีผล (ข้อ)", "Criteria judged"),
+    "criteria_share": Label("ร้อยละที่ผ่าน", "Share passed"),
+    "risk_group": Label("กลุ่มความเสี่ยงด้านการเงิน", "Financial risk group"),
 }
 
 # The reconciliation's money columns, seed 000's (1)-(7) in order.
@@ -339,12 +416,17 @@ WORKING_COLUMNS: frozenset[str] = frozenset({
     # finance.health: each indicator's point, limit, median and pass flag
     "cr_point", "qr_point", "cash_point", "nwc_point", "ni_point", "om", "opd", "ipd", "months", "survival_ratio",
     "om_median", "roa_median", "payment_limit", "om_pass", "roa_pass", "payment_pass", "inventory_pass",
-    "revenue_pass", "expense_pass", "planfin_pass", "surplus_pass", "ip_pass", "opd_pass", "ipd_pass",
+    "revenue_pass", "expense_pass", "planfin_pass", "revenue_to_expense_pass", "ip_pass", "opd_pass", "ipd_pass",
+    "cost_ratio_pass", "passes",
     "unit_cost_pass", "planfin_complete", "passed_without_median",
     # the reports: a row's place in a table, and the text of a figure before it is shown
     "level", "basis", "text", "plan", "strategy", "label", "criterion", "n_units", "ss_target",
     "quarter_target_text", "unit_cost_label", "advances_overdue_count", "revenue_variance", "expense_variance",
-    "revenue_verdict", "expense_verdict", "ip_verdict", "risk_ok",
+    "revenue_verdict", "expense_verdict", "ip_verdict", "cost_ratio_verdict", "risk_ok",
+    # the KPI report: what a unit typed beside what the store computed, and a figure's text
+    "typed_numerator", "typed_denominator", "typed_verdict", "computed_numerator", "computed_denominator",
+    "computed_result", "province_result_text", "criterion_text", "result_text", "typed_text", "source_text", "mark",
+    "group", "names",
     # the demo's hospital finance
     "depreciation",
 })

@@ -62,8 +62,14 @@ quarter); variance = actual YTD − plan to date; variance % = variance ÷ plan 
 100, rounded half up to 2 decimals; a side passes within ±5 %, and the hospital passes
 when revenue and expense both do (this reproduces the seed's round-1 verdict "มีผลต่าง
 ของแผนและผล ทั้งด้านรายได้และการควบคุมค่าใช้จ่าย ไม่เกินร้อยละ 5": only รพ.ย่านตาขาว).
-``surplus_pass``: actual revenue − actual expense ≥ planned revenue − planned expense to
-date (the seed's "มีรายได้ ≥ ค่าใช้จ่าย เมื่อเทียบกับแผนทางการเงิน"; reproduces all ten).
+``revenue_to_expense`` (เท่า) = (actual revenue ÷ revenue plan to date) ÷ (actual expense ÷
+expense plan to date), rounded half up to 2 decimals; it passes at 1.00 or more: revenue,
+measured against its plan, at least expense measured against its plan. This is seed 003's
+"มีรายได้ ≥ ค่าใช้จ่าย เมื่อเทียบกับแผนทางการเงิน (Planfin)" in the reference's own terms for it
+(K28: "เท่า (รายได้ต่อค่าใช้จ่าย)", ≥ 1) and gives the seed's Q1 column, 9 of 10: only
+รพ.ย่านตาขาว fails (0.96: revenue at 98.15 % of plan, expense at 102.13 %), although its
+revenue (47,075,276.10) is above its expense (45,075,641.72). Plain "revenue ≥ expense" would
+pass all ten, against the seed.
 ``planfin_complete``: all seven Planfin sheets complete ("ความครบถ้วน … ของแผนทางการเงิน").
 
 **IP revenue** (:func:`ip_revenue_share`) — seed 003, "รายรับงบ IP ตามผลงานการให้บริการ
@@ -73,8 +79,25 @@ share ≥ expected.
 
 **Unit cost** (:func:`unit_cost`) — seed 003, "ต้นทุนบริการ Unit Cost แบบ Quick Method":
 OPD cost ÷ OPD visits and IPD cost ÷ sum of AdjRW, rounded to 2 decimals; each passes
-at or below Mean + 1 SD of its peer group (sample SD, as Excel's STDEV; a group of one
-has SD 0). MOPH publishes national limits, which :func:`unit_cost` takes when given.
+at or below Mean + 1 SD of its peer group (sample SD, as Excel's STDEV; a hospital alone
+in its group has no limit). MOPH publishes national limits, which :func:`unit_cost` takes
+when given.
+
+**Cost ÷ medical revenue** (:func:`cost_to_revenue`) — seed 003, "สัดส่วนของต้นทุนบริการ
+(เฉพาะรายการใช้ไป) ต่อ รายได้ค่ารักษาพยาบาล": (2) ÷ (1), rounded to 2 decimals, where (1) is
+medical revenue and (2) the cost of the items used up, which the template records as drugs and
+supplies used (``drug_cost``); passes at or below the peer group's Mean + 1 SD, as unit cost.
+
+**Risk groups** (:func:`risk_group`) — seed 003, "การจัดกลุ่มตามความเสี่ยงด้านการเงินของหน่วยบริการ"
+groups without stating its rule: close watch (เฝ้าระวังอย่างใกล้ชิด) = Risk Score 1 or more (its
+four hospitals under a letter of intent, scores 1–2); stable (มั่นคง) = Risk Score 0 and a current
+ratio of at least twice the Risk Score's limit (3.0): the seed's two stable hospitals are the only
+score-0 ones there (CR 3.17, 3.06; the four it watches have 1.60–2.08); watch (เฝ้าระวัง) = the rest.
+
+**Criteria** (:func:`criteria`) — the hospital-finance KPIs the store computes
+(:class:`domain.vocabulary.HospitalCriterion`), each hospital's result in the KPI's own unit and
+whether it passes, from the figures above; seed 003's "ผลการประเมินตามประเด็นตรวจราชการการบริหาร
+การเงินการคลัง" and its KPI 5 (วิกฤตทางการเงินระดับ 7 = Risk Score 7).
 """
 
 from __future__ import annotations
@@ -87,6 +110,7 @@ import numpy as np
 import pandas as pd
 
 from domain.fiscal import FISCAL_MONTH_ORDER, fiscal_months
+from domain.vocabulary import HospitalCriterion, RiskGroup
 
 GRADES = ("F", "D", "C-", "C", "B-", "B", "A-", "A")  # by the number of 7 Plus indicators passed, 0..7
 INDICATORS = ("operating_margin", "roa", "payment_period", "uc_collection_period", "csmbs_collection_period",
@@ -98,6 +122,7 @@ ADDITIVE = (  # hospital_finance columns that add up across hospitals (a provinc
     "ebitda", "medical_revenue", "uc_receivable", "uc_revenue", "csmbs_receivable", "csmbs_revenue",
     "sss_receivable", "sss_revenue", "drug_payables", "drug_purchases", "drug_cost", "planfin_revenue",
     "planfin_expense", "ip_revenue_plan", "ip_revenue_received", "opd_cost", "opd_visits", "ipd_cost", "adjrw",
+    "maintenance_fund",
 )
 
 
@@ -120,9 +145,12 @@ class Thresholds:
     planfin_tolerance_pct: float = 5.0  # |variance %| at most this passes
     planfin_sheets: int = 7  # Planfin sheets a complete plan has
     ip_expected_pct_per_month: float = 100 / 12  # expected IP revenue share per elapsed month
-    unit_cost_sd: float = 1.0  # limit = peer mean + this many peer SDs
+    unit_cost_sd: float = 1.0  # limit = peer mean + this many peer SDs (unit cost, cost ÷ medical revenue)
     unit_cost_ddof: int = 1  # 1: sample SD (Excel STDEV); 0: population SD
     peer: str = "service_level"  # the column that defines peer groups
+    crisis_score: int = 7  # the Risk Score of financial crisis level 7 (seed 003's KPI 5)
+    seven_plus_passed: int = 5  # 7 Plus indicators a hospital passes the criterion with (grade B, A-, A)
+    stable_current_ratio: float = 3.0  # a Risk Score 0 hospital with CR at least this is stable (risk_group)
 
 
 DEFAULT = Thresholds()
@@ -350,8 +378,8 @@ def planfin_variance(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT) -> p
     (``planfin_sheets`` optional). Adds ``quarter``; per side (``revenue``/``expense``)
     ``<side>_plan_to_date`` (annual × quarter ÷ 4, unrounded), ``<side>_variance``,
     ``<side>_variance_pct`` (rounded) and ``<side>_pass``; then ``planfin_pass`` (both sides
-    pass), ``surplus_pass`` (actual surplus ≥ planned surplus to date) and, with
-    ``planfin_sheets``, ``planfin_complete``.
+    pass), ``revenue_to_expense`` (เท่า, rounded) and ``revenue_to_expense_pass`` (see the
+    module's docstring) and, with ``planfin_sheets``, ``planfin_complete``.
     """
     t = thresholds
     _need(frame, ["month", "planfin_revenue", "planfin_expense", "revenue", "expense"], "planfin_variance")
@@ -367,9 +395,12 @@ def planfin_variance(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT) -> p
         out[f"{side}_variance_pct"] = pct
         out[f"{side}_pass"] = _flag(pct.abs() <= t.planfin_tolerance_pct, pct)
     out["planfin_pass"] = out["revenue_pass"] & out["expense_pass"]
-    surplus = _num(frame, "revenue") - _num(frame, "expense")
-    planned = out["revenue_plan_to_date"] - out["expense_plan_to_date"]
-    out["surplus_pass"] = _flag(surplus >= planned, surplus, planned)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        against = (_num(frame, "revenue") / out["revenue_plan_to_date"]) / (
+            _num(frame, "expense") / out["expense_plan_to_date"])
+    against = round_half_up(against.where(np.isfinite(against)), t.decimals)  # no plan (or no expense): no figure
+    out["revenue_to_expense"] = against
+    out["revenue_to_expense_pass"] = _flag(against >= 1, against)
     if "planfin_sheets" in frame.columns:
         sheets = _num(frame, "planfin_sheets")
         out["planfin_complete"] = _flag(sheets >= t.planfin_sheets, sheets)
@@ -394,6 +425,28 @@ def ip_revenue_share(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT) -> p
 
 
 # -- unit cost ----------------------------------------------------------------------------------------
+def peer_limit(frame: pd.DataFrame, values: pd.Series, thresholds: Thresholds = DEFAULT) -> pd.Series:
+    """Mean + ``unit_cost_sd`` SD of ``values`` over each row's peer group (per month when the frame has
+    one), rounded; NaN for a hospital alone in its group: judged against itself it would always pass."""
+    t = thresholds
+    groups = _peer_groups(frame, t.peer)
+    keyed = frame[groups].assign(value=values.replace([np.inf, -np.inf], np.nan))
+    grouped = keyed.groupby(groups, dropna=False)["value"]
+    sd = grouped.transform("std", ddof=t.unit_cost_ddof).where(grouped.transform("count") > 1)
+    return round_half_up(grouped.transform("mean") + t.unit_cost_sd * sd, t.decimals)
+
+
+def _limit(frame: pd.DataFrame, values: pd.Series, limits: pd.DataFrame | None, column: str,
+           thresholds: Thresholds) -> pd.Series:
+    """The published ``column`` of ``limits`` (indexed by ``unit_code`` or by peer group, as its index's name
+    says) for each row, else :func:`peer_limit` of ``values``."""
+    if limits is None:
+        return peer_limit(frame, values, thresholds)
+    key = limits.index.name or "unit_code"
+    _need(frame, [key], "published limits")
+    return frame[key].map(limits[column]).astype("float64")
+
+
 def unit_cost(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT,
               limits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cost per OPD visit and per AdjRW against Mean + 1 SD of the peer group.
@@ -412,25 +465,97 @@ def unit_cost(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT,
         opd = round_half_up(_num(frame, "opd_cost") / _num(frame, "opd_visits"), t.decimals)
         ipd = round_half_up(_num(frame, "ipd_cost") / _num(frame, "adjrw"), t.decimals)
     out["opd_cost_per_visit"], out["ipd_cost_per_adjrw"] = opd, ipd
-    if limits is None:
-        groups = _peer_groups(frame, t.peer)
-        keyed = frame[groups].assign(opd=opd.replace([np.inf, -np.inf], np.nan),
-                                     ipd=ipd.replace([np.inf, -np.inf], np.nan))
-        grouped = keyed.groupby(groups, dropna=False)[["opd", "ipd"]]
-        mean, sd = grouped.transform("mean"), grouped.transform("std", ddof=t.unit_cost_ddof)
-        sd = sd.where(grouped.transform("count") > 1)  # a hospital alone in its group has no peers: no limit, NA
-        bound = round_half_up(mean["opd"] + t.unit_cost_sd * sd["opd"], t.decimals), \
-            round_half_up(mean["ipd"] + t.unit_cost_sd * sd["ipd"], t.decimals)
-        out["opd_limit"], out["ipd_limit"] = bound
-    else:
-        key = limits.index.name or "unit_code"
-        _need(frame, [key], "unit_cost limits")
-        out["opd_limit"] = frame[key].map(limits["opd_limit"]).astype("float64")
-        out["ipd_limit"] = frame[key].map(limits["ipd_limit"]).astype("float64")
+    out["opd_limit"] = _limit(frame, opd, limits, "opd_limit", t)
+    out["ipd_limit"] = _limit(frame, ipd, limits, "ipd_limit", t)
     out["opd_pass"] = _flag(opd <= out["opd_limit"], opd, out["opd_limit"])
     out["ipd_pass"] = _flag(ipd <= out["ipd_limit"], ipd, out["ipd_limit"])
     out["unit_cost_pass"] = out["opd_pass"] & out["ipd_pass"]
     return out
+
+
+def cost_to_revenue(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT,
+                    limits: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Seed 003's cost of the items used up ÷ medical revenue against the peer group's Mean + 1 SD.
+
+    Needs ``drug_cost`` and ``medical_revenue`` (both YTD) and, without ``limits``, the peer column;
+    ``limits`` as :func:`unit_cost`'s, with a column ``cost_ratio_limit``. Adds ``cost_ratio`` (rounded),
+    ``cost_ratio_limit`` and ``cost_ratio_pass`` (NA without medical revenue or without a peer).
+    """
+    t = thresholds
+    _need(frame, ["drug_cost", "medical_revenue"], "cost_to_revenue")
+    out = frame.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = _num(frame, "drug_cost") / _num(frame, "medical_revenue")
+    share = round_half_up(share.where(np.isfinite(share)), t.decimals)
+    out["cost_ratio"] = share
+    out["cost_ratio_limit"] = _limit(frame, share, limits, "cost_ratio_limit", t)
+    out["cost_ratio_pass"] = _flag(share <= out["cost_ratio_limit"], share, out["cost_ratio_limit"])
+    return out
+
+
+# -- risk groups and the criteria ---------------------------------------------------------------------
+def risk_group(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT) -> pd.Series:
+    """Each hospital's :class:`domain.vocabulary.RiskGroup` value (rule: the module's docstring), or NA
+    without a Risk Score. Needs ``risk_score`` and ``current_ratio``."""
+    t = thresholds
+    _need(frame, ["risk_score", "current_ratio"], "risk_group")
+    score = _num(frame, "risk_score")
+    cr = round_half_up(_num(frame, "current_ratio"), t.decimals)
+    group = np.select([score >= 1, cr >= t.stable_current_ratio], [RiskGroup.CLOSE_WATCH.value, RiskGroup.STABLE.value],
+                      RiskGroup.WATCH.value)
+    return pd.Series(group, index=frame.index, dtype=object).where(score.notna(), pd.NA)
+
+
+def criteria(frame: pd.DataFrame, thresholds: Thresholds = DEFAULT) -> pd.DataFrame:
+    """Each hospital's result of every :class:`domain.vocabulary.HospitalCriterion`, one row per hospital and
+    criterion: ``unit_code``, ``criterion`` (the term's value), ``numerator``, ``denominator``, ``result`` (in
+    the KPI's own unit) and ``passes`` (nullable boolean; NA where a figure is missing).
+
+    Needs the columns :func:`hospital_health` adds. The results, and why each passes:
+
+    - crisis: A = 1 when the Risk Score is ``crisis_score`` (7), B = 1, result = A ÷ B × 100 (per cent of
+      hospitals in crisis, seed 003's KPI 5); passes when not in crisis;
+    - planfin_complete: A = Planfin sheets complete, B = ``planfin_sheets`` (7), result = A ÷ B × 100;
+      passes when all are (``planfin_complete``);
+    - revenue_to_expense: A = revenue ÷ revenue plan to date, B = expense ÷ expense plan to date, result =
+      ``revenue_to_expense`` (เท่า); passes with ``revenue_to_expense_pass``;
+    - planfin_variance: result = the larger of |revenue variance %| and |expense variance %|; passes with
+      ``planfin_pass`` (both within the tolerance);
+    - seven_plus: A = indicators passed, B = 7, result = A; passes at ``seven_plus_passed`` (grade B or better);
+    - cost_ratio: result = 1 when cost ÷ medical revenue is within the peer limit, else 0 (``cost_ratio_pass``).
+      Seed 003's criterion 3.3 ("มีสัดส่วนของต้นทุน OPD และต้นทุน IPD ไม่เกินค่ากลางของหน่วยบริการในกลุ่มระดับ
+      เดียวกัน") is this ratio's verdict: its column (7 of 10) is the cost-ratio table's, where รพ.ปะเหลียน,
+      นาโยง and รัษฎา fail, while its unit-cost table passes all ten.
+    """
+    t = thresholds
+    crisis = _num(frame, "risk_score") == t.crisis_score
+    score_known = frame["risk_score"].notna()
+    sheets = _num(frame, "planfin_sheets")
+    passed = _num(frame, "passed")
+    cost_pass = frame["cost_ratio_pass"].astype("boolean")
+    one = pd.Series(1.0, index=frame.index)
+    found = {
+        HospitalCriterion.CRISIS: (crisis.astype(float).where(score_known), one.where(score_known),
+                                   (crisis * 100.0).where(score_known), _flag(~crisis, frame["risk_score"])),
+        HospitalCriterion.PLANFIN_COMPLETE: (sheets, one * t.planfin_sheets, sheets / t.planfin_sheets * 100,
+                                             frame["planfin_complete"].astype("boolean")),
+        HospitalCriterion.REVENUE_TO_EXPENSE: (
+            _num(frame, "revenue") / frame["revenue_plan_to_date"],
+            _num(frame, "expense") / frame["expense_plan_to_date"],
+            frame["revenue_to_expense"], frame["revenue_to_expense_pass"].astype("boolean")),
+        HospitalCriterion.PLANFIN_VARIANCE: (
+            one * np.nan, one * np.nan,
+            pd.concat([frame["revenue_variance_pct"].abs(), frame["expense_variance_pct"].abs()], axis=1).max(
+                axis=1, skipna=False), frame["planfin_pass"].astype("boolean")),
+        HospitalCriterion.SEVEN_PLUS: (passed, one * len(INDICATORS), passed,
+                                       _flag(passed >= t.seven_plus_passed, passed)),
+        HospitalCriterion.COST_RATIO: (one * np.nan, one * np.nan, cost_pass.astype("Float64").astype("float64"),
+                                      cost_pass),
+    }
+    parts = [pd.DataFrame({"unit_code": frame["unit_code"], "criterion": c.value, "numerator": a, "denominator": b,
+                           "result": r.astype("float64"), "passes": ok.astype("boolean")})
+             for c, (a, b, r, ok) in found.items()]
+    return pd.concat(parts, ignore_index=True)
 
 
 # -- a province, and the whole section ---------------------------------------------------------------
@@ -499,4 +624,6 @@ def hospital_health(rows: pd.DataFrame, units: pd.DataFrame, *, fiscal_year: int
     frame = seven_plus(frame, t, medians)
     frame = planfin_variance(frame, t)
     frame = ip_revenue_share(frame, t)
-    return unit_cost(frame, t, limits).reset_index(drop=True)
+    frame = cost_to_revenue(unit_cost(frame, t, limits), t)
+    frame["risk_group"] = risk_group(frame, t)
+    return frame.reset_index(drop=True)

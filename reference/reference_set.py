@@ -16,6 +16,7 @@ import pandas as pd
 
 from domain.frames import LazyFrames
 from templates import REFERENCE, Sheet
+from templates.catalog import HOSPITAL_TYPES
 
 DEFAULT_DIR = Path(__file__).with_name("data")
 NUMERIC_TYPES = {"integer", "number", "money", "month", "quarter"}
@@ -83,6 +84,21 @@ class ReferenceSet:
     def province_of(self, cost_center: str) -> str:
         centres = self.tables["cost_centers"]
         return str(centres.loc[centres["cost_center"] == cost_center, "province_code"].iloc[0])
+
+    def kpi_unit_types(self) -> dict[str, frozenset[str]]:
+        """Per KPI code, the unit types it counts (``kpis.unit_types``, written "รพศ., รพท."); empty: every type."""
+        kpis = self.tables["kpis"]
+        return {code: frozenset(t.strip() for t in str(types or "").split(",") if t.strip())
+                for code, types in zip(kpis["kpi_code"], kpis["unit_types"], strict=True)}
+
+    def hospital_criteria(self) -> pd.DataFrame:
+        """The KPIs of seed 003's financial inspection measures ("ผลการประเมินตามประเด็นตรวจราชการการบริหารการเงิน
+        การคลัง"): counted on hospitals only (``unit_types`` within :data:`templates.catalog.HOSPITAL_TYPES`) and
+        judged on the share of them passing (``pass_rate_target``), in code order; K27–K34 in the shipped set."""
+        kpis = self.tables["kpis"]
+        types = self.kpi_unit_types()
+        hospital = kpis["kpi_code"].map(lambda code: bool(types[code]) and types[code] <= set(HOSPITAL_TYPES))
+        return kpis[hospital.astype(bool) & kpis["pass_rate_target"].notna()].sort_values("kpi_code")
 
 
 def load_default() -> ReferenceSet:

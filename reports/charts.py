@@ -22,7 +22,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
 
 from reports.config import FONT_FAMILY  # noqa: E402
-from reports.fmt import esc  # noqa: E402
+from reports.fmt import FAIL, PASS, esc  # noqa: E402
 
 GREEN, RED, BLUE, ORANGE, GREY = "#2f855a", "#c53030", "#2b6cb0", "#dd6b20", "#718096"
 DPI = 144
@@ -118,7 +118,8 @@ def monthly_trend(months: pd.DataFrame) -> bytes:
 
 
 def pass_rates(summary: pd.DataFrame) -> bytes:
-    """Bars of each KPI's province pass rate with its criterion marked."""
+    """Bars of the share of units passing each KPI, coloured by the province's verdict, with the criterion
+    marked where the province is judged on that share (reports.tables.kpi.summary_frame)."""
     setup()
     rows = summary[summary["pass_rate"].notna()].sort_values("kpi_code", ascending=False)
     fig, ax = plt.subplots(figsize=(7.4, max(2.0, 0.22 * len(rows) + 1.1)))
@@ -127,9 +128,8 @@ def pass_rates(summary: pd.DataFrame) -> bytes:
         ax.set_axis_off()
         return png(fig)
     rates = rows["pass_rate"].to_numpy() * 100
-    criteria = rows["criterion"].to_numpy(dtype=float) * 100
-    colours = [GREY if np.isnan(c) else (GREEN if r >= c - 1e-9 else RED) for r, c in zip(rates, criteria,
-                                                                                          strict=True)]
+    criteria = rows["criterion"].to_numpy(dtype=float) * 100  # only where the province is judged on this share
+    colours = [{PASS: GREEN, FAIL: RED}.get(v, GREY) for v in rows["verdict"]]
     y = np.arange(len(rows))
     ax.barh(y, rates, color=colours, height=0.6)
     ax.scatter(criteria, y, marker="|", s=220, color=ORANGE, linewidths=2.2, zorder=5, label="เกณฑ์จังหวัด")
@@ -138,7 +138,7 @@ def pass_rates(summary: pd.DataFrame) -> bytes:
         ax.text(r + 1, yy, f"{r:,.1f}%", va="center", fontsize=7.5)
     ax.set_xlim(0, 112)
     ax.xaxis.set_major_formatter(PercentFormatter(decimals=0))
-    ax.set_xlabel("ร้อยละของหน่วยงานที่ผ่านเกณฑ์ (สีเทา = ไม่กำหนดเกณฑ์จังหวัด)")
+    ax.set_xlabel("ร้อยละของหน่วยงานที่ผ่านเกณฑ์ (สี = ผลการประเมินระดับจังหวัด: เขียว ผ่าน แดง ไม่ผ่าน เทา ไม่มีผล)")
     ax.grid(axis="y", visible=False)
     if not np.isnan(criteria).all():
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8)

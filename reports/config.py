@@ -18,14 +18,18 @@ from domain.errors import Reason, SmsError
 TARGETS_FILE = Path(__file__).with_name("targets.toml")
 TARGETS_ENV = "SMS_REPORT_TARGETS"
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-# The reports, run in this order (each notebook writes <name>.ipynb/.html/.pdf), with their titles.
+# The reports, run in this order (each notebook writes <name>.ipynb/.html/.pdf), with their titles; a province's
+# two, then a health region's (sms report --region).
 TITLES = {
     "financial_report": ("รายงานผลการดำเนินงานด้านการเงินและการเบิกจ่ายงบประมาณ",
                          "Financial report: transfers, allocations, disbursement and GFMIS reconciliation"),
     "kpi_report": ("รายงานผลการดำเนินงานตามตัวชี้วัดและผลผลิตโครงการ",
                    "KPI report: indicators, Small Success of project outputs, problems and suggestions"),
+    "region_report": ("รายงานการกระทบยอด GFMIS กับ SMS และการบันทึกข้อมูล ระดับเขตสุขภาพ",
+                      "Region report: GFMIS vs SMS reconciliation and recording, for the region's checker"),
 }
-NOTEBOOKS = tuple(TITLES)
+NOTEBOOKS = ("financial_report", "kpi_report")
+REGION_NOTEBOOKS = ("region_report",)
 REPORTS_DIR = Path("outputs") / "reports"
 
 # Chart and page fonts, first that is installed wins: Debian's fonts-thai-tlwg (Loma, Garuda),

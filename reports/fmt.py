@@ -24,9 +24,9 @@ V = Verdict
 PASS, FAIL, NA = V.PASS, V.FAIL, V.NA
 ON_TARGET, BELOW_TARGET = V.ON_TARGET, V.BELOW_TARGET
 ACHIEVED, NOT_ACHIEVED = V.ACHIEVED, V.NOT_ACHIEVED
-NOT_RECORDED, NO_CRITERION = V.NOT_RECORDED, V.NO_CRITERION
+NOT_RECORDED, NO_CRITERION, DIFFERS = V.NOT_RECORDED, V.NO_CRITERION, V.DIFFERS
 VERDICT_CLASS = {PASS: "pass", ON_TARGET: "pass", ACHIEVED: "pass",
-                 FAIL: "fail", BELOW_TARGET: "fail", NOT_ACHIEVED: "fail", NOT_RECORDED: "fail",
+                 FAIL: "fail", BELOW_TARGET: "fail", NOT_ACHIEVED: "fail", NOT_RECORDED: "fail", DIFFERS: "fail",
                  NA: "na", NO_CRITERION: "na", "": "na"}
 
 SHORT_ROWS = 18  # a table this short is kept on one page

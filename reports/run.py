@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reports.config import NOTEBOOKS, NOTEBOOKS_DIR, REPORTS_DIR, TITLES
-from reports.params import Province, ReportParams
+from reports.params import Province, Region, RegionParams, ReportParams
 
 if TYPE_CHECKING:  # workers import this module: keep pandas and SQLAlchemy out of their start
     import sqlalchemy as sa
@@ -34,9 +34,9 @@ WORKERS = 2
 
 @dataclass
 class Job:
-    params: ReportParams
-    province: Province
-    notebook: str  # financial_report | kpi_report
+    params: ReportParams | RegionParams
+    province: Province | Region  # the scope: a province, or a health region for the region report
+    notebook: str  # financial_report | kpi_report | region_report
     out_dir: Path
     pdf: bool = True
     notebooks_dir: Path = NOTEBOOKS_DIR
@@ -57,9 +57,9 @@ class Outcome:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def out_dir(base: Path, params: ReportParams) -> Path:
-    """Where one province's reports go: <base>/<fy>/Q<q>/<province code>/."""
-    return Path(base) / str(params.fiscal_year) / f"Q{params.quarter}" / params.province
+def out_dir(base: Path, params: ReportParams | RegionParams) -> Path:
+    """Where one province's reports go: <base>/<fy>/Q<q>/<province code>/ (a region's: .../region-08/)."""
+    return Path(base) / str(params.fiscal_year) / f"Q{params.quarter}" / params.folder
 
 
 def absolute_url(url: str) -> str:
@@ -70,8 +70,8 @@ def absolute_url(url: str) -> str:
     return url
 
 
-def jobs_for(params: ReportParams, province: Province, base: Path = REPORTS_DIR, *, pdf: bool = True,
-             notebooks: Iterable[str] = NOTEBOOKS, notebooks_dir: Path = NOTEBOOKS_DIR,
+def jobs_for(params: ReportParams | RegionParams, province: Province | Region, base: Path = REPORTS_DIR, *,
+             pdf: bool = True, notebooks: Iterable[str] = NOTEBOOKS, notebooks_dir: Path = NOTEBOOKS_DIR,
              kept_kernel: bool = True) -> list[Job]:
     return [Job(params, province, name, out_dir(base, params), pdf, Path(notebooks_dir), kept_kernel)
             for name in notebooks]

@@ -12,7 +12,7 @@ from IPython.display import HTML, display
 
 from domain.fiscal import format_thai_date, quarter_bounds
 from domain.ledger import ADVANCE_OVERDUE_DAYS
-from domain.vocabulary import TemplateGroup
+from domain.vocabulary import RiskGroup, TemplateGroup
 from finance.health import thresholds_for
 from reports import charts
 from reports.config import TITLES
@@ -36,7 +36,7 @@ from templates import UNIT_TEMPLATES
 
 FIGURES_MIME = "application/vnd.sms-report.figures+json"
 REVIEWED = tuple(t.key for t in UNIT_TEMPLATES if t.group != TemplateGroup.FINANCE)  # GFMIS is finance's own
-KINDS = dict(zip(("financial", "kpi"), TITLES.values(), strict=True))  # the notebooks' short names, in their order
+KINDS = {name.removesuffix("_report"): title for name, title in TITLES.items()}  # the notebooks' short names
 
 
 def html(text: str) -> None:
@@ -86,6 +86,19 @@ def finance_cards(ctx: Context, finance: ReportTable, reconciliation: ReportTabl
            ("ศูนย์ต้นทุนที่ยังไม่บันทึก SMS", f"{silent:,} แห่ง", "fail" if silent else "pass")])
 
 
+def region_cards(reconciliation: ReportTable) -> None:
+    """The region report's headline figures: cost centres, those that recorded nothing in SMS, and the region's
+    differences (6) and (7)."""
+    frame = reconciliation.frame
+    total = frame[frame["level"] == "total"].iloc[0]
+    silent = int((frame["level"] == "silent").sum())
+    centres = int(frame["level"].isin(["row", "silent"]).sum())
+    cards([("ศูนย์ต้นทุนในเขต", f"{centres:,} แห่ง", ""),
+           ("ศูนย์ต้นทุนที่ยังไม่บันทึก SMS", f"{silent:,} แห่ง", "fail" if silent else "pass"),
+           ("(6) ส่วนต่างเงินประจำงวดกับรับโอน", money(total["diff_installment"]) + " บาท", ""),
+           ("(7) ส่วนต่างเบิกจ่าย GFMIS กับ SMS", money(total["diff_disbursed"]) + " บาท", "")])
+
+
 def kpi_cards(ctx: Context, summary: ReportTable, outputs: ReportTable) -> None:
     s = summary.frame
     judged = s[s["verdict"].isin([PASS, FAIL])]
@@ -130,34 +143,35 @@ def hospitals(ctx: Context, health: dict[str, ReportTable], number: int, figure:
     """The hospital financial-health section: seed 003's tables and the Risk × 7 Plus matrix chart,
     or one line when the province has no hospital finance up to the cut-off."""
     section(f"ส่วนที่ {number} {HOSPITAL_SECTION}",
-            "ฐานะการเงินของโรงพยาบาลในจังหวัด (Risk Score, 7 Plus, Planfin, รายรับ IP และต้นทุนต่อหน่วย) "
-            "จากข้อมูลเดือนล่าสุดที่มีถึงวันตัดยอด")
+            "ฐานะการเงินของโรงพยาบาลในจังหวัด (Risk Score, 7 Plus, Planfin, รายรับ IP, ต้นทุนต่อหน่วย, "
+            "ผลการประเมินตามประเด็นตรวจราชการ และกลุ่มความเสี่ยง) จากข้อมูลเดือนล่าสุดที่มีถึงวันตัดยอด")
     if not health:
         html(f'<p class="intro empty-section">ไม่มีข้อมูลฐานะการเงินโรงพยาบาลของ{esc(ctx.province.title_th)} '
              f"ถึงวันที่ {esc(thai_date(ctx.cutoff))} / No hospital finance recorded for "
              f"{esc(ctx.province.name_en)} up to the cut-off.</p>")
         return
     risk = health["hospital_risk"].frame
+    risk = risk[risk["level"] == "unit"]
     grades = health["hospital_seven_plus"].frame["grade"]
     plan = health["hospital_planfin"].frame
     plan = plan[plan["level"] == "unit"]
+    groups = health["hospital_risk_groups"].frame.set_index("risk_group")["hospitals"]
     n = len(risk)
     crisis = int((risk["risk_score"].fillna(0) >= 4).sum())
     good = int(grades.isin(["A", "A-", "B"]).sum())
     within = int(plan["planfin_pass"].fillna(False).astype(bool).sum())
+    close = int(groups.get(RiskGroup.CLOSE_WATCH.value, 0))
     tolerance = thresholds_for(ctx.fiscal_year).planfin_tolerance_pct
     cards([("โรงพยาบาล", f"{n:,} แห่ง", ""),
            ("Risk Score 4–7 (วิกฤติ)", f"{crisis:,} แห่ง", "fail" if crisis else "pass"),
+           (RiskGroup.CLOSE_WATCH.th, f"{close:,} แห่ง", "fail" if close else "pass"),
            ("7 Plus เกรด B ขึ้นไป", f"{good:,} / {n:,}", ""),
            (f"Planfin ผลต่างไม่เกิน ±{tolerance:g}%", f"{within:,} / {n:,}", "")])
-    table(health["hospital_risk"])
-    table(health["hospital_seven_plus"])
-    matrix = health["hospital_matrix"].frame.set_index("grade")
-    matrix = matrix[[c for c in matrix.columns if str(c).startswith("risk_")]]
-    matrix.columns = [int(str(c).removeprefix("risk_")) for c in matrix.columns]
-    chart(charts.risk_matrix(matrix), f"ภาพที่ {figure} Matrix Grading: Risk Scoring × 7 Plus Efficiency "
-                                      f"{ctx.province.title_th}")
-    table(health["hospital_matrix"])
-    table(health["hospital_planfin"])
-    table(health["hospital_ip"])
-    table(health["hospital_unit_cost"])
+    for key, made in health.items():
+        if key == "hospital_matrix":
+            matrix = made.frame.set_index("grade")
+            matrix = matrix[[c for c in matrix.columns if str(c).startswith("risk_")]]
+            matrix.columns = [int(str(c).removeprefix("risk_")) for c in matrix.columns]
+            chart(charts.risk_matrix(matrix), f"ภาพที่ {figure} Matrix Grading: Risk Scoring × 7 Plus Efficiency "
+                                              f"{ctx.province.title_th}")
+        table(made)

@@ -405,6 +405,9 @@ def report_command(
     quarter: Annotated[int, typer.Option(help="Quarter of the fiscal year, 1-4 (Q1 = Oct-Dec).")],
     province: Annotated[str | None, typer.Option(help="2-digit province code or Thai/English name.")] = None,
     all_provinces: Annotated[bool, typer.Option("--all", help="Every province with data, in parallel.")] = False,
+    region: Annotated[str | None, typer.Option(help="A health region (1-13): its region report, for the checker "
+                                                    "(GFMIS vs SMS reconciliation of every cost centre, recording).")]
+    = None,
     round: Annotated[int | None, typer.Option(help="Inspection round (1 = Q1-Q2, 2 = Q3-Q4); from the quarter "
                                                    "when not given.")] = None,
     as_of: Annotated[str | None, typer.Option(help="Data as of (default: the quarter's end, or today if "
@@ -418,43 +421,52 @@ def report_command(
     targets: Annotated[Path | None, typer.Option(help="A disbursement-targets TOML file instead of "
                                                       "reports/targets.toml.")] = None,
 ) -> None:
-    """รายงานประกอบการตรวจราชการ / Inspection-round reports: the financial and the KPI notebook per province.
+    """รายงานประกอบการตรวจราชการ / Inspection-round reports: the financial and the KPI notebook per province,
+    or with --region the region report.
 
     Writes the executed notebook, an HTML page and a PDF of each. Exit 0 when every report was made,
     1 when one failed (the others are still made), 2 for a wrong parameter.
     """
     from rich.console import Console
 
-    from reports.config import TARGETS_ENV, disbursement_targets
-    from reports.params import check_params
+    from reports.config import REGION_NOTEBOOKS, TARGETS_ENV, disbursement_targets
+    from reports.params import check_params, check_region_params
     from reports.run import absolute_url, jobs_for, provinces_with_data, run_with_progress
     from store.db import connect, database_url
     from store.reference import current_reference
 
-    if all_provinces == (province is not None):
-        raise wrong("ระบุ --province หรือ --all อย่างใดอย่างหนึ่ง", "Give either --province or --all.")
+    if sum((all_provinces, province is not None, region is not None)) != 1:
+        raise wrong("ระบุ --province, --all หรือ --region อย่างใดอย่างหนึ่ง", "Give one of --province, --all or --region.")
     if targets is not None:
         os.environ[TARGETS_ENV] = str(targets.resolve())  # the kernels inherit it
     disbursement_targets(fiscal_year)
     when = parse_as_of(as_of)
     engine = connect()
     reference = current_reference(engine)
-    codes = provinces_with_data(engine, reference, fiscal_year) if all_provinces else [province]
-    if not codes:
-        raise wrong(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year}", f"There is no data for fiscal year {fiscal_year}.",
-                    Reason.NO_DATA, exit_code=1)
     url = absolute_url(database_url())
-    jobs = []
-    for code in codes:
-        params, where = check_params(reference, fiscal_year=fiscal_year, province=code, quarter=quarter,
-                                     round=round, as_of=when, database_url=url, include_unapproved=include_unapproved)
-        jobs += jobs_for(params, where, out, pdf=pdf)
+    if region is not None:
+        params, where = check_region_params(reference, fiscal_year=fiscal_year, region=region, quarter=quarter,
+                                            round=round, as_of=when, database_url=url,
+                                            include_unapproved=include_unapproved)
+        jobs = jobs_for(params, where, out, pdf=pdf, notebooks=REGION_NOTEBOOKS)
+    else:
+        codes = provinces_with_data(engine, reference, fiscal_year) if all_provinces else [province]
+        if not codes:
+            raise wrong(f"ไม่มีข้อมูลของปีงบประมาณ {fiscal_year}", f"There is no data for fiscal year {fiscal_year}.",
+                        Reason.NO_DATA, exit_code=1)
+        jobs = []
+        for code in codes:
+            params, where = check_params(reference, fiscal_year=fiscal_year, province=code, quarter=quarter,
+                                         round=round, as_of=when, database_url=url,
+                                         include_unapproved=include_unapproved)
+            jobs += jobs_for(params, where, out, pdf=pdf)
     console = Console()
     outcomes = run_with_progress(jobs, workers=workers, console=console)
     failed = [o for o in outcomes if not o.ok]
     folders = sorted({str(j.out_dir) for j in jobs})
+    scope = "1 เขตสุขภาพ / region" if region is not None else f"{len({o.province for o in outcomes})} province(s)"
     console.print(f"รายงาน / reports: {len(outcomes) - len(failed)} of {len(outcomes)} made, "
-                  f"{len({o.province for o in outcomes})} province(s) → {folders[0] if len(folders) == 1 else out}")
+                  f"{scope} → {folders[0] if len(folders) == 1 else out}")
     if pdf and outcomes and not any(f.suffix == ".pdf" for o in outcomes for f in o.files) and not failed:
         console.print("[yellow]ไม่พบ Chromium จึงไม่ได้สร้าง PDF / Chromium not found: no PDF written[/]")
     for o in failed:

@@ -6,9 +6,10 @@ validators, the editor and the database.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from domain.vocabulary import PaymentKind, TemplateGroup
+from domain.vocabulary import HospitalCriterion, KpiMeasure, PaymentKind, TemplateGroup
 from templates.spec import Column as C
 from templates.spec import Sheet, Template
 
@@ -23,9 +24,12 @@ PROVINCE = r"^\d{2}$"
 SERVICE_LEVELS = ("A", "S", "M1", "M2", "F1", "F2", "F3")
 REGION_OFFICE = "สำนักงานเขตสุขภาพ"  # a health region's office: its cost centre serves the region, not a province
 UNIT_TYPES = ("สสจ.", "รพศ.", "รพท.", "รพช.", "สสอ.", "รพ.สต.", REGION_OFFICE)
+HOSPITAL_TYPES = ("รพศ.", "รพท.", "รพช.")  # regional, general and community hospitals: they submit hospital finance
 PAYMENT_KINDS = tuple(k.value for k in PaymentKind)
 ACTIVITY_STATUS = ("ยังไม่เริ่ม", "กำลังดำเนินการ", "เสร็จสิ้น", "ยกเลิก")
 DIRECTIONS = (">=", ">", "<=", "<")
+_TYPE = "|".join(re.escape(t) for t in UNIT_TYPES)
+UNIT_TYPE_LIST = rf"^({_TYPE})(, *({_TYPE}))*$"  # unit types separated by commas: "รพศ., รพท."
 
 
 # -- columns shared by several sheets -------------------------------------------------------
@@ -245,9 +249,9 @@ def amount(key: str, th: str, en: str, required: bool = True, **kw) -> C:
     return C(key, th, en, "money", required, **kw)
 
 
-def signed(key: str, th: str, en: str, **kw) -> C:
+def signed(key: str, th: str, en: str, required: bool = True, **kw) -> C:
     """An amount in baht that may be negative: ``number``, since ``money`` is never negative."""
-    return C(key, th, en, "number", True, help_th="ติดลบได้ เช่น (1,234.00)", help_en="May be negative", **kw)
+    return C(key, th, en, "number", required, help_th="ติดลบได้ เช่น (1,234.00)", help_en="May be negative", **kw)
 
 
 HOSPITAL_FINANCE = Template(
@@ -265,6 +269,8 @@ HOSPITAL_FINANCE = Template(
             amount("expense", "รวมค่าใช้จ่าย สะสม (บาท)", "Total expense, YTD (THB)"),
             signed("net_income", "รายได้สูง(ต่ำ)กว่าค่าใช้จ่าย สะสม (บาท)", "Net income (NI), YTD (THB)"),
             signed("ebitda", "EBITDA สะสม (บาท)", "EBITDA, YTD (THB)"),
+            signed("maintenance_fund", "เงินบำรุงคงเหลือ (หักหนี้แล้ว) (บาท)", "Maintenance fund left, net of debts (THB)",
+                   False),
             amount("medical_revenue", "รายได้ค่ารักษาพยาบาล สะสม (บาท)", "Medical revenue, YTD (THB)", False),
             amount("uc_receivable", "ลูกหนี้ค่ารักษาพยาบาล UC (บาท)", "UC receivables (THB)"),
             amount("uc_revenue", "รายได้ค่ารักษาพยาบาล UC สะสม (บาท)", "UC medical revenue, YTD (THB)"),
@@ -367,7 +373,20 @@ REFERENCE = Template(
             C("ss_q3", "Small Success 9 เดือน", "Small Success 9 months", "number", percent="unit_label"),
             C("ss_q4", "Small Success 12 เดือน", "Small Success 12 months", "number", percent="unit_label"),
             C("pass_rate_target", "เกณฑ์จังหวัด (% หน่วยที่ผ่าน)", "Province criterion (% units passing)",
-              "number", minimum=0, maximum=100, percent="yes"),
+              "number", minimum=0, maximum=100, percent="yes",
+              help_th="ว่าง: จังหวัดผ่านเมื่อ ΣA ÷ ΣB (หรือ ΣA) ถึงค่าเป้าหมาย",
+              help_en="Blank: the province passes when ΣA ÷ ΣB (or ΣA) meets the target"),
+            C("measure", "ลักษณะผลลัพธ์", "Measure", "choice", True, choices=tuple(m.value for m in KpiMeasure),
+              help_th="rate = A ÷ B × ตัวคูณ, count = จำนวน, yesno = 1/0, level = ระดับ, score = ค่ารายหน่วย",
+              help_en="rate = A ÷ B × scale, count, yesno = 1/0, level, score = a value per unit"),
+            C("scale", "ตัวคูณ (A ÷ B ×)", "Scale (A ÷ B ×)", "number", minimum=0,
+              help_th="ร้อยละ 100, ต่อแสน 100000, เท่า 1", help_en="Per cent 100, per 100,000 100000, times 1"),
+            C("unit_types", "นับเฉพาะประเภทหน่วยงาน", "Unit types counted", "text", pattern=UNIT_TYPE_LIST,
+              help_th="ว่าง: ทุกประเภท; เช่น รพศ., รพท.", help_en="Blank: every type; e.g. รพศ., รพท."),
+            C("computed", "คำนวณจากฐานะการเงินโรงพยาบาล", "Computed from hospital finance", "choice",
+              choices=tuple(c.value for c in HospitalCriterion),
+              help_th="ระบบคำนวณผลของตัวชี้วัดนี้จากข้อมูลฐานะการเงินโรงพยาบาล",
+              help_en="The store computes this KPI from the hospitals' finance"),
         ), primary_key=("kpi_code",)),
     ),
     group=TemplateGroup.REFERENCE,

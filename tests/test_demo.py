@@ -298,10 +298,19 @@ def test_results_cover_the_elapsed_quarters_only(demo):
 
 
 def test_each_unit_reports_two_to_four_kpis_each_elapsed_quarter(demo, reference):
+    """Besides, every hospital reports seed 003's accounting measures, the hospital criteria the store does not
+    compute (K32–K34)."""
     results = table(demo, "outputs", "kpi_results")
     labels = reference["kpis"].set_index("kpi_code")["unit_label"]
     assert (results["kpi_code"].map(labels) == "ร้อยละ").sum() > 50, "enough percentages for B14 to judge"
-    assert results.groupby("unit_code")["kpi_code"].nunique().between(2, 4).all()
+    criteria = reference.hospital_criteria()
+    accounting = set(criteria.loc[criteria["computed"] == "", "kpi_code"])
+    assert accounting == {"K32", "K33", "K34"}
+    chosen = results[~results["kpi_code"].isin(accounting)]
+    assert chosen.groupby("unit_code")["kpi_code"].nunique().between(2, 4).all()
+    hospitals = reference["units"].loc[reference["units"]["unit_type"].isin(HOSPITAL_TYPES), "unit_code"]
+    reported = results[results["kpi_code"].isin(accounting)].groupby("unit_code")["kpi_code"].nunique()
+    assert set(reported.index) == set(hospitals) & set(results["unit_code"]) and (reported == 3).all()
     assert all(q == [1, 2] for q in results.groupby(["unit_code", "kpi_code"])["quarter"].apply(sorted))
 
 

@@ -14,11 +14,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from domain.vocabulary import HospitalCriterion, RiskGroup
 from finance.health import (
     ADDITIVE,
     DEFAULT,
     RATIO_INPUTS,
     UNIT_COST_INPUTS,
+    cost_to_revenue,
+    criteria,
     days_elapsed,
     grade,
     hospital_health,
@@ -26,6 +29,7 @@ from finance.health import (
     month_position,
     planfin_variance,
     ratios,
+    risk_group,
     risk_matrix,
     risk_score,
     round_half_up,
@@ -63,6 +67,19 @@ RISK = pd.DataFrame([
             "pub_survival", "pub_risk"])
 # The same scores in the seed's summary slide "โรงพยาบาล Risk Score" (and the ธค. column of the history table).
 RISK_SUMMARY = [0, 0, 2, 0, 1, 1, 0, 1, 0, 0]
+# The same table's last columns, "เงินบำรุงคงเหลือ (หักหนี้แล้ว)" and "EBITDA", and its "ภาพรวมจังหวัด" row of four
+# sums: NWC, NI, money left, EBITDA. (รพ.หาดสำราญ's two figures are equal in the seed.)
+RISK_MONEY = pd.DataFrame([
+    (98_045_341.65, 69_508_655.04), (30_455_596.21, 14_282_453.20), (-11_763_597.61, 2_984_077.51),
+    (8_121_706.42, 6_839_824.28), (1_489_682.86, 7_391_620.87), (-15_376_778.25, 25_282_643.50),
+    (8_319_882.51, 3_488_236.28), (-7_395_588.42, 11_276_420.07), (7_544_475.72, 9_300_569.69),
+    (9_530_955.44, 9_530_955.44),
+], columns=["maintenance_fund", "ebitda"])
+RISK_TOTALS = (616_080_341.84, 205_209_812.14, 128_971_676.53, 159_885_455.88)
+# "การจัดกลุ่มตามความเสี่ยงด้านการเงินของหน่วยบริการ": มั่นคง, เฝ้าระวัง, เฝ้าระวังอย่างใกล้ชิด.
+RISK_GROUPS = {RiskGroup.STABLE: {"รพ.ตรัง", "รพ.กันตัง"},
+               RiskGroup.WATCH: {"รพ.ปะเหลียน", "รพ.วังวิเศษ", "รพ.รัษฎา", "รพ.หาดสำราญ"},
+               RiskGroup.CLOSE_WATCH: {"รพ.ห้วยยอด", "รพ.นาโยง", "รพ.สิเกา", "รพ.ย่านตาขาว"}}
 
 # "ผลการประเมินประสิทธิภาพทางการเงิน (7 Plus) สิ้นไตรมาส 1/2562": indicators 320, 321, 260–264 and the
 # published number passed and grade.
@@ -125,10 +142,20 @@ PLANFIN_Q1 = pd.DataFrame([
 ], columns=["planfin_revenue", "pub_revenue_plan", "revenue", "pub_revenue_variance", "pub_revenue_pct",
             "planfin_expense", "pub_expense_plan", "expense", "pub_expense_variance", "pub_expense_pct"])
 # Their "รวม" rows: revenue 25.64 %, expense 1.84 %.
-# "ผลการประเมินตามประเด็นตรวจราชการการบริหารการเงินการคลัง รอบ 1/2562", columns "มีรายได้ ≥ ค่าใช้จ่าย เมื่อเทียบ
-# กับแผนทางการเงิน (Planfin) ณ Q1Y62" and "มีผลต่างของแผนและผล ทั้งด้านรายได้และการควบคุมค่าใช้จ่าย ไม่เกินร้อยละ 5".
-PUB_SURPLUS_Q1 = [1, 1, 0, 1, 1, 1, 1, 1, 1, 1]
-PUB_PLANFIN_Q1 = [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+# "ผลการประเมินตามประเด็นตรวจราชการการบริหารการเงินการคลัง รอบ 1/2562": per hospital 0/1 of its eight measures
+# (1.1 Planfin complete, 1.2 revenue ≥ expense against plan, 2.1 trial balance, 2.2 GFMIS cash account, 2.3
+# e-payment, 3.1 plan vs actual within 5 %, 3.2 7 Plus ≥ 5, 3.3 cost within the peers' median), under the
+# reference's KPI codes; then its rows "ภาพรวมจังหวัด" (hospitals passing), "คิดเป็นร้อยละ", "เกณฑ์การประเมิน" and
+# "ผลการประเมิน".
+CRITERIA = pd.DataFrame({
+    "K27": [1] * 10, "K28": [1, 1, 0, 1, 1, 1, 1, 1, 1, 1], "K32": [1] * 10, "K33": [1] * 10, "K34": [1] * 10,
+    "K29": [0, 0, 1, 0, 0, 0, 0, 0, 0, 0], "K30": [1, 0, 0, 0, 0, 1, 0, 0, 0, 0], "K31": [1, 1, 1, 0, 1, 1, 1, 0, 0, 1],
+})
+CRITERIA_PROVINCE = {"K27": (10, 100, 100, True), "K28": (9, 90, 90, True), "K32": (10, 100, 80, True),
+                     "K33": (10, 100, 60, True), "K34": (10, 100, 60, True), "K29": (1, 10, 70, False),
+                     "K30": (2, 20, 60, False), "K31": (7, 70, 80, False)}  # passing, %, criterion %, passes
+PUB_REVENUE_TO_EXPENSE_Q1 = CRITERIA["K28"].tolist()
+PUB_PLANFIN_Q1 = CRITERIA["K29"].tolist()
 # "ความครบถ้วน ถูกต้อง สมบูรณ์ ของแผนทางการเงิน (Planfin) ปีงบประมาณ 2562": แผน 1–7 ✓ for all ten (100 %).
 PLANFIN_SHEETS = [7] * 10
 
@@ -155,6 +182,16 @@ IP_WAGES = pd.DataFrame([
     (15_082_103.78, 5_783_264.20), (18_701_565.66, 10_741_800.49), (17_724_241.70, 6_428_220.60),
     (12_653_883.92, 2_518_057.21),
 ], columns=["ip_estimate", "ip_wage_deduction"])
+
+# "สัดส่วนของต้นทุนบริการ (เฉพาะรายการใช้ไป) ต่อ รายได้ค่ารักษาพยาบาล ณ สิ้นไตรมาส 4/2561": (1) medical revenue,
+# (2) the cost of items used up, published (2) ÷ (1), Mean+1SD, and the verdict.
+COST_RATIO = pd.DataFrame([
+    (1_553_520_906.41, 531_406_418.45, 0.34, 0.40, True), (129_172_142.81, 38_302_860.84, 0.30, 0.34, True),
+    (95_652_481.07, 28_075_349.87, 0.29, 0.32, True), (67_543_953.40, 24_516_048.55, 0.36, 0.33, False),
+    (58_460_190.12, 16_500_705.43, 0.28, 0.33, True), (156_183_256.30, 47_470_402.55, 0.30, 0.34, True),
+    (54_035_457.60, 17_807_132.79, 0.33, 0.33, True), (67_793_619.43, 26_580_767.47, 0.39, 0.33, False),
+    (47_208_742.80, 15_342_859.24, 0.33, 0.32, False), (24_703_945.79, 8_027_144.83, 0.32, 0.41, True),
+], columns=["medical_revenue", "drug_cost", "pub_ratio", "cost_ratio_limit", "pub_pass"])
 
 # "ต้นทุนบริการ Unit Cost แบบ Quick Method ณ สิ้นไตรมาส 4/2561": OPD cost, visits, published cost per visit and
 # Mean+1SD; IPD cost, sum of AdjRW, published cost per AdjRW and Mean+1SD; every hospital "ผ่าน".
@@ -286,13 +323,15 @@ def test_the_trang_hospitals_own_peer_medians_do_not_give_the_published_counts()
                                                                        True, True, False]
 
 
+# Not the seed's medians (it prints none): a set of medians the published counts allow (every F2 and A/M2 hospital
+# at or above both; รพ.ย่านตาขาว above one only).
+ALLOWED_MEDIANS = pd.DataFrame({"operating_margin": [0.0, 0.0, 5.0, 0.0], "roa": [0.0, 0.0, 2.0, 0.0]},
+                               index=pd.Index(["A", "M2", "F1", "F2"], name="service_level"))
+
+
 def test_published_medians_are_used_when_given():
-    """Not the seed's medians (it prints none): a set of medians the published counts allow (every F2 and
-    A/M2 hospital at or above both; รพ.ย่านตาขาว above one only), to show the override path reproduces the
-    published counts and grades once the national medians are supplied."""
-    medians = pd.DataFrame({"operating_margin": [0.0, 0.0, 5.0, 0.0], "roa": [0.0, 0.0, 2.0, 0.0]},
-                           index=pd.Index(["A", "M2", "F1", "F2"], name="service_level"))
-    scored = seven(medians)
+    """The override path reproduces the published counts and grades once national medians are supplied."""
+    scored = seven(ALLOWED_MEDIANS)
     assert scored["passed"].tolist() == SEVEN_PLUS["pub_passed"].tolist()
     assert scored["grade"].tolist() == SEVEN_PLUS["pub_grade"].tolist()
 
@@ -331,10 +370,87 @@ def test_planfin_variance_against_the_quarter_prorated_plan_at_q1_2562():
     assert out["revenue_variance_pct"].tolist() == PLANFIN_Q1["pub_revenue_pct"].tolist()
     assert out["expense_variance_pct"].tolist() == PLANFIN_Q1["pub_expense_pct"].tolist()
     assert out["planfin_pass"].astype(int).tolist() == PUB_PLANFIN_Q1  # only รพ.ย่านตาขาว within ±5 % on both
-    assert out["surplus_pass"].astype(int).tolist() == PUB_SURPLUS_Q1
+    assert out["revenue_to_expense_pass"].astype(int).tolist() == PUB_REVENUE_TO_EXPENSE_Q1
     assert out["planfin_complete"].all()
     province = planfin_variance(totals(trang(table, DEC)))
     assert (province["revenue_variance_pct"].iloc[0], province["expense_variance_pct"].iloc[0]) == (25.64, 1.84)
+
+
+def half_up(x: float) -> float:
+    """x rounded half up to 2 decimals, by decimal arithmetic (the test's own rounding, not finance.health's)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def test_revenue_against_expense_each_against_its_plan():
+    """Seed 003's "มีรายได้ ≥ ค่าใช้จ่าย เมื่อเทียบกับแผนทางการเงิน" at Q1 2562: 9 of 10. รพ.ย่านตาขาว fails with revenue
+    above expense: revenue reached 98.15 % of its plan, expense 102.13 % of its own."""
+    out = planfin_variance(trang(PLANFIN_Q1, DEC))
+    mine = [half_up((r / (pr / 4)) / (e / (pe / 4))) for r, pr, e, pe in zip(
+        PLANFIN_Q1["revenue"], PLANFIN_Q1["planfin_revenue"], PLANFIN_Q1["expense"], PLANFIN_Q1["planfin_expense"],
+        strict=True)]
+    assert out["revenue_to_expense"].tolist() == mine
+    assert out.loc[2, "revenue_to_expense"] == 0.96 and PLANFIN_Q1.loc[2, "revenue"] > PLANFIN_Q1.loc[2, "expense"]
+    assert [int(x >= 1) for x in mine] == PUB_REVENUE_TO_EXPENSE_Q1
+    # plain revenue ≥ expense passes all ten: not the seed's criterion
+    assert (PLANFIN_Q1["revenue"] >= PLANFIN_Q1["expense"]).all()
+
+
+def test_risk_table_money_and_its_province_row():
+    """The Risk table's "ภาพรวมจังหวัด" row sums NI, the money left and EBITDA as totals() does (NWC, a computed
+    figure, is summed by the report from the hospitals' rows)."""
+    total = totals(trang(pd.concat([RISK, RISK_MONEY], axis=1), DEC)).iloc[0]
+    sums = (RISK["nwc"].sum(), total["net_income"], total["maintenance_fund"], total["ebitda"])
+    assert sums == pytest.approx(RISK_TOTALS, abs=0.005)
+
+
+def test_cost_to_medical_revenue():
+    limits = COST_RATIO.assign(unit_code=HOSPITALS["unit_code"]).set_index("unit_code")[["cost_ratio_limit"]]
+    out = cost_to_revenue(trang(COST_RATIO.drop(columns=["cost_ratio_limit"]), SEP), limits=limits)
+    mine = [half_up(c / m) for c, m in zip(COST_RATIO["drug_cost"], COST_RATIO["medical_revenue"], strict=True)]
+    assert out["cost_ratio"].tolist() == mine == COST_RATIO["pub_ratio"].tolist()
+    assert out["cost_ratio_pass"].tolist() == COST_RATIO["pub_pass"].tolist()  # ปะเหลียน, นาโยง, รัษฎา fail
+    peers = cost_to_revenue(trang(COST_RATIO.drop(columns=["cost_ratio_limit"]), SEP))
+    f2 = COST_RATIO.loc[HOSPITALS["service_level"] == "F2", "pub_ratio"]
+    assert peers.loc[3, "cost_ratio_limit"] == half_up(f2.mean() + f2.std())
+    assert pd.isna(peers.loc[0, "cost_ratio_limit"])  # รพ.ตรัง alone at level A
+
+
+def test_risk_groups_of_the_seed():
+    frame = trang(RISK.assign(risk_score=RISK["pub_risk"]), DEC)
+    groups = risk_group(frame)
+    assert {g: set(HOSPITALS.loc[groups == g.value, "name"]) for g in RiskGroup} == RISK_GROUPS
+
+
+def seed_q1() -> pd.DataFrame:
+    """Seed 003's ten hospitals at Q1 2562 with every figure the criteria need: Risk Score, Planfin, 7 Plus
+    against :data:`ALLOWED_MEDIANS` and cost ÷ revenue against the published limits."""
+    frame = pd.concat([HOSPITALS, RISK, SEVEN_PLUS.drop(columns=["pub_passed", "pub_grade"]),
+                       PLANFIN_Q1.assign(planfin_sheets=PLANFIN_SHEETS), COST_RATIO], axis=1).assign(month=DEC)
+    frame = seven_plus(risk_score(frame), medians=ALLOWED_MEDIANS)
+    limits = frame.set_index("unit_code")[["cost_ratio_limit"]]
+    return cost_to_revenue(planfin_variance(frame.drop(columns=["cost_ratio_limit"])), limits=limits)
+
+
+# The measures of the seed's table each criterion computes (the reference's kpis.computed names the same pairs).
+SEED_COLUMN = {HospitalCriterion.PLANFIN_COMPLETE: "K27", HospitalCriterion.REVENUE_TO_EXPENSE: "K28",
+               HospitalCriterion.PLANFIN_VARIANCE: "K29", HospitalCriterion.SEVEN_PLUS: "K30",
+               HospitalCriterion.COST_RATIO: "K31"}
+
+
+def test_the_computed_criteria_give_the_seeds_columns():
+    """The five of seed 003's eight measures the store computes, per hospital."""
+    found = criteria(seed_q1())
+    for criterion in HospitalCriterion:
+        mine = found[found["criterion"] == criterion.value].set_index("unit_code")
+        if criterion == HospitalCriterion.CRISIS:  # seed 003's KPI 5: no hospital at level 7
+            assert not mine["result"].any() and mine["passes"].all()
+            continue
+        expected = CRITERIA[SEED_COLUMN[criterion]].tolist()
+        assert mine.loc[HOSPITALS["unit_code"], "passes"].astype(int).tolist() == expected, criterion
+    seven = found[found["criterion"] == HospitalCriterion.SEVEN_PLUS.value]
+    assert seven["result"].tolist() == SEVEN_PLUS["pub_passed"].tolist()
 
 
 # -- IP revenue ---------------------------------------------------------------------------------------
@@ -397,7 +513,8 @@ def raw_row(**changes) -> dict:
     row = {"unit_code": "11407", "month": 12, "current_assets": 300.0, "current_liabilities": 100.0, "cash": 150.0,
            "inventory": 20.0, "total_assets": 1000.0, "revenue": 400.0, "expense": 380.0, "net_income": 20.0,
            "ebitda": 40.0, "uc_receivable": 30.0, "uc_revenue": 184.0, "csmbs_receivable": 10.0, "csmbs_revenue": 46.0,
-           "sss_receivable": 5.0, "sss_revenue": 9.2, "drug_payables": 46.0, "drug_purchases": 92.0, "drug_cost": 46.0}
+           "sss_receivable": 5.0, "sss_revenue": 9.2, "drug_payables": 46.0, "drug_purchases": 92.0, "drug_cost": 46.0,
+           "medical_revenue": 276.0}
     return {**row, **changes}
 
 

@@ -4,7 +4,8 @@ The store (tests/mini_year.py, imported as workbooks into a temporary SQLite fil
 
 - CC (สสจ.หนองบัวลำภู, province 39): the mini year as of 31 Mar 2026, plus an advance A2 of 5,000 by unit
   93902 on 1 Feb 2026 that nobody cleared (overdue at the end of Q2), Q2 results for output P1/1 (200 of a
-  Small-Success target of 250, with a problem and a suggestion) and KPI results for K02 and K27.
+  Small-Success target of 250, with a problem and a suggestion) and KPI results for K02 (a rate), K17 (a level)
+  and K27 (counted on hospitals only: these district offices' results are not counted).
   Received 150,000; allocated 93901 110,000 and 93902 40,000; planned 90,000 and 40,000; disbursed
   28,000 (20,000 + advance 10,000 − 2,000 returned) and 5,000.
 - CC2 (สสจ.อุดรธานี, province 41): the same year with its own units and D1 = 5,000.
@@ -33,8 +34,8 @@ from typer.testing import CliRunner
 
 from reports import tables
 from reports.config import TARGETS_ENV, disbursement_targets
-from reports.fmt import FAIL, NA, NO_CRITERION, NOT_RECORDED, PASS, money, number, pct
-from reports.params import ReportError, check_params, resolve_province
+from reports.fmt import FAIL, NA, NOT_RECORDED, PASS, money, number, pct
+from reports.params import ReportError, check_params, check_region_params, resolve_province, resolve_region
 from reports.run import jobs_for, run_with_progress
 from reports.show import FIGURES_MIME
 from services.submission import submit
@@ -71,8 +72,9 @@ def year_of_cc() -> dict[str, dict[str, pd.DataFrame]]:
     year["outputs"]["kpi_results"] = pd.concat([kpi, pd.DataFrame([
         dict(unit_code=U1, kpi_code="K02", quarter=2, numerator=80, denominator=100, result=80, note=None),
         dict(unit_code=U2, kpi_code="K02", quarter=2, numerator=90, denominator=100, result=90, note=None),
+        dict(unit_code=U1, kpi_code="K17", quarter=2, numerator=None, denominator=None, result=3, note=None),
+        dict(unit_code=U2, kpi_code="K17", quarter=1, numerator=None, denominator=None, result=2, note=None),
         dict(unit_code=U1, kpi_code="K27", quarter=2, numerator=1, denominator=1, result=100, note=None),
-        dict(unit_code=U2, kpi_code="K27", quarter=1, numerator=9, denominator=10, result=90, note=None),
     ], dtype=object)], ignore_index=True)
     return year
 
@@ -158,6 +160,16 @@ def sql_outstanding(engine, unit, end, overdue_days=None) -> float:
             AND c.advance_document_no = p.document_no AND c.clearing_date <= :end), 0))
         FROM payments p WHERE p.submission_id IN ({current('disbursements')}) AND p.unit_code = :unit
         AND p.kind = 'ยืม' AND p.document_date <= :end {older}""", unit=unit, end=end.isoformat())
+
+
+def sql_kpi_sums(engine, kpi, quarter) -> tuple[float, float]:
+    """ΣA and ΣB of a KPI's current results of a quarter in province 39."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.text(f"""SELECT SUM(numerator), SUM(denominator) FROM kpi_results k
+            JOIN submissions s ON s.id = k.submission_id WHERE k.submission_id IN ({current('outputs')})
+            AND s.cost_center IN (:cc, :silent) AND k.kpi_code = :kpi AND k.quarter = :q"""),
+                           {"cc": CC, "silent": SILENT, "kpi": kpi, "q": quarter}).one()
+    return float(row[0]), float(row[1])
 
 
 def sql_gfmis(engine, cc, month) -> tuple[float, float]:
@@ -280,13 +292,22 @@ def test_kpi_verdicts_pass_rates_and_small_success(engine, reference):
     ctx = context(engine, reference)
     units = tables.kpi_units(ctx).frame
     got = {(r.kpi_code, r.unit_code): r.verdict for r in units[units["level"] == "unit"].itertuples()}
-    # K02 ≥ its Q2 Small Success 85: 80 fails, 90 passes; K27 ≥ 100: U1 100 passes, U2 reported only in Q1 → NA
-    assert got == {("K02", U1): FAIL, ("K02", U2): PASS, ("K27", U1): PASS, ("K27", U2): NA}
+    # K02 ≥ its Q2 Small Success 85: 80 fails, 90 passes; K17 ≥ level 3: U1 3 passes, U2 reported only in Q1 → NA;
+    # K27 counts hospitals only: the district offices' results are left out
+    assert got == {("K02", U1): FAIL, ("K02", U2): PASS, ("K17", U1): PASS, ("K17", U2): NA}
+    level = units[(units["kpi_code"] == "K17") & (units["unit_code"] == U1)].iloc[0]
+    assert level["result_text"] == "ระดับ 3" and level["source"] == "typed"
     summary = tables.kpi_summary(ctx).frame.set_index("kpi_code")
-    assert summary.loc["K02", ["units", "reporting", "passing", "pass_rate", "verdict"]].tolist() == [
-        2, 2, 1, 0.5, NO_CRITERION]
-    assert summary.loc["K27", ["reporting", "passing", "pass_rate", "criterion", "verdict"]].tolist() == [
-        1, 1, 1.0, 1.0, PASS]
+    # K02, a rate: the province is ΣA ÷ ΣB × 100 against the quarter's target (≥ 85), whatever share of units passed
+    a, b = sql_kpi_sums(engine, "K02", 2)
+    assert summary.loc["K02", ["units", "reporting", "passing", "pass_rate", "sum_a", "sum_b"]].tolist() == [
+        2, 2, 1, 0.5, a, b]
+    assert summary.loc["K02", "province_result"] == a / b * 100 == 85.0 and summary.loc["K02", "verdict"] == PASS
+    assert np.isnan(summary.loc["K02", "criterion"]) and summary.loc["K02", "criterion_text"] == "≥ 85 ร้อยละ"
+    # K17, a level with a criterion as a share of units (100 %): 1 of the 1 unit with a result
+    assert summary.loc["K17", ["reporting", "passing", "province_result", "criterion", "verdict"]].tolist() == [
+        1, 1, 100.0, 1.0, PASS]
+    assert "K27" not in summary.index
     outputs = tables.small_success(ctx).frame
     assert outputs[["project_code", "output_no", "ss_target", "result", "status"]].values.tolist() == [
         ["P1", 1, 250.0, 200.0, "ยังไม่บรรลุ"]]
@@ -334,7 +355,8 @@ def test_headers_say_the_quarter_the_target_and_the_spec_titles(engine, referenc
     assert outputs["ss_target"] == "Small Success 6 เดือน / Small Success 6 months"  # what the maker filled for Q2
     assert outputs["result"] == "ผลงานสะสม / Cumulative result"
     kpis = {c.key: c.th for c in tables.kpi_summary(ctx).columns}
-    assert kpis["small_success"] == "เป้าหมายไตรมาส 2" and kpis["criterion"] == "เกณฑ์จังหวัด (% หน่วยที่ผ่าน)"
+    assert kpis["small_success"] == "เป้าหมายไตรมาส 2" and kpis["criterion_text"] == "เกณฑ์จังหวัด"
+    assert kpis["province_result_text"] == "ผลงานจังหวัด" and kpis["unit_types"] == "นับเฉพาะประเภทหน่วยงาน"
 
 # -- the notebooks: executed, read back, looked at ---------------------------------------------------------------
 @pytest.fixture(scope="module")
@@ -392,7 +414,7 @@ def test_notebook_figures_match_independent_sums(made, engine):
                                                         + sql_planned(engine, U2))
     kpi = figures["kpi_report"]["tables"]
     verdicts = {(r["kpi_code"], r["unit_code"]): r["verdict"] for r in kpi["kpi_units"]["rows"] if r["level"] == "unit"}
-    assert verdicts == {("K02", U1): FAIL, ("K02", U2): PASS, ("K27", U1): PASS, ("K27", U2): NA}
+    assert verdicts == {("K02", U1): FAIL, ("K02", U2): PASS, ("K17", U1): PASS, ("K17", U2): NA}
     assert [r["status"] for r in kpi["small_success"]["rows"]] == ["ยังไม่บรรลุ"]
     assert [r["text"] for r in kpi["problems"]["rows"]] == ["บุคลากรไม่เพียงพอ"]
 
@@ -510,9 +532,11 @@ def test_a_province_with_nothing_sent_says_so_and_bangkok_is_no_changwat(store_u
         assert (ctx.province.title_th, ctx.province.title_en, ctx.total_name) == (
             "กรุงเทพมหานคร", "Bangkok", "รวมกรุงเทพมหานคร")
         caption = tables.finance(ctx).caption()
+        kpis = tables.kpi_summary(ctx)
     finally:
         ctx.close()
     assert "no data submitted yet" in caption and "ได้รับการอนุมัติแล้ว" not in caption
+    assert kpis.frame.empty and "no data submitted yet" in kpis.caption()
 
 
 def test_a_region_office_is_not_counted_in_its_provinces_totals(store_url, reference):
@@ -523,6 +547,78 @@ def test_a_region_office_is_not_counted_in_its_provinces_totals(store_url, refer
         assert office not in ctx.cost_centers and ctx.cost_centers  # Udon Thani's own cost centres remain
     finally:
         ctx.close()
+
+
+# -- the region report -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["8", "๘", "08", "เขต 8", "เขตสุขภาพที่ 8", "Health Region 8", "region8"])
+def test_region_by_number_or_name(reference, text):
+    assert resolve_region(reference, text).region == 8
+
+
+def test_unknown_region_is_refused(reference):
+    with pytest.raises(ReportError) as err:
+        resolve_region(reference, "99")
+    assert "ไม่พบเขตสุขภาพ" in err.value.message_th and "Unknown health region" in err.value.message_en
+    params, where = check_region_params(reference, fiscal_year=FY, region="เขต 8", quarter=2, database_url="x",
+                                        today=dt.date(2026, 5, 2))
+    assert (params.region, params.folder, where.title_th, params.as_of) == (8, "region-08", "เขตสุขภาพที่ 8",
+                                                                            "2026-03-31")
+
+
+def region_context(engine, reference) -> tables.Context:
+    return tables.Context(engine, reference, FY, resolve_region(reference, "8"), 2, 1, Q2_END)
+
+
+def test_region_reconciliation_is_seed_000s_table_for_every_cost_centre(engine, reference):
+    ctx = region_context(engine, reference)
+    frame = tables.region_reconcile(ctx).frame
+    provinces = reference["provinces"]
+    in_region = set(provinces.loc[provinces["region"] == 8, "province_code"])
+    centres = reference["cost_centers"]
+    expected = sorted(centres.loc[centres["province_code"].isin(in_region), "cost_center"])
+    rows = frame[frame["level"].isin(["row", "silent"])].set_index("cost_center")
+    assert list(rows.index) == expected and "2100201129" in expected  # the region office is the region's
+    assert frame.iloc[0]["name"] == "เขต 8" and frame.iloc[-1]["name"] == "รวมเขตสุขภาพที่ 8"
+    for cc, unit in ((CC, (U1, U2)), (CC2, ("94101", "94106"))):
+        assert rows.loc[cc, "received_sms"] == sql_received(engine, cc, Q2_END)
+        assert close(rows.loc[cc, "disbursed_sms"], sum(sql_disbursed(engine, u, Q2_END) for u in unit))
+        gfmis = sql_gfmis(engine, cc, 3)  # NaN: finance sent no March row for CC2
+        assert close(rows.loc[cc, "installment_gfmis"], gfmis[0]) and close(rows.loc[cc, "disbursed_gfmis"], gfmis[1])
+    silent = rows[rows["level"] == "silent"]
+    assert SILENT in silent.index and (silent["flag"] == NOT_RECORDED).all() and silent["received_sms"].isna().all()
+    total = frame.iloc[-1]
+    assert close(total["installment_gfmis"], rows["installment_gfmis"].sum())
+    assert close(total["diff_disbursed"], rows["disbursed_gfmis"].sum() - rows["disbursed_sms"].fillna(0).sum())
+    by_province = tables.region_provinces(ctx).frame.set_index("province_code")
+    assert list(by_province.index) == [*sorted(in_region), ""]
+    for code in ("39", "41"):
+        mine = rows[rows.index.map(dict(zip(centres["cost_center"], centres["province_code"], strict=True))) == code]
+        assert by_province.loc[code, "cost_centres"] == len(mine)
+        assert by_province.loc[code, "silent_centres"] == int((mine["level"] == "silent").sum())
+        assert close(by_province.loc[code, "received_sms"], mine["received_sms"].sum())
+    assert by_province.loc["", "cost_centres"] == len(expected)
+    recording = tables.region_recording(ctx).frame.set_index("cost_center")
+    assert list(recording.index) == expected
+    assert recording.loc[CC, "allocations"] == "รอตรวจ / submitted" and "NaT" not in recording.astype(str).values
+
+
+def test_cli_region_report(store_url, tmp_path):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SMS_DATABASE_URL", store_url)
+    try:
+        both = CliRunner().invoke(app, ["report", "--fiscal-year", "2569", "--quarter", "2", "--province", "39",
+                                        "--region", "8"])
+        unknown = CliRunner().invoke(app, ["report", "--fiscal-year", "2569", "--quarter", "2", "--region", "99"])
+        made = CliRunner().invoke(app, ["report", "--fiscal-year", "2569", "--quarter", "2", "--region", "เขต 8",
+                                        "--as-of", "2026-03-31", "--out", str(tmp_path), "--no-pdf"])
+    finally:
+        mp.undo()
+    assert both.exit_code == 2 and "--region" in both.output
+    assert unknown.exit_code == 2 and "Unknown health region '99'" in unknown.output
+    assert made.exit_code == 0, made.output
+    page = (tmp_path / "2569" / "Q2" / "region-08" / "region_report.html").read_text(encoding="utf-8")
+    assert "เขตสุขภาพที่ 8" in page and "(6) = (1) − (2)" in page and "2100201129" in page
+    assert "ไม่ได้บันทึกใน SMS" in page and "<script" not in page
 
 
 def test_a_trend_with_no_money_says_so_instead_of_drawing_axes_of_zero():

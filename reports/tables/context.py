@@ -1,6 +1,7 @@
 """One report's scope and the rows it reads: :class:`Context`, and :func:`report_table` for its tables.
 
-A :class:`Context` is one fiscal year (BE), province, quarter and inspection round, with data as of a day.
+A :class:`Context` is one fiscal year (BE), province, quarter and inspection round, with data as of a day; or,
+for the region report, one health region (:class:`reports.params.Region`) in place of the province.
 It reads each sheet's current rows once per notebook (:meth:`Context.rows`) and makes every table
 (:meth:`Context.table`), which keeps them for the notebook's hidden figures cell.
 
@@ -33,7 +34,7 @@ from domain.vocabulary import SubmissionStatus, TemplateGroup
 from reference.reference_set import ReferenceSet
 from reports.config import disbursement_targets
 from reports.fmt import Col, ReportTable
-from reports.params import Province, resolve_province
+from reports.params import Province, Region, resolve_province, resolve_region
 from store.db import connect
 from store.history import latest_as_of
 from store.queries import current_rows, current_submissions
@@ -53,12 +54,12 @@ def templates_of(sheet_keys: Iterable[str]) -> tuple[str, ...]:
 
 @dataclass
 class Context:
-    """One report's scope: the store, the province's cost centres, the quarter and the cut-off."""
+    """One report's scope: the store, the province's (or the region's) cost centres, the quarter and the cut-off."""
 
     engine: sa.Engine
     reference: ReferenceSet
     fiscal_year: int
-    province: Province
+    province: Province | Region  # the scope: a province, or a health region for the region report
     quarter: int
     round: int
     as_of: dt.date
@@ -66,18 +67,21 @@ class Context:
     asked: dt.date | None = None  # the as-of date asked for, when the data stops before it (as_of is then the data's)
     tables: dict[str, ReportTable] = field(default_factory=dict)  # every table made, for the figures cell
     _rows: dict[str, pd.DataFrame] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)  # figures several tables share, made once
     _read: set[str] | None = field(default=None, repr=False)  # sheets read by the report_table being built
 
     @classmethod
-    def open(cls, *, fiscal_year, province, quarter, round=None, as_of=None, database_url=None,
+    def open(cls, *, fiscal_year, quarter, province=None, region=None, round=None, as_of=None, database_url=None,
              include_unapproved=True) -> Context:
-        """The context of a notebook's parameters (as papermill passes them: dates as ISO text)."""
+        """The context of a notebook's parameters (as papermill passes them: dates as ISO text); ``region`` instead
+        of ``province`` for the region report."""
         engine = connect(database_url or None)
         reference = current_reference(engine)
         quarter = int(quarter)
         as_of = dt.date.fromisoformat(str(as_of)) if as_of else quarter_bounds(int(fiscal_year), quarter)[1]
-        ctx = cls(engine, reference, int(fiscal_year), resolve_province(reference, str(province)), quarter,
-                  int(round or inspection_round(quarter)), as_of, bool(include_unapproved))
+        scope = resolve_region(reference, region) if region is not None else resolve_province(reference, str(province))
+        ctx = cls(engine, reference, int(fiscal_year), scope, quarter, int(round or inspection_round(quarter)), as_of,
+                  bool(include_unapproved))
         newest = latest_as_of(engine, ctx.fiscal_year, ctx.cost_centers)
         if newest is not None and newest < as_of:  # a report says its data is as of the newest data, never later
             ctx.asked, ctx.as_of = as_of, newest
@@ -102,14 +106,23 @@ class Context:
         """The quarter's cumulative disbursement target, a fraction (0.55 = 55 %; reports/targets.toml)."""
         return disbursement_targets(self.fiscal_year)[self.quarter]
 
+    @property
+    def is_region(self) -> bool:
+        return isinstance(self.province, Region)
+
     @cached_property
     def centres(self) -> pd.DataFrame:
-        """The province's cost centres: cost_center, name, in code order; a health-region office's cost centre is
-        the region's, not the province it stands in (it is left out)."""
+        """The scope's cost centres: cost_center, name, in code order. A health-region office's cost centre is the
+        region's, not the province it stands in: a province leaves it out, its region counts it."""
         frame = self.reference["cost_centers"]
-        units = self.reference["units"]
-        region_offices = set(units.loc[units["unit_type"] == REGION_OFFICE, "cost_center"])  # the region's, not ours
-        mine = (frame["province_code"] == self.province.code) & ~frame["cost_center"].isin(region_offices)
+        if self.is_region:
+            provinces = self.reference["provinces"]
+            mine = frame["province_code"].isin(provinces.loc[provinces["region"] == self.province.region,
+                                                             "province_code"])
+        else:
+            units = self.reference["units"]
+            region_offices = set(units.loc[units["unit_type"] == REGION_OFFICE, "cost_center"])
+            mine = (frame["province_code"] == self.province.code) & ~frame["cost_center"].isin(region_offices)
         frame = frame[mine][["cost_center", "name_th"]]
         return frame.rename(columns={"name_th": "name"}).sort_values("cost_center").reset_index(drop=True)
 
@@ -188,7 +201,8 @@ class Context:
         return t
 
     def figures(self) -> dict:
-        """Every table's figures and the parameters, for the notebook's last (hidden) cell."""
+        """Every table's figures and the parameters, for the notebook's last (hidden) cell (``province``: the
+        province's code, or the region's ``region-NN``)."""
         return {"fiscal_year": self.fiscal_year, "province": self.province.code, "quarter": self.quarter,
                 "round": self.round, "as_of": self.as_of.isoformat(), "cutoff": self.cutoff.isoformat(),
                 "target": self.target, "include_unapproved": self.include_unapproved,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from domain.ledger import ADVANCE_OVERDUE_DAYS
 from domain.vocabulary import FIGURES, Label
+from templates.catalog import TEMPLATES
 
 
 def either(first: Label, second: Label) -> Label:
@@ -46,3 +47,19 @@ def within(tolerance_pct: float) -> Label:
 def risk_column(score: int) -> Label:
     """A column of the Risk × 7 Plus matrix: the hospitals with Risk Score ``score`` (``Risk Score 3``)."""
     return Label(f"{FIGURES['risk_score'].en} {score}", "")
+
+
+def quarter_column(quarter: int) -> Label:
+    """A column of one fiscal quarter: ``ไตรมาส 2`` / ``Q2``."""
+    words = FIGURES["quarters"]
+    return Label(f"{words.th} {quarter}", f"Q{quarter}")
+
+
+def kpi_column(code: str) -> Label:
+    """A column of one KPI, headed by its code (its name is in the table beside it): ``K28`` / ``KPI K28``."""
+    return Label(code, f"{FIGURES['indicator'].en} {code}")
+
+
+def template_column(key: str) -> Label:
+    """A column of one template (its recording state): the template's own title, ``บันทึกผลงาน`` / ``Results``."""
+    return Label(TEMPLATES[key].th, TEMPLATES[key].en)

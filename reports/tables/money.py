@@ -182,9 +182,10 @@ def reconciliation_month(ctx: Context) -> int:
     return due[-1][0] if due else ctx.cutoff.month
 
 
-def with_province_total(ctx: Context, rec: pd.DataFrame) -> pd.DataFrame:
+def with_total(ctx: Context, rec: pd.DataFrame) -> pd.DataFrame:
     """The reconciliation's rows numbered, silent cost centres flagged with their SMS figures NaN (seed 000's
-    '-'), and a province total whose (6) and (7) count a silent cost centre's SMS figures as 0."""
+    '-'), and the scope's total (the province's, or the region's) whose (6) and (7) count a silent cost centre's
+    SMS figures as 0."""
     money = list(RECONCILIATION)
     rec = rec.sort_values("cost_center").reset_index(drop=True)
     rec["level"] = np.where(rec["recorded"], "row", "silent")
@@ -209,7 +210,7 @@ def reconcile(ctx: Context) -> ReportTable:
     month = reconciliation_month(ctx)
     rec = reconciliation(ctx.engine, ctx.reference, fiscal_year=ctx.fiscal_year, month=month,
                          cost_centers=ctx.cost_centers, include_unapproved=ctx.include_unapproved)
-    out = with_province_total(ctx, rec)
+    out = with_total(ctx, rec)
     n_silent = int((out["level"] == "silent").sum())
     notes = ["(6) ส่วนต่างเงินประจำงวด GFMIS กับรับโอน SMS · (7) ส่วนต่างเบิกจ่าย GFMIS กับเบิกจ่าย SMS "
              "(ไม่รวมงบกลาง) · '-' = ไม่มีข้อมูล"]
