@@ -265,8 +265,9 @@ def edit_cell(page: Page, grid: Locator, position: int, row_text: str, header: s
         page.keyboard.press("Enter")  # glide's keyboard twin of a double-click: open the cell's editor
         editor = page.locator("input.gdg-input, textarea.gdg-input")
         expect(editor).to_be_focused()
-        page.keyboard.press("Control+A")
-        page.keyboard.type(new)
+        # fill() sets the whole value in one input event: keys typed one by one are lost when a late rerun
+        # redraws the grid mid-word (seen on a loaded machine: 40000 became 0)
+        editor.fill(new)
         expect(editor).to_have_value(new)
         next_frames(page)  # Enter before glide re-renders the overlay commits nothing (seen ~1 in 6 at 1100 px)
         page.keyboard.press("Enter")
