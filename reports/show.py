@@ -120,8 +120,9 @@ def table(t: ReportTable) -> None:
     html(table_html(t))
 
 
-def chart(data: bytes, caption: str, alt: str = "") -> None:
-    html(charts.figure_html(data, caption, alt or caption))
+def chart(data: bytes, caption: str, reading: str, alt: str = "") -> None:
+    """A chart (PNG bytes) with its caption and its one-line reading (what to look at)."""
+    html(charts.figure_html(data, caption, reading, alt or caption))
 
 
 def footer(ctx: Context) -> None:
@@ -173,5 +174,5 @@ def hospitals(ctx: Context, health: dict[str, ReportTable], number: int, figure:
             matrix = matrix[[c for c in matrix.columns if str(c).startswith("risk_")]]
             matrix.columns = [int(str(c).removeprefix("risk_")) for c in matrix.columns]
             chart(charts.risk_matrix(matrix), f"ภาพที่ {figure} Matrix Grading: Risk Scoring × 7 Plus Efficiency "
-                                              f"{ctx.province.title_th}")
+                                              f"{ctx.province.title_th}", charts.matrix_reading(matrix))
         table(made)
