@@ -110,7 +110,7 @@ def trend_reading(months: pd.DataFrame) -> str:
     if known.empty:
         return text
     last = known.iloc[-1]
-    return text + f" · เบิกจ่ายสะสม (SMS) ถึง{last['label']} {last['disbursed_sms'] / 1_000_000:,.2f} ล้านบาท"
+    return text + f" · เบิกจ่ายสะสม (SMS) ถึง {last['label']} {last['disbursed_sms'] / 1_000_000:,.2f} ล้านบาท"
 
 
 def pass_rates_reading(summary: pd.DataFrame) -> str:
