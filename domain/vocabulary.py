@@ -395,6 +395,12 @@ FIGURES: dict[str, Label] = {
     "judged_criteria": Label("มีผล (ข้อ)", "Criteria judged"),
     "criteria_share": Label("ร้อยละที่ผ่าน", "Share passed"),
     "risk_group": Label("กลุ่มความเสี่ยงด้านการเงิน", "Financial risk group"),
+    # the reports' glossary of the headers the wide tables show in Thai only
+    "glossary": Label("อภิธานศัพท์หัวตาราง", "Glossary of table headers"),
+    "term_th": Label("คำ (ภาษาไทย)", "Thai term"),
+    "term_en": Label("ภาษาอังกฤษ", "English term"),
+    "term_meaning": Label("ความหมาย", "Meaning"),
+    "term_tables": Label("ใช้ในตาราง", "In tables"),
 }
 
 # The reconciliation's money columns, seed 000's (1)-(7) in order.

@@ -1,15 +1,18 @@
 """The reports' charts: static matplotlib PNGs embedded in the page, so they work offline and in the PDF.
 
 Static images keep each HTML file small (tens of kB a chart instead of plotly.js's 4-5 MB) and print
-exactly as they show. Thai needs a Thai font: :func:`setup` picks the first installed family of
-:data:`reports.config.FONT_FAMILY` (Loma from fonts-thai-tlwg here) and keeps DejaVu Sans after it
-for Latin and digits.
+exactly as they show. They are set in the page's face: :func:`setup` picks the first installed family of
+:data:`reports.config.FONT_FAMILY` (Laksaman, TH Sarabun's free derivative, from fonts-thai-tlwg here),
+registering its files with matplotlib when fontconfig has it and matplotlib's font cache does not, and keeps
+the others after it for a glyph it lacks. Each chart comes with its reading (:func:`figure_html`): one line on
+what to look at, which also keeps a chart from standing alone on a printed page.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import subprocess
 from functools import cache
 
 import matplotlib
@@ -28,9 +31,35 @@ GREEN, RED, BLUE, ORANGE, GREY = "#2f855a", "#c53030", "#2b6cb0", "#dd6b20", "#7
 DPI = 144
 
 
+def fontconfig_files(family: str) -> list[str]:
+    """The font files fontconfig has of exactly ``family`` (none without fontconfig)."""
+    try:
+        listed = subprocess.run(["fc-list", f":family={family}", "file"], capture_output=True, text=True,
+                                timeout=10, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return sorted(line.strip().removesuffix(":") for line in listed.splitlines() if line.strip())
+
+
+def register_first_font() -> None:
+    """Make sure matplotlib knows the first family of FONT_FAMILY that the machine has: a font installed after
+    matplotlib built its cache is in fontconfig's list but not in matplotlib's, so add its files."""
+    manager = font_manager.fontManager
+    for family in FONT_FAMILY:
+        if family in {f.name for f in manager.ttflist}:
+            return
+        files = fontconfig_files(family)
+        for path in files:
+            manager.addfont(path)
+        if files:
+            return
+
+
 @cache
 def setup() -> list[str]:
-    """Point matplotlib at the installed Thai fonts; returns the family list used."""
+    """Point matplotlib at the report's face (:data:`FONT_FAMILY`); returns the installed families it uses, in
+    order (matplotlib takes a glyph the first lacks from the next)."""
+    register_first_font()
     installed = {f.name for f in font_manager.fontManager.ttflist}
     families = [f for f in FONT_FAMILY if f in installed] or ["DejaVu Sans"]
     plt.rcParams.update({
@@ -50,12 +79,55 @@ def png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def figure_html(data: bytes, caption: str, alt: str) -> str:
-    """The chart as an embedded image at its natural size (so its 9 pt text prints as 9 pt), with a caption."""
+def figure_html(data: bytes, caption: str, reading: str, alt: str) -> str:
+    """The chart as an embedded image at its natural size (so its 9 pt text prints as 9 pt), with its caption and
+    its reading (one line: what to look at), which print on the chart's page."""
     encoded = base64.b64encode(data).decode("ascii")
     width = int.from_bytes(data[16:20], "big") / DPI  # the PNG header's width in pixels, at DPI
     return (f'<figure class="chart"><img alt="{esc(alt)}" style="width: {width:.2f}in" '
-            f'src="data:image/png;base64,{encoded}"/><figcaption>{esc(caption)}</figcaption></figure>')
+            f'src="data:image/png;base64,{encoded}"/><figcaption>{esc(caption)}'
+            f'<span class="reading">{esc(reading)}</span></figcaption></figure>')
+
+
+# -- each chart's reading: one line on what to look at, from the figures the chart draws -----------------------
+def rates_reading(finance: pd.DataFrame, target: float) -> str:
+    """How many units are below the cumulative target (the red bars) and the lowest of them."""
+    units = finance[(finance["level"] == "unit") & finance["rate"].notna()]
+    below = units[units["rate"] < target - 1e-11].sort_values("rate")
+    text = (f"อ่านภาพ: แท่งสีแดงคือหน่วยงานที่เบิกจ่ายต่ำกว่าเป้าหมายสะสม {target * 100:g}% (เส้นประสีส้ม) "
+            f"{len(below):,} จาก {len(units):,} แห่ง")
+    if below.empty:
+        return text
+    lowest = below.iloc[0]
+    return text + f" ต่ำสุดคือ{lowest['name']} {lowest['rate'] * 100:,.2f}%"
+
+
+def trend_reading(months: pd.DataFrame) -> str:
+    """What the lines are, and the newest month's disbursed (SMS) against the target where there is one."""
+    text = ("อ่านภาพ: เส้นทึบคือ SMS เส้นประคือ GFMIS ระยะห่างระหว่างเส้นเบิกจ่ายทั้งสองคือส่วนต่าง (7) "
+            "และเพชรสีส้มคือเป้าหมายเบิกจ่ายสะสมสิ้นไตรมาส")
+    known = months.dropna(subset=["disbursed_sms"]) if "disbursed_sms" in months else months.iloc[0:0]
+    if known.empty:
+        return text
+    last = known.iloc[-1]
+    return text + f" · เบิกจ่ายสะสม (SMS) ถึง {last['label']} {last['disbursed_sms'] / 1_000_000:,.2f} ล้านบาท"
+
+
+def pass_rates_reading(summary: pd.DataFrame) -> str:
+    """How many KPIs the province passes (green bars) of those judged."""
+    judged = summary[summary["verdict"].isin([PASS, FAIL])]
+    passed = int((judged["verdict"] == PASS).sum())
+    return (f"อ่านภาพ: แท่งสีเขียวคือตัวชี้วัดที่จังหวัดผ่านเกณฑ์ {passed:,} จาก {len(judged):,} ตัวที่ประเมินได้ "
+            "แท่งสีแดงคือไม่ผ่าน ขีดสีส้มคือเกณฑ์ร้อยละของหน่วยงานที่ต้องผ่าน")
+
+
+def matrix_reading(matrix: pd.DataFrame) -> str:
+    """Where to look first: the red corner, the lower half of the grades (matrix rows, best first) with a Risk
+    Score of 4 (crisis) or more, and how many hospitals are in it."""
+    lower = matrix.iloc[len(matrix) // 2:, [int(s) >= 4 for s in matrix.columns]]
+    hospitals = sum(len([n for n in str(cell).split(", ") if n]) for cell in lower.to_numpy().ravel())
+    return ("อ่านภาพ: มุมล่างขวาสีแดงคือเกรดต่ำและ Risk Score 4 ขึ้นไป (วิกฤติ) ควรติดตามก่อน "
+            f"มี {hospitals:,} แห่ง")
 
 
 def rates_by_unit(finance: pd.DataFrame, target: float) -> bytes:

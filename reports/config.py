@@ -32,9 +32,22 @@ NOTEBOOKS = ("financial_report", "kpi_report")
 REGION_NOTEBOOKS = ("region_report",)
 REPORTS_DIR = Path("outputs") / "reports"
 
-# Chart and page fonts, first that is installed wins: Debian's fonts-thai-tlwg (Loma, Garuda),
-# fonts-noto-core (Noto Sans Thai, which has no Latin), then DejaVu for Latin and digits.
-FONT_FAMILY = ("Loma", "Garuda", "Noto Sans Thai", "DejaVu Sans")
+# The reports' face, for the page (report.css) and the charts (reports.charts); the first that is installed wins.
+# Thai government documents are set in TH Sarabun New / TH SarabunPSK: Laksaman (Debian's fonts-thai-tlwg, which
+# scripts/setup installs) is TLWG's free derivative of TH Sarabun and prints the PDFs; Google's Sarabun and TH
+# Sarabun itself where a reader's machine has them; then Loma, Garuda, Noto Sans Thai (no Latin), DejaVu Sans.
+FONT_FAMILY = ("Laksaman", "Sarabun", "TH Sarabun New", "TH SarabunPSK", "Loma", "Garuda", "Noto Sans Thai",
+               "DejaVu Sans")
+# Laksaman's x-height (em): the page scales whichever face it gets to it (CSS font-size-adjust), because TH Sarabun
+# New draws on a smaller em and would read a size smaller at the same point size. Laksaman itself is not smaller
+# than Loma, the face before it (Thai letter body 0.60 em against 0.56), so the page keeps Loma's point sizes.
+FONT_EX_HEIGHT = 0.511
+
+
+def css_font_stack() -> str:
+    """:data:`FONT_FAMILY` as a CSS ``font-family`` value, names with a space quoted, ``sans-serif`` last."""
+    return ", ".join(f'"{f}"' if " " in f else f for f in FONT_FAMILY) + ", sans-serif"
+
 
 class TargetsError(SmsError, ValueError):
     """The disbursement-targets file cannot be read or does not hold a year's targets as it must."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,7 +19,7 @@ import pandas as pd
 from domain.fiscal import format_thai_date
 from domain.vocabulary import Label, Verdict
 from templates.catalog import SHEETS
-from templates.headers import header
+from templates.headers import header, meaning
 
 # The vocabulary's verdicts under the names the report code uses, and the colour class each gets.
 V = Verdict
@@ -30,6 +32,9 @@ VERDICT_CLASS = {PASS: "pass", ON_TARGET: "pass", ACHIEVED: "pass",
                  NA: "na", NO_CRITERION: "na", "": "na"}
 
 SHORT_ROWS = 18  # a table this short is kept on one page
+# A table of more columns shows its headers in Thai only: with the English line under each it would not fit the
+# width of A4 landscape at a readable size. Their English is in the report's glossary (:func:`glossary`).
+WIDE_COLUMNS = 10
 KINDS = ("text", "code", "money", "pct", "int", "number", "verdict", "date", "ratio", "percent")
 
 
@@ -101,6 +106,7 @@ class Col:
     sheet: str | None = None
     figure: str | None = None
     label: Label | None = None
+    meaning: Label | None = field(default=None, init=False)  # the spec's help text of the column, where it has one
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -110,6 +116,7 @@ class Col:
             raise ValueError(f"{name!r} is not a column of the spec's sheet {self.sheet!r}")
         if self.label is None:
             self.label = header(name, self.sheet)  # KeyError: a header nobody defined
+            self.meaning = meaning(name, self.sheet)
 
     @property
     def th(self) -> str:
@@ -140,6 +147,17 @@ class ReportTable:
     blank: dict[str, set[str]] = field(default_factory=dict)
     period: str = ""  # e.g. "สะสมถึงสิ้นเดือน มกราคม 2569" when the figures stop before the as-of date
     submitted: int | None = None  # current submissions behind the table (0: nothing sent yet)
+
+    @property
+    def english_headers(self) -> bool:
+        """Whether the headers carry their English under the Thai (up to :data:`WIDE_COLUMNS` columns)."""
+        return len(self.columns) <= WIDE_COLUMNS
+
+    @property
+    def number(self) -> str:
+        """How the glossary names the table: its number ("4.1"), else its Thai title."""
+        found = re.match(r"\d+(\.\d+)*", self.title)
+        return found.group(0).rstrip(".") if found else self.title.split(" / ")[0]
 
     def caption(self) -> str:
         parts = [f"ข้อมูล ณ วันที่ {thai_date(self.as_of)}"]
@@ -193,7 +211,7 @@ def table_html(t: ReportTable) -> str:
     out = [f'<section class="{size}" id="{esc(t.key)}">', f"<h3>{esc(t.title)}</h3>",
            '<div class="table-wrap"><table>', f'<caption>{esc(t.caption())}</caption>', "<thead><tr>"]
     for c in t.columns:
-        en = f'<span class="en">{esc(c.en)}</span>' if c.en else ""
+        en = f'<span class="en">{esc(c.en)}</span>' if c.en and t.english_headers else ""
         out.append(f'<th class="{c.kind}">{esc(c.th)}{en}</th>')
     out.append("</tr></thead><tbody>")
     if t.frame.empty:
@@ -216,3 +234,29 @@ def table_html(t: ReportTable) -> str:
     out.extend(f'<p class="note">{esc(n)}</p>' for n in t.notes)
     out.append("</section>")
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A glossary row: a header's Thai and English, what it holds (the spec's help, if any), the tables using it."""
+
+    th: str
+    en: str
+    meaning: Label | None
+    tables: tuple[str, ...]
+
+
+def glossary(tables: Iterable[ReportTable]) -> list[GlossaryEntry]:
+    """The headers whose English the wide tables left out (:attr:`ReportTable.english_headers`), once per
+    Thai/English pair, in order of first use, each with the tables (:attr:`ReportTable.number`) that use it."""
+    found: dict[tuple[str, str], tuple[Label | None, list[str]]] = {}
+    for t in tables:
+        if t.english_headers:
+            continue
+        for c in t.columns:
+            if not c.en:
+                continue
+            help_, used = found.setdefault((c.th, c.en), (c.meaning, []))
+            if t.number not in used:
+                used.append(t.number)
+    return [GlossaryEntry(th, en, help_, tuple(used)) for (th, en), (help_, used) in found.items()]

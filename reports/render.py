@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 
 from domain.errors import Reason, SmsError
+from reports.config import FONT_EX_HEIGHT, css_font_stack
 
 KERNEL = "python3"
 START_RETRIES = 4
@@ -219,7 +220,10 @@ def report_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def page(body: str, title: str, footer: str) -> str:
-    css = CSS_FILE.read_text(encoding="utf-8").replace("{{footer}}", footer.replace('"', "'"))
+    """A whole report page around ``body`` (HTML): ``report.css`` with its font stack and ``footer`` on every
+    printed page."""
+    css = (CSS_FILE.read_text(encoding="utf-8").replace("{{footer}}", footer.replace('"', "'"))
+           .replace("{{fonts}}", css_font_stack()).replace("{{ex_height}}", f"{FONT_EX_HEIGHT:g}"))
     return (f'<!DOCTYPE html>\n<html lang="th">\n<head>\n<meta charset="utf-8"/>\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
             f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n"

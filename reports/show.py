@@ -14,7 +14,7 @@ from domain.fiscal import format_thai_date, quarter_bounds
 from domain.ledger import ADVANCE_OVERDUE_DAYS
 from domain.vocabulary import RiskGroup, TemplateGroup
 from finance.health import thresholds_for
-from reports import charts
+from reports import charts, fmt
 from reports.config import TITLES
 from reports.fmt import (
     ACHIEVED,
@@ -33,6 +33,7 @@ from reports.fmt import (
 )
 from reports.tables import Context
 from templates import UNIT_TEMPLATES
+from templates.headers import header as title_of
 
 FIGURES_MIME = "application/vnd.sms-report.figures+json"
 REVIEWED = tuple(t.key for t in UNIT_TEMPLATES if t.group != TemplateGroup.FINANCE)  # GFMIS is finance's own
@@ -120,8 +121,26 @@ def table(t: ReportTable) -> None:
     html(table_html(t))
 
 
-def chart(data: bytes, caption: str, alt: str = "") -> None:
-    html(charts.figure_html(data, caption, alt or caption))
+def chart(data: bytes, caption: str, reading: str, alt: str = "") -> None:
+    """A chart (PNG bytes) with its caption and its one-line reading (what to look at)."""
+    html(charts.figure_html(data, caption, reading, alt or caption))
+
+
+def glossary(ctx: Context) -> None:
+    """The report's last section: every header the wide tables show in Thai only, with its English, its meaning
+    (the spec's help, where the spec has one) and the tables that use it; nothing when no table dropped one."""
+    terms = fmt.glossary(ctx.tables.values())
+    if not terms:
+        return
+    heads = "".join(f'<th>{esc(h.th)}<span class="en">{esc(h.en)}</span></th>'
+                    for h in map(title_of, ("term_th", "term_en", "term_meaning", "term_tables")))
+    rows = "".join(
+        f"<tr><td>{esc(t.th)}</td><td>{esc(t.en)}</td>"
+        f"<td>{esc(' / '.join(x for x in (t.meaning.th, t.meaning.en) if x)) if t.meaning else '-'}</td>"
+        f"<td>{esc(', '.join(t.tables))}</td></tr>" for t in terms)
+    title = title_of("glossary")
+    html(f'<section class="report-table glossary" id="glossary"><h2 class="section">{esc(str(title))}</h2>'
+         f"<table><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody></table></section>")
 
 
 def footer(ctx: Context) -> None:
@@ -173,5 +192,5 @@ def hospitals(ctx: Context, health: dict[str, ReportTable], number: int, figure:
             matrix = matrix[[c for c in matrix.columns if str(c).startswith("risk_")]]
             matrix.columns = [int(str(c).removeprefix("risk_")) for c in matrix.columns]
             chart(charts.risk_matrix(matrix), f"ภาพที่ {figure} Matrix Grading: Risk Scoring × 7 Plus Efficiency "
-                                              f"{ctx.province.title_th}")
+                                              f"{ctx.province.title_th}", charts.matrix_reading(matrix))
         table(made)

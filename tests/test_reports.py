@@ -451,6 +451,47 @@ def test_pdf_is_written_where_chromium_is(made, program):
         assert data.startswith(b"%PDF") and len(data) > 20_000
 
 
+def pdf_pages(pdf, program) -> list[str]:
+    """The PDF's text page by page (pdftotext), a Thai mark put back on its letter (pdftotext spaces some off)."""
+    import re
+    import subprocess
+
+    text = subprocess.run([program("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [re.sub(r" +(?=[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])", "", p) for p in text.split("\f")[:-1]]
+
+
+@pytest.mark.slow
+def test_pdf_reads_thai_headers_and_no_page_is_only_a_chart_or_cards(made, program):
+    program("chromium")
+    folder, _ = made
+    fin = pdf_pages(folder / "financial_report.pdf", program)
+    whole = "".join(fin)
+    for thai in ("(1) เงินประจำงวด (กองคลัง)", "(5) เบิกจ่าย (SMS)", "ร้อยละเบิกจ่าย", "อภิธานศัพท์หัวตาราง"):
+        assert thai in whole, thai
+    for name in ("financial_report", "kpi_report"):
+        for n, text in enumerate(pdf_pages(folder / f"{name}.pdf", program), 1):
+            if "ภาพที่" in text or "รับโอนสะสม (SMS)" in text or "ตัวชี้วัดที่มีผลงาน" in text:  # a chart, cards
+                assert "ข้อมูล ณ วันที่" in text, f"{name} page {n} has only a chart or cards"
+
+
+@pytest.mark.slow
+def test_wide_tables_head_in_thai_and_the_glossary_gives_their_english(made, engine, reference):
+    import html
+    import re
+
+    folder, _ = made
+    page = (folder / "financial_report.html").read_text(encoding="utf-8")
+    recon = re.search(r'<section class="report-table[^"]*" id="reconciliation">.*?</section>', page).group(0)
+    assert 'class="en"' not in recon and "(6) = (1) − (2) ส่วนต่างเงินประจำงวด" in recon
+    glossary = re.search(r'<section class="report-table glossary".*?</section>', page).group(0)
+    listed = {(html.unescape(th), html.unescape(en)) for th, en in re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>",
+                                                                             glossary)}
+    dropped = {(c.th, c.en) for c in tables.reconcile(context(engine, reference)).columns}
+    assert ("(1) เงินประจำงวด (กองคลัง)", "Installment money (GFMIS)") in dropped
+    assert dropped <= listed
+
+
 @pytest.mark.slow
 def test_one_printer_prints_every_page(tmp_path, program):
     from reports.pdf import Printer
