@@ -33,7 +33,8 @@ class StoreUnavailable(SmsError):
 
 
 def connect(url: str | None = None) -> sa.Engine:
-    """An engine on ``url`` (or :func:`database_url`) with every table created.
+    """An engine on ``url`` (or :func:`database_url`) with every table created, and the optional columns a newer
+    spec added to a table made by an older version added to it (:func:`add_new_columns`).
 
     Raises :class:`StoreUnavailable` for a URL that names no database SQLAlchemy knows, or a database
     that cannot be reached or written; the message says which setting to check.
@@ -46,6 +47,7 @@ def connect(url: str | None = None) -> sa.Engine:
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         metadata.create_all(engine)
+        add_new_columns(engine)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, sa.exc.OperationalError, ImportError, OSError):
         shown = re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)  # never print a password
         raise StoreUnavailable(
@@ -53,3 +55,31 @@ def connect(url: str | None = None) -> sa.Engine:
             f"Cannot open the database {shown}: check SMS_DATABASE_URL and that the database server is "
             "running.") from None
     return engine
+
+
+def add_new_columns(engine: sa.Engine) -> list[str]:
+    """Add to the tables already in the database the columns this version's schema has and they lack, so a
+    database made before a template gained an optional column (e.g. hospital_finance.maintenance_fund) keeps
+    working; returns them as ``table.column``. Only nullable columns are added this way: the rows already
+    stored hold no value for them, which is what an optional column means (sqlite-utils' "add missing
+    columns"). A new required column would need its values: refused with :class:`StoreUnavailable`.
+    """
+    inspector = sa.inspect(engine)
+    existing = set(inspector.get_table_names())
+    added = []
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            if table.name not in existing:
+                continue
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in (c for c in table.columns if c.name not in have):
+                if not column.nullable:
+                    raise StoreUnavailable(
+                        f"ฐานข้อมูลสร้างด้วยรุ่นเก่าของโปรแกรม ตาราง {table.name} ขาดคอลัมน์ที่ต้องมี {column.name} "
+                        "กรุณาส่งออกข้อมูลแล้วสร้างฐานข้อมูลใหม่",
+                        f"The database was made by an older version: table {table.name} lacks the required "
+                        f"column {column.name}; export the data and create a new database.")
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.execute(sa.text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+                added.append(f"{table.name}.{column.name}")
+    return added

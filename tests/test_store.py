@@ -128,3 +128,23 @@ def test_rules_check_new_workbooks_against_what_is_stored(engine, tmp_path, refe
     assert {(f.rule, f.cell) for f in report.files[0].findings if f.is_error} == {("B03", "C4")}
     alone = validate(paths[1:2], reference, as_of=AS_OF)
     assert {f.rule for f in alone.files[0].findings} == {"B11"}  # no allocations known: every source is unknown
+
+
+def test_a_database_made_before_a_new_optional_column_gains_it_and_keeps_its_rows(engine, tmp_path, reference):
+    """hospital_finance.maintenance_fund (เงินบำรุงคงเหลือ) came after databases were made: connecting adds the
+    column, the rows stored before read it as blank, and a new submission stores it."""
+    from store.db import connect
+
+    paths = write_year(tmp_path, reference, {k: v for k, v in mini_year().items() if k == "allocations"})
+    submit(engine, paths, reference, actor="maker1", as_of=AS_OF)
+    with engine.begin() as conn:  # the table as an older version made it
+        conn.execute(sa.text('ALTER TABLE allocations DROP COLUMN "note"'))
+    before = count(engine, DATA_TABLES["allocations"])
+
+    again = connect(engine.url.render_as_string(hide_password=False))
+    columns = {c["name"] for c in sa.inspect(again).get_columns("allocations")}
+    assert "note" in columns
+    with again.connect() as conn:
+        notes = conn.execute(sa.select(DATA_TABLES["allocations"].c.note)).scalars().all()
+    assert len(notes) == before and set(notes) == {None}
+    again.dispose()
