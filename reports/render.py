@@ -50,7 +50,11 @@ class NotebookFailed(SmsError):
         if execution_count:
             where += f" [{execution_count}]"
         first = source.strip().splitlines()[0][:80] if source.strip() else ""
-        what = f"{notebook} {where}: {ename}: {evalue}" + (f"  ← {first}" if first else "")
+        # the first line of what was raised, shortened: a database error carries its whole SQL, which the
+        # executed notebook (kept beside the report) still holds in full
+        told = (evalue.strip().splitlines() or [""])[0]
+        told = told if len(told) <= 200 else f"{told[:200]}…"
+        what = f"{notebook} {where}: {ename}: {told}" + (f"  ← {first}" if first else "")
         super().__init__(f"สร้างรายงานไม่สำเร็จ {what}", f"The report failed: {what}", file=notebook)
         self.notebook, self.cell_index, self.execution_count = notebook, cell_index, execution_count
         self.ename, self.evalue, self.source = ename, evalue, source

@@ -670,3 +670,17 @@ def test_a_trend_with_no_money_says_so_instead_of_drawing_axes_of_zero():
     assert charts.monthly_trend(months) == charts.monthly_trend(pd.DataFrame())  # the "no data yet" picture
     months.loc[1, "received_sms"] = 100_000.0
     assert charts.monthly_trend(months) != charts.monthly_trend(pd.DataFrame())
+
+
+def test_a_failed_cell_is_told_in_a_line_not_with_the_whole_sql():
+    """A database error's text holds its whole statement (thousands of characters): the message says the
+    notebook, the cell and the first line of the error, shortened; the executed notebook keeps the rest."""
+    from reports.render import NotebookFailed
+
+    sql = "SELECT " + ", ".join(f"hospital_finance.c{i}" for i in range(300))
+    failed = NotebookFailed("financial_report.ipynb", 10, 11, "DatabaseError",
+                            f"Execution failed on sql '{sql}': no such column\n[SQL: {sql}]", "health = x(ctx)")
+    assert failed.message_en.startswith("The report failed: financial_report.ipynb cell 10 [11]: DatabaseError: "
+                                        "Execution failed on sql 'SELECT hospital_finance.c0")
+    assert len(failed.message_en) < 320 and "[SQL:" not in failed.message_en
+    assert failed.message_en.endswith("← health = x(ctx)") and "…" in failed.message_th
