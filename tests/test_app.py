@@ -10,6 +10,7 @@ from mini_year import AS_OF, CC, CC2, FY, mini_year, mini_year_of_cc2
 from streamlit.testing.v1 import AppTest
 from test_rules import over_allocate, write_year
 
+from importer.parse import parse_workbook
 from services.submission import submit
 from store.db import connect
 from store.drafts import user_drafts
@@ -490,7 +491,9 @@ def test_an_upload_and_an_unchecked_edit_are_back_after_signing_in_again(db, tmp
     assert metric_value(again, "Errors") == "0" and metric_value(again, "Edits") == "1"
     [draft] = user_drafts(db, "maker1")
     assert [(e.row, e.old, e.new) for e in draft.edits] == [(3, "50000", "40000")] and draft.pending == []
-    assert draft.content != path.read_bytes()  # the workbook written with the edit
+    assert draft.content == path.read_bytes()  # check again wrote no workbook: the upload and the edit are kept
+    restored = signed_in("maker1", "maker-pass")  # the checked edit comes back, applied to the upload
+    assert metric_value(restored, "Errors") == "0" and metric_value(restored, "Edits") == "1"
 
     next(b for b in again.button if b.label.startswith("ส่งข้อมูล")).click().run()
     assert "Stored as version 1" in texts(again)
@@ -498,7 +501,11 @@ def test_an_upload_and_an_unchecked_edit_are_back_after_signing_in_again(db, tmp
     with db.connect() as conn:
         edits = conn.execute(sa.select(audit.c.actor, audit.c.row_number, audit.c.old_value, audit.c.new_value)
                              .where(audit.c.action == "edit")).all()
+        stored = conn.execute(sa.select(submissions.c.file_name, submissions.c.file_bytes)).one()
     assert edits == [("maker1", 3, "50000", "40000")]
+    (tmp_path / "stored").mkdir()
+    (tmp_path / "stored" / stored.file_name).write_bytes(stored.file_bytes)  # the file kept is the edited workbook
+    assert parse_workbook(tmp_path / "stored" / stored.file_name).sheets["allocations"].values.loc[3, "amount"] == 40000
 
 
 def test_an_edit_typed_back_to_the_checked_value_is_no_edit(db, tmp_path, reference):
