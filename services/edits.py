@@ -17,6 +17,7 @@ a submission).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -110,12 +111,13 @@ def edited(parsed: ParsedWorkbook, edits: Sequence[Edit], reference: ReferenceSe
 
 
 def write_parsed(parsed: ParsedWorkbook, reference: ReferenceSet) -> Path:
-    """The file of a workbook :func:`edited` held in memory, written once to the path it names (through a
-    temporary name, so a half-written file is never taken for it); a workbook read from a file is left as is.
-    Reading the file back gives ``parsed``'s values and findings."""
+    """The file of a workbook :func:`edited` held in memory, written once to the path it names; a workbook read
+    from a file is left as is. Reading the file back gives ``parsed``'s values and findings."""
     path = parsed.workbook.path
     if not path.exists():
-        partial = path.with_name(f".{path.stem}.part{path.suffix}")
+        # Under a name of its own, then renamed: a half-written file is never taken for it, and two writers at
+        # once (a download while the page submits) do not write into one file.
+        partial = path.with_name(f".{uuid.uuid4().hex}{path.suffix}")
         try:
             os.replace(write_edited(parsed, [], reference, partial), path)
         finally:
