@@ -24,7 +24,7 @@ import streamlit as st
 from importer.parse import ParsedWorkbook
 from review import state
 from review.editor import Draft
-from services.edits import edited, written
+from services.edits import edited, renumbered, written
 from services.submission import check
 from store.drafts import Base, drop_drafts, keep_base, keep_checked, keep_pending, put_draft, user_drafts
 from store.submissions import Edit
@@ -169,7 +169,7 @@ def check_again(user: User, name: str, edits: list[Edit]) -> None:
     with the workbook if it had to be written, and nothing pending; :func:`check_drafts` then checks it."""
     content = apply(name, edits)
     pending()[name] = {}
-    keep_checked(state.engine(), user.name, name, content, edits)
+    keep_checked(state.engine(), user.name, name, content, drafts()[name].edits)
 
 
 def apply(name: str, edits: list[Edit]) -> bytes | None:
@@ -181,10 +181,14 @@ def apply(name: str, edits: list[Edit]) -> bytes | None:
     # and the stored file name all stay the file the unit uploaded.
     out = draft.path.parent / f"edit-{len(edits)}" / name
     source = edited(draft.parsed, edits, state.reference(), out)
-    in_memory = isinstance(source, ParsedWorkbook)
-    drafts()[name] = Draft(out, source, edits) if in_memory else Draft(source, None, edits)
     reports().pop(name, None)  # checked next, with the others; or on the next run, if this one stops first
-    return None if in_memory else source.read_bytes()
+    if isinstance(source, ParsedWorkbook):
+        drafts()[name] = Draft(out, source, edits)
+        return None
+    # Written again, its rows may have moved (the builder writes them from row 2, the reader drops a blank one):
+    # the edits take the rows they have now, where the next edits are made and where they are applied again.
+    drafts()[name] = Draft(source, None, renumbered(draft.parsed, edits))
+    return source.read_bytes()
 
 
 def forget(user: User, names: list[str]) -> None:

@@ -74,11 +74,33 @@ def written(text: str, col: Column):
 def apply_edits(parsed: ParsedWorkbook, edits: Iterable[Edit]) -> dict[str, pd.DataFrame]:
     """Cells of every sheet (values, or the text typed where one did not parse) with the edits overlaid, by
     sheet key; rows in Excel order on a fresh index, as the workbook builder writes them from row 2."""
+    return {key: frame.reset_index(drop=True) for key, frame in _overlaid(parsed, edits).items()}
+
+
+def _overlaid(parsed: ParsedWorkbook, edits: Iterable[Edit]) -> dict[str, pd.DataFrame]:
+    """:func:`apply_edits`'s cells, still indexed by the Excel row they were read from."""
     sheets = {key: ps.cells() for key, ps in parsed.sheets.items()}
     for e in edits:
         col = parsed.sheets[e.sheet].sheet.column(e.column)
         sheets[e.sheet].loc[e.row, e.column] = written(e.new, col)  # a row the sheet does not have is added
-    return {key: frame.reset_index(drop=True) for key, frame in sheets.items()}
+    return sheets
+
+
+def renumbered(parsed: ParsedWorkbook, edits: Sequence[Edit]) -> list[Edit]:
+    """``edits`` with the rows they have in :func:`write_edited`'s file of them, where the builder writes each
+    sheet's rows from row 2 and the reader drops a row left blank (or made a total row): the rows of the workbook
+    the next edits are made in. An edit of a row the reader drops goes with it."""
+    rows = {}
+    for key, frame in _overlaid(parsed, edits).items():
+        kept = frame.index[kept_rows(_text_batch(frame, parsed.sheets[key].sheet.keys), list(range(frame.shape[1])))]
+        rows[key] = {old: new for new, old in enumerate(kept, start=2)}
+    return [replace(e, row=rows[e.sheet][e.row]) for e in edits if e.row in rows[e.sheet]]
+
+
+def _text_batch(frame: pd.DataFrame, keys: list[str]) -> pa.RecordBatch:
+    """A sheet's cells as the reader's text batch (``importer.reader.kept_rows`` judges its rows): None blank."""
+    return pa.RecordBatch.from_pydict({k: pa.array([None if v is None or (not isinstance(v, str) and pd.isna(v))
+                                                    else str(v) for v in frame[k]], pa.string()) for k in keys})
 
 
 def _owner(parsed: ParsedWorkbook, cost_center: str | None, fiscal_year: int | None) -> tuple[str | None, int | None]:
@@ -166,9 +188,7 @@ def _sheet_read_back(ps: ParsedSheet, edits: list[Edit], file: str
             return None
         raw.at[e.row, e.column] = cell_text(written(e.new, ps.sheet.column(e.column)), ps.sheet.column(e.column))
     rows = raw.loc[sorted({e.row for e in edits})]
-    batch = pa.RecordBatch.from_pydict({k: pa.array(rows[k].astype(object).where(rows[k].notna(), None).tolist(),
-                                                    pa.string()) for k in ps.sheet.keys})
-    if not kept_rows(batch, list(range(len(ps.sheet.keys)))).all():
+    if not kept_rows(_text_batch(rows, ps.sheet.keys), list(range(len(ps.sheet.keys)))).all():
         return None
     data = replace(ps.data, frame=raw)
     values, found = ps.values.copy(), {}

@@ -568,3 +568,28 @@ def test_signing_out_ends_the_session_on_the_server(db):
     assert session_user(db, token).name == "maker1"
     at.sidebar.button[0].click().run()
     assert session_user(db, token) is None and at.text_input[0].label == "ชื่อผู้ใช้ / User name"
+
+
+def test_edits_checked_again_stay_on_their_rows_when_the_rewrite_moves_them(db, tmp_path, reference):
+    """A title above the header: the first check again writes the workbook with the header in row 1, every row
+    one up; the next check again applies the first edit again on the row it has moved to, not on another."""
+    import openpyxl
+
+    from templates.catalog import SHEETS
+
+    [path] = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})
+    book = openpyxl.load_workbook(path)
+    book[SHEETS["allocations"][1].name].insert_rows(1)
+    book[SHEETS["allocations"][1].name]["A1"] = "การจัดสรรงบประมาณ ปีงบประมาณ 2569"
+    book.save(path)
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    type_in_grid(at, "allocations", 4, "amount", 39000)  # the second allocation, 40,000 (93902)
+    at.button(key=f"recheck-{path.name}").click().run()
+    assert [grid_value(at, row, "amount") for row in (2, 3, 4)] == [60000, 39000, 50000]
+    type_in_grid(at, "allocations", 2, "amount", 61000)
+    at.button(key=f"recheck-{path.name}").click().run()
+    assert [grid_value(at, row, "amount") for row in (2, 3, 4)] == [61000, 39000, 50000]
+    assert metric_value(at, "Edits") == "2"
+    [draft] = user_drafts(db, "maker1")
+    assert [(e.row, e.new) for e in draft.edits] == [(3, "39000"), (2, "61000")]

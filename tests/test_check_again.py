@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 from mini_year import AS_OF, mini_year
@@ -13,10 +14,11 @@ from test_rules import write_year
 
 from importer.isolation import parse_in_process
 from importer.parse import ParsedWorkbook
-from services.edits import edited, write_edited, write_parsed
+from services.edits import edited, renumbered, write_edited, write_parsed
 from services.submission import check
 from store.db import connect
 from store.submissions import Edit
+from templates.catalog import SHEETS
 
 EDITS = [  # disbursements of the mini year: payments D1 (row 2), A1 (row 3); clearing C1 (row 2)
     Edit("payments", 2, "amount", "20000", "15,000.50"),  # a number with separators and satang
@@ -117,3 +119,32 @@ def test_where_memory_cannot_be_exact_the_workbook_is_written(year, tmp_path, re
     assert out.exists()  # a row left blank is dropped by the reader
     [report] = checked(engine, reference, [out])
     assert report.parsed.sheets["clearings"].values.empty
+
+
+def test_edits_keep_their_rows_when_the_rewrite_moves_the_rows(tmp_path, reference):
+    """A title typed above the header: the rewrite writes the header in row 1, so every row moves up one; the
+    edits checked take the rows they have now, and applying them again with the next edit changes no other row."""
+    [path] = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})
+    book = openpyxl.load_workbook(path)
+    book[SHEETS["allocations"][1].name].insert_rows(1)
+    book[SHEETS["allocations"][1].name]["A1"] = "การจัดสรรงบประมาณ ปีงบประมาณ 2569"
+    book.save(path)
+    [uploaded] = parse_in_process([path])
+    assert uploaded.sheets["allocations"].values["amount"].to_dict() == {3: 60000, 4: 40000, 5: 50000}
+    first = [Edit("allocations", 4, "amount", "40000", "39000")]
+    out = edited(uploaded, first, reference, tmp_path / "e1" / path.name)
+    assert isinstance(out, Path)  # not laid out as the builder lays it out: written and read
+    [rewritten] = parse_in_process([out])
+    moved = renumbered(uploaded, first)
+    assert [e.row for e in moved] == [3] and rewritten.sheets["allocations"].values.at[3, "amount"] == 39000
+
+    second = edited(rewritten, [*moved, Edit("allocations", 2, "amount", "60000", "61000")], reference,
+                    tmp_path / "e2" / path.name)
+    assert second.sheets["allocations"].values["amount"].to_dict() == {2: 61000, 3: 39000, 4: 50000}
+
+
+def test_an_edit_of_a_row_the_reader_drops_goes_with_it(year, reference):
+    _, (_, _, disbursements) = year
+    blanked = [Edit("clearings", 2, c.key, "", "") for c in disbursements.sheets["clearings"].sheet.columns]
+    kept = Edit("payments", 3, "amount", "10000", "9000")
+    assert renumbered(disbursements, [*blanked, kept]) == [kept]
