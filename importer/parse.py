@@ -29,6 +29,7 @@ from importer.reader import SheetData, WorkbookData, read_workbook
 from importer.safety import check_workbook
 from importer.sheet_xml import SMALL_PART, Guard, SheetXml, column_index, percent_shown
 from importer.sheet_xml import Workbook as SheetXmlBook
+from templates.spec import Column
 
 
 @dataclass
@@ -246,6 +247,23 @@ def read_percentages(sd: SheetData, xml: SheetXml, file: str) -> tuple[list[Find
         sd.frame[key] = sd.frame[key].mask(sd.frame.index.isin(update.index), update.reindex(sd.frame.index))
     return findings, shown_rows, refused
 
+def typed_column(sd: SheetData, col: Column, file: str) -> tuple[pd.Series, list[Finding]]:
+    """One column of a raw sheet normalised (``sd.frame`` holds it): its typed values by Excel row, and an S05
+    finding at each cell that will not parse."""
+    values, errors = normalise_column(sd.frame[col.key], col.type, col.choices)
+    if col.type == "choice":  # an unknown choice is the validator's S07, with the list to pick from
+        unknown = errors.notna()
+        values[unknown] = sd.frame.loc[unknown, col.key].map(clean_text)
+        errors[unknown] = None
+    findings = []
+    for row, error in errors[errors.notna()].items():
+        raw = sd.frame.at[row, col.key]
+        findings.append(Finding.of("S05", f"{col.th}: {error.message_th}", f"{col.en}: {error.message_en}",
+                                   file=file, sheet=sd.sheet.key, row=int(row), column=col.key,
+                                   header=col.header, cell=sd.cell(col.key, int(row)), value=str(raw)))
+    return values, findings
+
+
 def typed_sheet(sd: SheetData, file: str) -> tuple[ParsedSheet, list[Finding]]:
     """Normalise every column of a raw sheet; a cell that will not parse becomes an S05 finding."""
     columns, findings = {}, []
@@ -253,17 +271,8 @@ def typed_sheet(sd: SheetData, file: str) -> tuple[ParsedSheet, list[Finding]]:
         if col.key not in sd.frame:
             columns[col.key] = pd.Series(pd.NA, index=sd.frame.index, dtype=object)
             continue
-        values, errors = normalise_column(sd.frame[col.key], col.type, col.choices)
-        if col.type == "choice":  # an unknown choice is the validator's S07, with the list to pick from
-            unknown = errors.notna()
-            values[unknown] = sd.frame.loc[unknown, col.key].map(clean_text)
-            errors[unknown] = None
-        columns[col.key] = values
-        for row, error in errors[errors.notna()].items():
-            raw = sd.frame.at[row, col.key]
-            findings.append(Finding.of("S05", f"{col.th}: {error.message_th}", f"{col.en}: {error.message_en}",
-                                       file=file, sheet=sd.sheet.key, row=int(row), column=col.key,
-                                       header=col.header, cell=sd.cell(col.key, int(row)), value=str(raw)))
+        columns[col.key], found = typed_column(sd, col, file)
+        findings += found
     values = pd.DataFrame(columns, index=sd.frame.index)
     return ParsedSheet(sd, values, file), findings
 

@@ -4,6 +4,11 @@ Every upload, every edit typed in the grid, every "check again" and the submissi
 written to the user's drafts (``store.drafts``) as they happen; the first page after a sign-in (a reload, a new
 tab, a restarted server) brings them back and checks them together again. Submitting or removing a file drops
 its draft. The session keeps the working copies: the files under :func:`workdir`, what was read and found.
+
+"Check again" applies the edits to the workbook as read, in memory, and writes the edited workbook only when it
+must (``services.edits.edited``); the file is written when it is needed (``review.editor.Draft.file``: a
+download, a submission). The server keeps the workbook as uploaded or last written and every checked edit, so
+nothing is lost in between.
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from importer.parse import ParsedWorkbook
 from review import state
 from review.editor import Draft
-from services.edits import written
+from services.edits import edited, renumbered, written
 from services.submission import check
 from store.drafts import Base, drop_drafts, keep_base, keep_checked, keep_pending, put_draft, user_drafts
 from store.submissions import Edit
@@ -99,6 +105,13 @@ def restore(user: User) -> None:
             bases()[kept.file_name] = kept.base
     if drafts():
         check_drafts()
+        # The kept workbook may not hold the last checked edits (check again does not write it): they are applied
+        # again, and the drafts checked again with them (an edit the workbook already holds changes nothing).
+        edited_drafts = [name for name, d in drafts().items() if d.edits and d.parsed is not None]
+        for name in edited_drafts:
+            apply(name, drafts()[name].edits)
+        if edited_drafts:
+            check_drafts()
 
 
 def add_upload(user: User, name: str, content: bytes) -> None:
@@ -151,11 +164,31 @@ def note_grid(user: User, name: str, grid: list[Edit]) -> dict[Cell, Edit]:
     return after
 
 
-def checked(user: User, name: str, path: Path, edits: list[Edit]) -> None:
-    """After "check again": the file written with every edit so far replaces the draft, nothing is pending."""
-    drafts()[name] = Draft(path, None, edits)
+def check_again(user: User, name: str, edits: list[Edit]) -> None:
+    """After "check again": every edit so far (``edits``) applied to the draft (:func:`apply`), kept on the server
+    with the workbook if it had to be written, and nothing pending; :func:`check_drafts` then checks it."""
+    content = apply(name, edits)
     pending()[name] = {}
-    keep_checked(state.engine(), user.name, name, path.read_bytes(), edits)
+    keep_checked(state.engine(), user.name, name, content, drafts()[name].edits)
+
+
+def apply(name: str, edits: list[Edit]) -> bytes | None:
+    """The draft ``name`` as read, with ``edits`` applied, replaces it, unchecked: held in memory where that gives
+    exactly what reading the rewritten workbook would, else written and to be read (``services.edits.edited``).
+    Returns the written workbook's bytes, None when it was not written."""
+    draft = drafts()[name]
+    # Each check gets its own path under the unit's own file name, so keys, the base of the stale-edit check
+    # and the stored file name all stay the file the unit uploaded.
+    out = draft.path.parent / f"edit-{len(edits)}" / name
+    source = edited(draft.parsed, edits, state.reference(), out)
+    reports().pop(name, None)  # checked next, with the others; or on the next run, if this one stops first
+    if isinstance(source, ParsedWorkbook):
+        drafts()[name] = Draft(out, source, edits)
+        return None
+    # Written again, its rows may have moved (the builder writes them from row 2, the reader drops a blank one):
+    # the edits take the rows they have now, where the next edits are made and where they are applied again.
+    drafts()[name] = Draft(source, None, renumbered(draft.parsed, edits))
+    return source.read_bytes()
 
 
 def forget(user: User, names: list[str]) -> None:

@@ -4,9 +4,9 @@ The editor shows typed values with each row's findings beside them, flagged rows
 reader could not read (an amount typed "หนึ่งพัน", a date 31/02/2569) shows what was typed, never a
 blank: its column is shown as text, since a number column cannot hold the typed words. Edits are
 kept as the reader reads them (``services.edits.as_read``), so a corrected amount typed "1,000" is
-the number 1000 in the audit trail and in the workbook; saving overlays them on the raw cells the
-unit uploaded and writes the result through the same workbook builder the templates come from
-(``services.edits``), where an unreadable value nobody touched stays as typed, to be flagged again.
+the number 1000 in the audit trail and in the workbook; they are overlaid on the cells the unit
+uploaded (``services.edits``), where an unreadable value nobody touched stays as typed, to be flagged
+again, and the workbook is written through the same builder the templates come from.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from domain.fiscal import FISCAL_MONTH_ORDER, month_label
 from domain.text import canonical
 from importer.parse import ParsedSheet, ParsedWorkbook
 from reference.reference_set import ReferenceSet
-from services.edits import as_read, write_edited
+from services.edits import as_read, write_parsed
 from store.submissions import Edit
 from templates.catalog import SHEETS
 from templates.spec import Column
@@ -161,11 +161,10 @@ def sheet_grid(parsed: ParsedSheet, findings: list[Finding], reference: Referenc
 class Draft:
     """An uploaded workbook being fixed: where it is, what it holds, and the edits so far."""
 
-    path: Path
+    path: Path  # the workbook's file; not written yet while its edits are held in memory (parsed names it)
     parsed: ParsedWorkbook | None  # None until it has been read
     edits: list[Edit]
 
-
-def write_draft(draft: Draft, reference: ReferenceSet, out: Path) -> Path:
-    """The edited workbook, written with the same builder and metadata as the template (``services.edits``)."""
-    return write_edited(draft.parsed, draft.edits, reference, out)
+    def file(self, reference: ReferenceSet) -> Path:
+        """The workbook's file, written now if its edits were only checked in memory (``services.edits``)."""
+        return write_parsed(self.parsed, reference) if self.parsed is not None else self.path

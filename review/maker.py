@@ -22,7 +22,7 @@ from review import corrections, state
 from review import drafts as kept
 from review.display import audit_table, labelled, submissions_table
 from review.drafts import check_drafts, drafts, reports, workdir
-from review.editor import Draft, sheet_grid, write_draft
+from review.editor import Draft, sheet_grid
 from services.submission import Outcome, submit
 from store.history import audit_trail, list_submissions
 from store.submissions import StaleEdit, newest_submission
@@ -31,7 +31,7 @@ from templates import UNIT_TEMPLATES
 from templates.catalog import SHEETS
 from templates.headers import header
 from templates.workbook import build_workbook
-from validators.annotate import annotate
+from validators.annotate import annotate, output_path, wants_full
 from validators.validate import FileReport
 
 UPLOADS = "uploads"
@@ -96,12 +96,7 @@ def sheet_editor(report: FileReport, draft: Draft, user: User) -> None:
                       overlay=lambda rows: kept.with_pending(rows, report.file, sheet))
     pending = kept.note_grid(user, report.file, grid)
     if st.button("ตรวจอีกครั้ง / Check again", key=f"recheck-{report.file}", disabled=not pending):
-        edits = [*draft.edits, *pending.values()]
-        # Each check writes a new file under the unit's own file name, so keys, the base of the
-        # stale-edit check and the stored file name all stay the file the unit uploaded.
-        edited = draft.path.parent / f"edit-{len(edits)}" / report.file
-        kept.checked(user, report.file, write_draft(Draft(draft.path, parsed, edits), state.reference(), edited),
-                     edits)
+        kept.check_again(user, report.file, [*draft.edits, *pending.values()])
         check_drafts()
         st.rerun()
 
@@ -131,6 +126,8 @@ def submit_drafts(user: User) -> None:
     """Submit every draft together through the one submission service."""
     engine, reference = state.engine(), state.reference()
     pending = drafts()
+    for draft in pending.values():  # each file is stored with its submission: written now if held in memory
+        draft.file(reference)
     try:
         outcomes = submit(engine, [d.parsed or d.path for d in pending.values()], reference, actor=user.name,
                           as_of=dt.date.today(), allowed=user.cost_centers(reference),
@@ -167,14 +164,18 @@ def draft_card(name: str, draft: Draft, report: FileReport, user: User) -> None:
         findings_table(report)
         sheet_editor(report, draft, user)
         left, right = st.columns(2)
+        # Both files are made when the button is pressed (Streamlit's deferred download), outside this run: the
+        # edited workbook is written only then, and the page does not mark up a copy on every run.
+        reference = state.reference()
         if report.findings:
-            checked = annotate(report, draft.path.parent / "checked")
             left.download_button("⬇ ไฟล์พร้อมจุดที่ต้องแก้ / Workbook with the problems marked",
-                                 checked.read_bytes(), file_name=checked.name, key=f"annotated-{name}",
+                                 lambda: annotate(report, draft.file(reference).parent / "checked").read_bytes(),
+                                 file_name=output_path(report, draft.path.parent / "checked", wants_full(report)).name,
+                                 key=f"annotated-{name}",
                                  help="แก้ใน Excel แล้วอัปโหลดใหม่ / fix it in Excel and upload it again")
         else:
-            left.download_button("⬇ ไฟล์ล่าสุด / Current workbook", draft.path.read_bytes(), file_name=name,
-                                 key=f"download-{name}")
+            left.download_button("⬇ ไฟล์ล่าสุด / Current workbook", lambda: draft.file(reference).read_bytes(),
+                                 file_name=name, key=f"download-{name}")
         remove_button(user, name, right)
 
 

@@ -8,7 +8,8 @@ both come through here, so a file is judged the same way wherever it is given:
   submission, in dependency order (allocations → projects → disbursements → outputs, then the
   others), all in one transaction: a failure half way stores nothing.
 - :func:`correct` is a checker's correction of a stored submission: the cells the checker changed are
-  applied to the file as submitted (``services.edits``), the workbook is checked the same way, and,
+  applied to the file as submitted (``services.edits``, in memory where that is exact, the corrected file
+  written only to be stored), the workbook is checked the same way, and,
   with no error, stored as the next version of the same template, cost centre and year, replacing the
   version corrected, audited as corrected by the checker (``AuditAction.CORRECTED``) cell by cell with
   the reason. It is then the newest version and awaits a decision like any other: the checker (the
@@ -39,7 +40,7 @@ from domain.vocabulary import ImportOutcome, TemplateGroup
 from importer.isolation import Parser
 from importer.parse import ParsedWorkbook
 from reference.reference_set import ReferenceSet
-from services.edits import as_read, write_edited
+from services.edits import as_read, edited, write_parsed
 from store.submissions import (
     Edit,
     Snapshot,
@@ -249,14 +250,16 @@ def correct(engine: sa.Engine, reference: ReferenceSet, user: User, submission_i
         if original.unreadable:
             return Outcome(original.file, ImportOutcome.UNREADABLE, report=original)
         changes = cell_changes(original.parsed, edits)
-        corrected = write_edited(original.parsed, changes, reference, folder / "corrected" / row["file_name"],
-                                 cost_center=row["cost_center"], fiscal_year=row["fiscal_year"])
+        corrected = edited(original.parsed, changes, reference, folder / "corrected" / row["file_name"],
+                           cost_center=row["cost_center"], fiscal_year=row["fiscal_year"])
         reports = read_all([corrected], reference, as_of=as_of, fiscal_year=row["fiscal_year"], allowed=allowed,
                            parser=parser)
         held = settle(engine, reports, reference, as_of=as_of, allowed=allowed)
         outcome = _outcome(reports[0], held.get(0))
         if held:
             return outcome
+        if isinstance(corrected, ParsedWorkbook):  # checked in memory: the file is written to be stored
+            write_parsed(corrected, reference)
         with engine.begin() as conn:
             open_for_correction(conn, reference, user, submission_id, revision, reason)  # still so, under lock
             stored = store_snapshot(conn, snapshot(reports[0]), user.name, as_of, changes, reason.strip())

@@ -1,8 +1,9 @@
 """Drafts: the workbooks a user is fixing in the review app, kept as they change until submitted or removed.
 
-One row per user and file name holds the workbook as last checked, the checked cell edits, the grid's edits
-not checked yet, and the submission the edits started from (for the stale-edit check), so a reload, a closed
-tab or a restarted server loses nothing. Every function takes the user's name: a draft is its user's alone.
+One row per user and file name holds the workbook as uploaded or last written, the checked cell edits (applied
+to that workbook they give the draft: "check again" need not write it), the grid's edits not checked yet, and
+the submission the edits started from (for the stale-edit check), so a reload, a closed tab or a restarted
+server loses nothing. Every function takes the user's name: a draft is its user's alone.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ Base = tuple[int, int] | None  # (submission id, revision) the edits start from;
 
 @dataclass(frozen=True)
 class StoredDraft:
-    """One kept draft: the file's name and bytes (the workbook as last checked), the checked ``edits`` and the
-    ``pending`` ones in order, and its ``base`` when ``base_taken``."""
+    """One kept draft: the file's name and bytes (the workbook as uploaded or last written), the checked ``edits``
+    (every one since the upload, applied to that workbook or not yet) and the ``pending`` ones in order, and its
+    ``base`` when ``base_taken``."""
 
     file_name: str
     content: bytes
@@ -62,9 +64,12 @@ def _update(engine: sa.Engine, user_name: str, file_name: str, **values) -> None
                      .values(**values, updated_at=now()))
 
 
-def keep_checked(engine: sa.Engine, user_name: str, file_name: str, content: bytes, edits: Sequence[Edit]) -> None:
-    """The draft after "check again": the workbook written with every checked edit, none pending."""
-    _update(engine, user_name, file_name, content=content, edits=_json(edits), pending="[]")
+def keep_checked(engine: sa.Engine, user_name: str, file_name: str, content: bytes | None,
+                 edits: Sequence[Edit]) -> None:
+    """The draft after "check again": every checked edit, none pending, and the workbook when it was written
+    again (``content``; None keeps the one kept). The kept workbook with the edits applied is the draft."""
+    workbook = {} if content is None else {"content": content}
+    _update(engine, user_name, file_name, **workbook, edits=_json(edits), pending="[]")
 
 
 def keep_pending(engine: sa.Engine, user_name: str, file_name: str, pending: Sequence[Edit]) -> None:

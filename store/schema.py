@@ -107,7 +107,7 @@ drafts = sa.Table(
     sa.Column("user_name", sa.ForeignKey("users.name", ondelete="CASCADE"), primary_key=True),
     sa.Column("file_name", sa.Unicode(255), primary_key=True, comment="the unit's file name, as uploaded"),
     sa.Column("content", sa.LargeBinary, nullable=False,
-              comment="the workbook as last checked: the upload, or the one written with the checked edits"),
+              comment="the upload, or the workbook last written with the checked edits; with them applied, the draft"),
     sa.Column("edits", sa.UnicodeText, nullable=False, comment="JSON list of the checked cell edits, in order"),
     sa.Column("pending", sa.UnicodeText, nullable=False, comment="JSON list of the grid's edits not checked yet"),
     sa.Column("base_taken", sa.Boolean, nullable=False, default=False,

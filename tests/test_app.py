@@ -10,6 +10,7 @@ from mini_year import AS_OF, CC, CC2, FY, mini_year, mini_year_of_cc2
 from streamlit.testing.v1 import AppTest
 from test_rules import over_allocate, write_year
 
+from importer.parse import parse_workbook
 from services.submission import submit
 from store.db import connect
 from store.drafts import user_drafts
@@ -490,7 +491,9 @@ def test_an_upload_and_an_unchecked_edit_are_back_after_signing_in_again(db, tmp
     assert metric_value(again, "Errors") == "0" and metric_value(again, "Edits") == "1"
     [draft] = user_drafts(db, "maker1")
     assert [(e.row, e.old, e.new) for e in draft.edits] == [(3, "50000", "40000")] and draft.pending == []
-    assert draft.content != path.read_bytes()  # the workbook written with the edit
+    assert draft.content == path.read_bytes()  # check again wrote no workbook: the upload and the edit are kept
+    restored = signed_in("maker1", "maker-pass")  # the checked edit comes back, applied to the upload
+    assert metric_value(restored, "Errors") == "0" and metric_value(restored, "Edits") == "1"
 
     next(b for b in again.button if b.label.startswith("ส่งข้อมูล")).click().run()
     assert "Stored as version 1" in texts(again)
@@ -498,7 +501,11 @@ def test_an_upload_and_an_unchecked_edit_are_back_after_signing_in_again(db, tmp
     with db.connect() as conn:
         edits = conn.execute(sa.select(audit.c.actor, audit.c.row_number, audit.c.old_value, audit.c.new_value)
                              .where(audit.c.action == "edit")).all()
+        stored = conn.execute(sa.select(submissions.c.file_name, submissions.c.file_bytes)).one()
     assert edits == [("maker1", 3, "50000", "40000")]
+    (tmp_path / "stored").mkdir()
+    (tmp_path / "stored" / stored.file_name).write_bytes(stored.file_bytes)  # the file kept is the edited workbook
+    assert parse_workbook(tmp_path / "stored" / stored.file_name).sheets["allocations"].values.loc[3, "amount"] == 40000
 
 
 def test_an_edit_typed_back_to_the_checked_value_is_no_edit(db, tmp_path, reference):
@@ -612,3 +619,28 @@ def test_field_case_09_names_no_cost_centre_so_a_maker_reads_why_it_is_not_their
     [error] = [e.value for e in at.error]
     assert f"{name} names no cost centre" in error and "ไม่ได้ระบุศูนย์ต้นทุน" in error
     assert "Calamine" not in error and "damaged" not in error
+
+
+def test_edits_checked_again_stay_on_their_rows_when_the_rewrite_moves_them(db, tmp_path, reference):
+    """A title above the header: the first check again writes the workbook with the header in row 1, every row
+    one up; the next check again applies the first edit again on the row it has moved to, not on another."""
+    import openpyxl
+
+    from templates.catalog import SHEETS
+
+    [path] = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})
+    book = openpyxl.load_workbook(path)
+    book[SHEETS["allocations"][1].name].insert_rows(1)
+    book[SHEETS["allocations"][1].name]["A1"] = "การจัดสรรงบประมาณ ปีงบประมาณ 2569"
+    book.save(path)
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    type_in_grid(at, "allocations", 4, "amount", 39000)  # the second allocation, 40,000 (93902)
+    at.button(key=f"recheck-{path.name}").click().run()
+    assert [grid_value(at, row, "amount") for row in (2, 3, 4)] == [60000, 39000, 50000]
+    type_in_grid(at, "allocations", 2, "amount", 61000)
+    at.button(key=f"recheck-{path.name}").click().run()
+    assert [grid_value(at, row, "amount") for row in (2, 3, 4)] == [61000, 39000, 50000]
+    assert metric_value(at, "Edits") == "2"
+    [draft] = user_drafts(db, "maker1")
+    assert [(e.row, e.new) for e in draft.edits] == [(3, "39000"), (2, "61000")]

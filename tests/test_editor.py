@@ -10,8 +10,8 @@ from mini_year import AS_OF, mini_year
 from test_rules import over_allocate, write_year
 
 from importer.parse import parse_workbook
-from review.editor import FINDINGS, ROW, Draft, editor_frame, edits_from_state, unreadable_columns, write_draft
-from services.edits import as_read
+from review.editor import FINDINGS, ROW, editor_frame, edits_from_state, unreadable_columns
+from services.edits import as_read, write_edited
 from store.submissions import Edit
 from templates.catalog import SHEETS
 from validators.validate import validate
@@ -40,7 +40,7 @@ def test_edits_are_applied_by_excel_row_and_the_workbook_is_rewritten(tmp_path, 
     edits = edits_from_state(state, shown, "allocations")
     assert [(e.row, e.column, e.old, e.new) for e in edits] == [
         (3, "amount", "50000", "40000"), (3, "allocation_date", "20/11/2568", "21/11/2568")]
-    out = write_draft(Draft(path, report.parsed, edits), reference, tmp_path / "edited" / path.name)
+    out = write_edited(report.parsed, edits, reference, tmp_path / "edited" / path.name)
     again = validate([out], reference, as_of=AS_OF).files[0]
     assert again.errors == 0
     values = parse_workbook(out).sheets["allocations"].values
@@ -56,7 +56,7 @@ def test_an_amount_edited_with_satang_keeps_every_digit(tmp_path, reference):
     shown = editor_frame(report.parsed.sheets["allocations"], report.findings)
     [edit] = edits_from_state({"edited_rows": {1: {"amount": 39999.75}}}, shown, "allocations")
     assert edit.new == "39999.75"  # not "39999.8": six significant digits lost a satang
-    out = write_draft(Draft(path, report.parsed, [edit]), reference, tmp_path / "edited" / path.name)
+    out = write_edited(report.parsed, [edit], reference, tmp_path / "edited" / path.name)
     assert parse_workbook(out).sheets["allocations"].values.loc[3, "amount"] == 39999.75
 
 
@@ -67,7 +67,7 @@ def test_an_edit_is_written_as_the_reader_reads_it_and_words_in_an_amount_are_fl
     edits = [Edit("transfers", 2, "amount", "100000", as_read("๑๒๐,๐๐๐.๕๐", AMOUNT)),
              Edit("transfers", 3, "amount", "50000", as_read("ห้าหมื่น", AMOUNT))]
     assert [e.new for e in edits] == ["120000.5", "ห้าหมื่น"]  # the audit keeps what the reader reads, or the words
-    out = write_draft(Draft(path, report.parsed, edits), reference, tmp_path / "edited" / path.name)
+    out = write_edited(report.parsed, edits, reference, tmp_path / "edited" / path.name)
     again = validate([out], reference, as_of=AS_OF).files[0]
     assert again.parsed.sheets["transfers"].values.loc[2, "amount"] == 120000.5
     assert ("S05", "H3", "ห้าหมื่น") in {(f.rule, f.cell, f.value) for f in again.findings}
@@ -100,12 +100,12 @@ def test_a_fixed_unreadable_cell_is_written_as_read_and_one_left_alone_is_flagge
     row3 = int(shown.reset_index(drop=True).index[shown[ROW].to_numpy() == 3][0])
     [edit] = edits_from_state({"edited_rows": {row3: {"amount": "๕๐,๐๐๐"}}}, shown, "transfers")
     assert (edit.row, edit.column, edit.old, edit.new) == (3, "amount", "หนึ่งแสน", "50000")  # kept as read
-    out = write_draft(Draft(path, report.parsed, [edit]), reference, tmp_path / "edited" / path.name)
+    out = write_edited(report.parsed, [edit], reference, tmp_path / "edited" / path.name)
     again = validate([out], reference, as_of=AS_OF).files[0]
     assert {(f.rule, f.cell, f.value) for f in again.findings if f.rule == "S05"} == {("S05", "C2", "31/02/2569")}
     assert again.parsed.sheets["transfers"].values.loc[3, "amount"] == 50000
 
     [still] = edits_from_state({"edited_rows": {row3: {"amount": "ห้าหมื่น"}}}, shown, "transfers")
-    out = write_draft(Draft(path, report.parsed, [still]), reference, tmp_path / "still" / path.name)
+    out = write_edited(report.parsed, [still], reference, tmp_path / "still" / path.name)
     flagged = validate([out], reference, as_of=AS_OF).files[0]
     assert ("S05", "H3", "ห้าหมื่น") in {(f.rule, f.cell, f.value) for f in flagged.findings}  # as typed, checked again

@@ -19,7 +19,8 @@ from test_rules import check, write_year
 from domain.text import canonical
 from importer.parse import parse_workbook
 from reports.params import resolve_province
-from review.editor import Draft, editor_frame, edits_from_state, write_draft
+from review.editor import editor_frame, edits_from_state
+from services.edits import write_edited
 from templates import TEMPLATES
 from validators.validate import validate
 
@@ -202,7 +203,7 @@ def test_what_the_editor_writes_back_is_canonical(tmp_path, reference):
     state = {"edited_rows": {0: {"note": all_at_once("โอนซ้ำ แก้ไขแล้ว น้ำท่วม")}}}
     [edit] = edits_from_state(state, shown, "allocations")
     assert edit.new == "โอนซ้ำ แก้ไขแล้ว น้ำท่วม"  # the audit trail says what the user sees
-    out = write_draft(Draft(path, report.parsed, [edit]), reference, tmp_path / "edited" / path.name)
+    out = write_edited(report.parsed, [edit], reference, tmp_path / "edited" / path.name)
     with_note = parse_workbook(out).sheets["allocations"].values
     assert with_note.loc[edit.row, "note"] == "โอนซ้ำ แก้ไขแล้ว น้ำท่วม"
     assert {U1, U2} <= set(with_note["unit_code"])
