@@ -61,12 +61,24 @@ def column_config(col: Column, reference: ReferenceSet, cost_center: str | None,
     return st.column_config.TextColumn(**common)
 
 
-def unreadable_columns(parsed: ParsedSheet) -> set[str]:
+def unreadable_columns(parsed: ParsedSheet, findings: list[Finding] = ()) -> set[str]:
     """Keys of the columns (other than free text) holding a cell that was typed but could not be read: blank
-    among the typed values while its raw text is not."""
+    among the typed values while its raw text is not, or holding an error value or an uncalculated formula
+    (an S03 of ``findings``)."""
     raw = parsed.data.frame
-    return {col.key for col in parsed.sheet.columns if col.type != "text" and col.key in raw
-            and (raw[col.key].fillna("").ne("") & parsed.values[col.key].isna()).any()}
+    typed = {col.key for col in parsed.sheet.columns if col.type != "text" and col.key in raw
+             and (raw[col.key].fillna("").ne("") & parsed.values[col.key].isna()).any()}
+    return typed | {column for _, column in error_cells(parsed, findings)}
+
+
+FORMULA = "(สูตร ยังไม่คำนวณ / formula, not calculated)"
+
+
+def error_cells(parsed: ParsedSheet, findings: list[Finding]) -> dict[tuple[int, str], str]:
+    """By (Excel row, column key), what the grid shows in a cell the reader found an error value or a formula
+    without a value in (S03): the error as Excel shows it ("#DIV/0!"), or :data:`FORMULA`."""
+    return {(f.row, f.column): f.value or FORMULA for f in findings
+            if f.rule == "S03" and f.sheet == parsed.sheet.key and f.row is not None and f.column}
 
 
 def shown_text(value, col: Column) -> str:
@@ -88,11 +100,14 @@ def editor_frame(parsed: ParsedSheet, findings: list[Finding]) -> pd.DataFrame:
     :func:`unreadable_columns` as text (:func:`shown_text`), showing what was typed where it was not read; a
     blank text cell as ""."""
     frame = parsed.values.copy()
-    as_text = unreadable_columns(parsed)
+    as_text = unreadable_columns(parsed, findings)
     cells = parsed.cells() if as_text else parsed.values  # cells(): the value, or the text typed where none
     for col in parsed.sheet.columns:
         if col.type == "date" or col.key in as_text:
             frame[col.key] = cells[col.key].map(lambda v, col=col: shown_text(v, col)).astype(object)
+    for (row, column), text in error_cells(parsed, findings).items():
+        if row in frame.index:
+            frame.at[row, column] = text
         elif col.type in TEXT_TYPES:  # a blank as blank: the grid draws a missing value as "None"
             frame[col.key] = frame[col.key].astype(object).where(frame[col.key].notna(), "")
     notes = {}
@@ -147,7 +162,7 @@ def sheet_grid(parsed: ParsedSheet, findings: list[Finding], reference: Referenc
     sheet = parsed.sheet
     rows = editor_frame(parsed, findings)
     shown = overlay(rows) if overlay else rows
-    as_text = unreadable_columns(parsed)
+    as_text = unreadable_columns(parsed, findings)
     config = {c.key: column_config(c, reference, cost_center, c.key in as_text) for c in sheet.columns}
     config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
     config[FINDINGS] = st.column_config.TextColumn(FINDINGS, width="large")

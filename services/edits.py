@@ -149,7 +149,8 @@ def write_parsed(parsed: ParsedWorkbook, reference: ReferenceSet) -> Path:
 
 def read_back(parsed: ParsedWorkbook, edits: Sequence[Edit], out: Path, *, cost_center: str | None = None,
               fiscal_year: int | None = None) -> ParsedWorkbook | None:
-    """What reading :func:`write_edited`'s file back would parse, without writing it: the edited cells' raw text
+    """What reading :func:`write_edited`'s file back would parse, without writing it (but for an error value or a
+    formula without a value, S03, which stays reported until typed over): the edited cells' raw text
     as the reader gets it from the builder's cells, each edited column typed again by the reader
     (``importer.parse.typed_column``, its S05 findings with it), everything else as parsed; the path is ``out``.
 
@@ -168,11 +169,17 @@ def read_back(parsed: ParsedWorkbook, edits: Sequence[Edit], out: Path, *, cost_
             return None
         sheets[key], found = done
         retyped.update({(key, column): f for column, f in found.items()})
+    typed_over = {(e.sheet, e.row, e.column) for e in edits}
     findings = []
     for key, ps in sheets.items():  # in the reader's order: sheet by sheet, column by column
         for col in ps.sheet.columns:
-            findings += retyped[(key, col.key)] if (key, col.key) in retyped else [
-                replace(f, file=file) for f in parsed.findings if f.sheet == key and f.column == col.key]
+            was = [replace(f, file=file) for f in parsed.findings if f.sheet == key and f.column == col.key]
+            if (key, col.key) in retyped:
+                # an error value or a formula without a value (S03) stays what it is until typed over: the
+                # builder would write it blank, and "fill it in" is not what the user sees in Excel
+                was = [f for f in was if f.rule == "S03" and (key, f.row, col.key) not in typed_over]
+                was += retyped[(key, col.key)]
+            findings += was
     cost_center, fiscal_year = _owner(parsed, cost_center, fiscal_year)
     workbook = replace(parsed.workbook, path=Path(out), meta=metadata(parsed.template, fiscal_year, cost_center),
                        sheets={k: ps.data for k, ps in sheets.items()})
@@ -219,12 +226,12 @@ def as_built(parsed: ParsedWorkbook) -> bool:
     """Whether the builder would write ``parsed``'s cells back in the same places, and the reader then read
     them as they are: every sheet of the template, each with its headers in row 1 in the template's columns and
     order and its rows from row 2 on without a gap, nothing the builder leaves out (hidden rows or columns,
-    merged or percent cells, header, sheet, formula or error-value findings, macros, an older template
+    merged or percent cells, header or sheet findings, macros, an older template
     version), and every number as fastexcel renders it (a number typed as text with more than 9 decimals is
     not)."""
     template = parsed.template
     if (parsed.workbook.version != template.version or parsed.has_macros or parsed.workbook.findings
-            or any(f.rule != "S05" for f in parsed.findings)
+            or any(f.rule not in ("S03", "S05") for f in parsed.findings)
             or list(parsed.sheets) != [s.key for s in template.sheets]):
         return False
     return all(_sheet_as_built(ps) for ps in parsed.sheets.values())

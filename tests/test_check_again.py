@@ -148,3 +148,20 @@ def test_an_edit_of_a_row_the_reader_drops_goes_with_it(year, reference):
     blanked = [Edit("clearings", 2, c.key, "", "") for c in disbursements.sheets["clearings"].sheet.columns]
     kept = Edit("payments", 3, "amount", "10000", "9000")
     assert renumbered(disbursements, [*blanked, kept]) == [kept]
+
+
+def test_an_error_value_or_a_formula_without_a_value_stays_reported_until_typed_over(tmp_path, reference):
+    """Field case 01: H3 holds #DIV/0! and H4 a formula never calculated (S03 both). Typing an amount over H3 and
+    checking again: H3 is read as typed, H4 is still S03 (not S04 "fill it in", which a rewrite, writing the
+    unreadable cell blank, would say of a cell the user sees filled in Excel)."""
+    field = Path(__file__).parent / "field_cases"
+    [parsed] = parse_in_process([field / "as-excel-writes-it.xlsx"])
+    engine = connect(f"sqlite:///{tmp_path / 'sms.sqlite'}")
+    source = edited(parsed, [Edit("transfers", 3, "amount", "", "250000")], reference,
+                    tmp_path / "edit-1" / "as-excel-writes-it.xlsx")
+    assert isinstance(source, ParsedWorkbook)  # checked in memory
+    [report] = checked(engine, reference, [source])
+    on_h = sorted((f.cell, f.rule) for f in report.findings if f.sheet == "transfers" and f.cell.startswith("H"))
+    assert on_h == [("H4", "S03")]
+    assert source.sheets["transfers"].values.at[3, "amount"] == 250000
+    engine.dispose()

@@ -4,6 +4,7 @@ row, and the rewritten workbook."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 from mini_year import AS_OF, mini_year
@@ -87,6 +88,21 @@ def test_a_cell_typed_but_unreadable_shows_what_was_typed_beside_its_finding(tmp
     assert (shown.loc[2, "transfer_date"], shown.loc[3, "amount"]) == ("31/02/2569", "หนึ่งแสน")
     assert (shown.loc[3, "transfer_date"], shown.loc[2, "amount"]) == ("10/1/2569", "100,000.00")  # read ones, as read
     assert "S05 C2:" in shown.loc[2, FINDINGS] and "S05 H3:" in shown.loc[3, FINDINGS]
+
+
+def test_an_error_value_and_an_uncalculated_formula_show_as_such_in_the_grid(reference):
+    """Field case 01: H3 holds #DIV/0! and H4 a formula never calculated; the grid shows them so (not a blank, not
+    "None"), beside their S03, and typing over one is an edit from that text."""
+    from importer.isolation import parse_in_process
+    from review.editor import FORMULA
+
+    [parsed] = parse_in_process([Path(__file__).parent / "field_cases" / "as-excel-writes-it.xlsx"])
+    sheet = parsed.sheets["transfers"]
+    assert "amount" in unreadable_columns(sheet, parsed.findings)
+    shown = editor_frame(sheet, parsed.findings).set_index(ROW)
+    assert (shown.loc[3, "amount"], shown.loc[4, "amount"]) == ("#DIV/0!", FORMULA)
+    assert "S03 H3:" in shown.loc[3, FINDINGS] and "S03 H4:" in shown.loc[4, FINDINGS]
+    assert shown.loc[2, "amount"] not in ("", None)  # a readable amount beside them keeps its value
 
 
 def test_a_fixed_unreadable_cell_is_written_as_read_and_one_left_alone_is_flagged_again(tmp_path, reference):
