@@ -8,10 +8,11 @@ Fiscal years here are always BE integers; ``datetime.date`` is always CE.
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta, timezone
 
 from domain.errors import Reason, SmsError
 
+THAI_TIME = timezone(timedelta(hours=7), "ICT")  # the Ministry's clock: UTC+7, no daylight saving
 BE_OFFSET = 543
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2500, 2700  # the BE fiscal years anyone may name (1957–2157 CE)
 FISCAL_MONTH_ORDER = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)

@@ -10,7 +10,7 @@ import datetime as dt
 
 from IPython.display import HTML, display
 
-from domain.fiscal import format_thai_date, quarter_bounds
+from domain.fiscal import THAI_TIME, format_thai_date, quarter_bounds
 from domain.ledger import ADVANCE_OVERDUE_DAYS
 from domain.vocabulary import RiskGroup, TemplateGroup
 from finance.health import thresholds_for
@@ -144,7 +144,7 @@ def glossary(ctx: Context) -> None:
 
 
 def footer(ctx: Context) -> None:
-    made = dt.datetime.now().astimezone()
+    made = dt.datetime.now(THAI_TIME)  # Thailand's time, whatever the server's clock is set to
     html(f'<footer class="report-foot">จัดทำโดย SMS Workbench จากข้อมูลในระบบ ณ วันที่ {esc(thai_date(ctx.as_of))} · '
          f'สร้างรายงานเมื่อ {esc(format_thai_date(made.date()))} {made:%H:%M} น. · '
          "ตัวเลขทุกตัวคำนวณจากฐานข้อมูลโดยตรง</footer>")

@@ -7,18 +7,14 @@ the app shows passes through one of these first.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
-from domain.fiscal import format_thai_date, month_label
+from domain.fiscal import THAI_TIME, format_thai_date, month_label
 from domain.vocabulary import AuditAction, Decision, SubmissionStatus
 from services.edits import read_cell
 from templates import TEMPLATES
 from templates.catalog import SHEETS
 from templates.headers import header, headers
-
-THAI_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")  # the Ministry's clock: UTC+7, no daylight saving
 
 
 def when(moment) -> str:

@@ -684,3 +684,19 @@ def test_a_failed_cell_is_told_in_a_line_not_with_the_whole_sql():
                                         "Execution failed on sql 'SELECT hospital_finance.c0")
     assert len(failed.message_en) < 320 and "[SQL:" not in failed.message_en
     assert failed.message_en.endswith("← health = x(ctx)") and "…" in failed.message_th
+
+
+def test_the_footer_says_when_the_report_was_made_in_thailands_time(monkeypatch):
+    """The server's clock may be UTC (as on this machine): the footer's time is Thailand's, UTC+7."""
+    from types import SimpleNamespace
+
+    from reports import show
+
+    shown: list[str] = []
+    monkeypatch.setattr(show, "html", shown.append)
+    before = dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)
+    show.footer(SimpleNamespace(as_of=dt.date(2026, 3, 31)))
+    after = dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)
+    [footer] = shown
+    assert any(f"{t:%H:%M} น." in footer for t in (before, after)), footer
+    assert "31 มี.ค. 2569" in footer or "31 มีนาคม 2569" in footer
