@@ -83,23 +83,58 @@ class NotYours(Unreadable):
     reason = Reason.NOT_ALLOWED
 
     def __init__(self, file: str, cost_center: str):
-        whose_th = f"เป็นของศูนย์ต้นทุน {cost_center}" if cost_center else "ไม่ได้ระบุศูนย์ต้นทุน (เช่น ไฟล์ GFMIS ของกองคลัง)"
-        whose_en = f"belongs to cost centre {cost_center}" if cost_center else (
-            "names no cost centre (such as finance's GFMIS workbook)")
-        super().__init__(f"ไฟล์ {file} {whose_th} ซึ่งไม่ใช่ของคุณ กรุณาอัปโหลดไฟล์ของศูนย์ต้นทุนของคุณ",
-                         f"{file} {whose_en}, not yours; upload your own cost centre's workbook.", file=file)
+        if cost_center:
+            th = f"ไฟล์ {file} เป็นของศูนย์ต้นทุน {cost_center} ซึ่งไม่ใช่ของคุณ กรุณาอัปโหลดไฟล์ของศูนย์ต้นทุนของคุณ"
+            en = f"{file} belongs to cost centre {cost_center}, not yours; upload your own cost centre's workbook."
+        else:  # a blank template not downloaded for a unit, or finance's GFMIS workbook
+            th = (f"ไฟล์ {file} ไม่ได้ระบุศูนย์ต้นทุน (แบบฟอร์มเปล่าที่ไม่ได้ดาวน์โหลดจากระบบ หรือไฟล์ GFMIS ของกองคลัง) "
+                  "กรุณาดาวน์โหลดแบบฟอร์มของคุณในหัวข้อที่ 1 ซึ่งระบุศูนย์ต้นทุนของคุณไว้แล้ว คัดลอกข้อมูลลงไป แล้วอัปโหลดอีกครั้ง")
+            en = (f"{file} names no cost centre (a blank template not downloaded for your unit, or finance's GFMIS "
+                  "workbook); download your template under step 1, which carries your cost centre, copy your rows "
+                  "into it and upload it again.")
+        super().__init__(th, en, file=file)
+
+
+class SameTemplateTwice(Unreadable):
+    """A second workbook of one template for one cost centre and fiscal year in the same set: its rows would
+    be checked against the first one's as duplicates (B13, row by row); it is held back, the first is checked."""
+
+    reason = Reason.SAME_TEMPLATE_TWICE
+
+    def __init__(self, file: str, first: str, template: str, cost_center: str, fiscal_year: int | None):
+        super().__init__(
+            f"ไฟล์ {file} เป็นแบบฟอร์ม '{template}' ของศูนย์ต้นทุน {cost_center} ปีงบประมาณ {fiscal_year} "
+            f"เช่นเดียวกับไฟล์ {first} ที่อัปโหลดมาด้วยกัน ส่งได้ครั้งละหนึ่งไฟล์ต่อแบบฟอร์ม "
+            "กรุณานำไฟล์ใดไฟล์หนึ่งออก (ไฟล์ที่ส่งภายหลังจะเป็นฉบับใหม่แทนฉบับเดิม)",
+            f"{file} is the same template ('{template}') for cost centre {cost_center}, fiscal year {fiscal_year}, "
+            f"as {first}, uploaded with it; one workbook per template goes at a time: remove one of them (a later "
+            "submission becomes the new version).", file=file)
 
 
 def read_all(sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date, fiscal_year: int | None,
              allowed: set[str] | None, parser: Parser | None = None) -> list[FileReport]:
     """Each source read and checked on its own (parsed by ``parser``: default, each in a worker process that no
     file can take down); a workbook outside ``allowed`` (None: any cost centre) is refused with
-    :class:`NotYours` and read no further."""
+    :class:`NotYours` and read no further, and a second workbook of one template, cost centre and fiscal year
+    with :class:`SameTemplateTwice` (the first one in ``sources`` is checked)."""
     reports = read_many(list(sources), reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser)
     for r in reports:
         if allowed is not None and r.parsed and r.cost_center not in allowed:
-            r.unreadable, r.parsed, r.findings, r.own_findings = NotYours(r.file, r.cost_center), None, [], []
+            _hold(r, NotYours(r.file, r.cost_center))
+    first: dict[tuple[str, str, int | None], FileReport] = {}
+    for r in reports:
+        if r.parsed and r.cost_center:
+            template = r.parsed.template
+            seen = first.setdefault((template.key, r.cost_center, r.fiscal_year), r)
+            if seen is not r:
+                _hold(r, SameTemplateTwice(r.file, seen.file, f"{template.th} / {template.en}", r.cost_center,
+                                           r.fiscal_year))
     return reports
+
+
+def _hold(report: FileReport, why: Unreadable) -> None:
+    """Refuse a read workbook before it is checked with the others: nothing of it is compared or shown."""
+    report.unreadable, report.parsed, report.findings, report.own_findings = why, None, [], []
 
 
 def check(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date | None = None,
