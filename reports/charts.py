@@ -257,5 +257,5 @@ def risk_matrix(matrix: pd.DataFrame) -> bytes:
     ax.set_ylabel("เกรด 7 Plus Efficiency")
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_title("Matrix Grading: Risk Scoring × 7 Plus Efficiency", pad=28)
+    ax.set_title("ระดับความเสี่ยง × ประสิทธิภาพ (Matrix Grading: Risk Scoring × 7 Plus Efficiency)", pad=28)
     return png(fig)

@@ -191,6 +191,6 @@ def hospitals(ctx: Context, health: dict[str, ReportTable], number: int, figure:
             matrix = made.frame.set_index("grade")
             matrix = matrix[[c for c in matrix.columns if str(c).startswith("risk_")]]
             matrix.columns = [int(str(c).removeprefix("risk_")) for c in matrix.columns]
-            chart(charts.risk_matrix(matrix), f"ภาพที่ {figure} Matrix Grading: Risk Scoring × 7 Plus Efficiency "
+            chart(charts.risk_matrix(matrix), f"ภาพที่ {figure} ระดับความเสี่ยง × ประสิทธิภาพ (Matrix Grading) "
                                               f"{ctx.province.title_th}", charts.matrix_reading(matrix))
         table(made)
