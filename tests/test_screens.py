@@ -246,6 +246,18 @@ def shared_pages(view: Page, role: str, found: dict[str, list[str]]) -> None:
         screen(view, f"{role}_dashboard_{level}", found)
 
 
+def uploader_reads_thai_and_english(view: Page) -> None:
+    """Streamlit's own English-only words in the upload box (its button, its size limit) are hidden, and Thai with
+    English stands in their place."""
+    for part in ("stFileUploaderDropzone] button", "stFileUploaderDropzoneInstructions]"):
+        element = view.locator(f"[data-testid={part}").first
+        own = element.evaluate("e => [...e.children].filter(c => getComputedStyle(c).display !== 'none').length")
+        words = element.evaluate("e => getComputedStyle(e, '::after').content")
+        assert own == 0 and re.search(r"[\u0E00-\u0E7F].* / [A-Za-z]", words), (part, own, words)
+    assert "50 MB" in view.locator("[data-testid=stFileUploaderDropzoneInstructions]").evaluate(
+        "e => getComputedStyle(e, '::after').content")
+
+
 def test_every_page_of_every_role_reads_in_thai_and_english(app, page, reference, year):  # noqa: F811 (fixtures)
     view = page
     over = mini_year()
@@ -254,9 +266,11 @@ def test_every_page_of_every_role_reads_in_thai_and_english(app, page, reference
     upload = draft.rename(draft.with_name("nbl-2569.xlsx"))
     found: dict[str, list[str]] = {}
     record_canvas_text(view)
+    screen(view, "anyone_sign_in", found)
 
     sign_in(view, "maker1", "maker-pass")
     screen(view, "maker_submit", found)
+    uploader_reads_thai_and_english(view)
     view.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(upload)
     expect(view.get_by_test_id("stMetric").first).to_be_visible()
     settle(view)
