@@ -197,7 +197,7 @@ def show(view: Page, which: str) -> None:
 
 @pytest.fixture(scope="module")
 def year(app, reference):  # noqa: F811 (the fixture)
-    """The mini year in every state; returns {state: (submission id, option text of the queue's select box)}."""
+    """The mini year in every state, stored by maker1 and decided by checker8; its submissions (list_submissions)."""
     for role, name in ROLES.items():
         if name not in ("maker1", "checker8"):  # the browser's app fixture adds those two
             add_user(app.engine, reference, name, role, PASSWORD, region=8 if role == "checker" else None)
