@@ -20,6 +20,7 @@ from domain.fiscal import (
 )
 from domain.vocabulary import RECONCILIATION, RecordingState
 from review import state
+from review.display import table
 from store import queries
 from store.history import latest_as_of, latest_fiscal_year
 from store.queries import month_end
@@ -67,7 +68,7 @@ def completeness_section(user: User, year: int, as_of: dt.date) -> None:
     covered = summary["covered_to"].map(lambda d: format_thai_date(d) if isinstance(d, dt.date) else "-")
     shown = summary.assign(**{key: summary[key].map(states) for key in STEPS}, covered_to=covered)
     shown = shown.rename(columns={**headers([c for c in shown.columns if c not in STEPS]), **TEMPLATE_TITLES})
-    st.dataframe(coloured(shown), hide_index=True, width="stretch")
+    table(coloured(shown))
     with st.expander("รายเดือน / By month"):
         months = queries.completeness(state.engine(), state.reference(), fiscal_year=year, as_of=as_of,
                                       cost_centers=user.cost_centers(state.reference()))
@@ -79,7 +80,7 @@ def completeness_section(user: User, year: int, as_of: dt.date) -> None:
         keys = ["cost_center", "name", "template"]
         grid = months.pivot_table(index=keys, columns="month", values="state", aggfunc="first", sort=False)
         grid.index.names = [str(header(k)) for k in keys]
-        st.dataframe(coloured(grid), width="stretch")
+        table(coloured(grid), hide_index=False)  # the index is the cost centre and template, headed
 
 
 def reconciliation_section(user: User, year: int, as_of: dt.date) -> None:
@@ -100,7 +101,7 @@ def reconciliation_section(user: User, year: int, as_of: dt.date) -> None:
     styled = (shown.drop(columns=["recorded"]).rename(columns=titles).style
               .format(na_rep="-").format({titles[c]: "{:,.2f}" for c in money}, na_rep="-")
               .apply(lambda row: ["background-color: #ffe0e0" if flagged.loc[row.name] else "" for _ in row], axis=1))
-    st.dataframe(styled, hide_index=True, width="stretch")
+    table(styled)
     st.caption(f"แถวสีแดง: ไม่ได้บันทึกใน SMS หรือส่วนต่างตั้งแต่ {LARGE_DIFFERENCE:,} บาท / "
                f"red rows: nothing recorded in SMS, or a difference of {LARGE_DIFFERENCE:,} baht or more")
 

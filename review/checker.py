@@ -21,9 +21,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from domain.vocabulary import AuditAction, Decision, ImportOutcome, SubmissionStatus
+from domain.vocabulary import AuditAction, Decision, ImportOutcome, RowChange, SubmissionStatus
 from review import state
-from review.display import audit_table, status_label, submissions_table, when
+from review.display import audit_table, diff_table, status_label, submissions_table, table, when
 from review.editor import sheet_grid
 from review.maker import findings_frame
 from services.submission import check, correct
@@ -79,19 +79,9 @@ def changes_since_previous(user: User, row: dict) -> None:
     for key, frame in changed.items():
         counts = frame["change"].value_counts()
         sheet = TEMPLATES[row["template"]].sheet(key)
-        with st.expander(f"{sheet.name} / {sheet.en}: " + ", ".join(f"{k} {v}" for k, v in counts.items())):
-            st.dataframe(diff_table(frame, sheet), hide_index=True, width="stretch")
-
-
-def diff_table(frame: pd.DataFrame, sheet) -> pd.DataFrame:
-    """A sheet's changes for people: each column headed by its title, a previous value's as "เดิม / Before"."""
-    shown = frame.dropna(axis=1, how="all")
-    titles = {}
-    for key in shown.columns:
-        plain = key.removeprefix("old_") if key != "old_row_number" else key
-        title = header(plain, sheet.key)
-        titles[key] = f"{title.th} (เดิม) / {title.en} (before)" if plain != key else str(title)
-    return shown.rename(columns=titles)
+        with st.expander(f"{sheet.name} / {sheet.en}: " + ", ".join(f"{RowChange(k).label} {n}"
+                                                                     for k, n in counts.items())):
+            table(diff_table(frame, sheet))
 
 
 def decision(user: User, row: dict) -> None:
@@ -158,8 +148,7 @@ def save_correction(user: User, row: dict, edits: list[Edit], reason: str) -> No
     if outcome.status != ImportOutcome.STORED:
         st.error("ฉบับแก้ไขยังมีข้อผิดพลาด ไม่ได้บันทึก แก้ตามรายการแล้วบันทึกอีกครั้ง / The correction has errors; "
                  "nothing was stored. Fix them and save again.")
-        st.dataframe(findings_frame([f for f in outcome.report.findings if f.is_error]), hide_index=True,
-                     width="stretch")
+        table(findings_frame([f for f in outcome.report.findings if f.is_error]))
         return
     st.session_state["decided"] = (f"บันทึกฉบับแก้ไขแล้ว: ฉบับที่ {outcome.version} (#{outcome.submission_id}) "
                                    f"รออนุมัติ / Correction stored as version {outcome.version} "
@@ -181,20 +170,20 @@ def detail(user: User, submission_id: int) -> None:
     st.caption(f"ฉบับที่ / version {row['version']} · {status_label(row['status'], corrected)} · "
                f"ส่งโดย / by {row['submitted_by']} · {when(row['submitted_at'])}")
     st.markdown("**ยอดรวม / Totals**")
-    st.dataframe(totals_of(row), hide_index=True, width="stretch")
+    table(totals_of(row))
     changes_since_previous(user, row)
     report = stored_report(row)
     warnings = [f for f in report.findings if not f.is_error]
     st.markdown(f"**คำเตือน / Warnings ({len(warnings)})**")
     if warnings:
-        st.dataframe(findings_frame(warnings), hide_index=True, width="stretch")
+        table(findings_frame(warnings))
     st.download_button("⬇ ไฟล์ที่ส่ง / Submitted file", row["file_bytes"], file_name=row["file_name"],
                        key=f"file-{row['id']}")
     correction(user, row, report)
     decision(user, row)
     st.markdown("**ประวัติ / Audit trail**")
-    st.dataframe(audit_table(trail, ["at", "actor", "action", "sheet", "row_number", "column", "old_value",
-                                     "new_value", "comment"]), hide_index=True, width="stretch")
+    table(audit_table(trail, ["at", "actor", "action", "sheet", "row_number", "column", "old_value", "new_value",
+                              "comment"]))
 
 
 def page(user: User) -> None:
@@ -214,7 +203,7 @@ def page(user: User) -> None:
     queue = queue.assign(name=queue["cost_center"].map(names))
     columns = ["id", "template", "cost_center", "name", "version", "status", "rows", "warnings", "submitted_by",
                "submitted_at"]
-    st.dataframe(submissions_table(queue, columns), hide_index=True, width="stretch")
+    table(submissions_table(queue, columns))
     by_id = queue.set_index("id")
     if opening in by_id.index:
         st.session_state[OPEN] = opening

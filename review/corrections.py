@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from review import state
-from review.display import corrections_table
+from review.display import corrections_table, table
 from store.history import get_submission
 from store.users import User
 
@@ -20,14 +20,14 @@ from store.users import User
 def section(user: User, listed: pd.DataFrame, trail: pd.DataFrame) -> None:
     """The corrections of the maker's submissions (``listed``: ``store.history.list_submissions`` rows,
     ``trail``: their audit rows); nothing when a checker corrected none."""
-    table = corrections_table(trail, listed)
-    if table.empty:
+    changes = corrections_table(trail, listed)
+    if changes.empty:
         return
     st.markdown("**การแก้ไขโดยผู้ตรวจสอบ / Corrections by the checker**")
     st.caption("ผู้ตรวจสอบแก้ไขข้อมูลที่คุณส่งตามรายการนี้ ฉบับที่แก้ไขแล้วเป็นฉบับล่าสุดและรอการอนุมัติ หากจะส่งไฟล์ใหม่ "
                "ให้เริ่มจากไฟล์ฉบับที่แก้ไขแล้ว / The checker corrected what you submitted as listed here; the corrected "
                "version is the newest and awaits approval. To upload again, start from the corrected workbook.")
-    st.dataframe(table, hide_index=True, width="stretch")
+    table(changes)
     corrected = listed[listed["corrected"].astype(bool)].sort_values("version")
     for sid, version in zip(corrected["id"], corrected["version"], strict=True):
         row = get_submission(state.engine(), int(sid), user.cost_centers(state.reference()))

@@ -8,12 +8,13 @@ import streamlit as st
 from domain.vocabulary import FIGURES
 from review import state
 from review.board import fiscal_controls
+from review.display import table
 from store import queries
 from store.users import User
-from templates.headers import headers
+from templates.headers import header, headers
 
-LEVELS = {"เขตสุขภาพ / region": "region", "จังหวัด / province": "province",
-          "ศูนย์ต้นทุน / cost centre": "cost_center", "ยุทธศาสตร์ / strategy": "strategy"}
+# each level by the title of the column naming its rows (a cost centre as the units sheet names it: not its code)
+LEVELS = {str(header(key, "units")): level for level, key in queries.LEVEL_KEY.items()}
 COLUMNS = {key: str(FIGURES[key]) for key in ("projects", "budget", "disbursed", "remaining", "rate")}
 
 
@@ -40,5 +41,4 @@ def page(user: User) -> None:
     st.plotly_chart(figure, width="stretch")
     titles = headers(frame.columns)
     shown = frame.assign(rate=100 * frame["rate"]).rename(columns=titles)
-    st.dataframe(shown.style.format({titles[k]: "{:,.2f}" for k in ("budget", "disbursed", "remaining", "rate")}),
-                 hide_index=True, width="stretch")
+    table(shown.style.format({titles[k]: "{:,.2f}" for k in ("budget", "disbursed", "remaining", "rate")}))

@@ -8,9 +8,10 @@ the app shows passes through one of these first.
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from domain.fiscal import THAI_TIME, format_thai_date, month_label
-from domain.vocabulary import AuditAction, Decision, SubmissionStatus
+from domain.vocabulary import AuditAction, Decision, RowChange, SubmissionStatus
 from services.edits import read_cell
 from templates import TEMPLATES
 from templates.catalog import SHEETS
@@ -24,6 +25,12 @@ def when(moment) -> str:
     moment = pd.Timestamp(moment)
     moment = (moment.tz_localize("UTC") if moment.tzinfo is None else moment).tz_convert(THAI_TIME)
     return f"{format_thai_date(moment.date())} {moment:%H:%M}"
+
+
+def table(data, **options) -> None:
+    """Show a table (a frame or a Styler) as the app shows every table: the page's width, no index column, a
+    missing value as "-" (Streamlit would draw "None"); ``options`` go to ``st.dataframe`` over these."""
+    st.dataframe(data, **{"hide_index": True, "width": "stretch", "placeholder": "-", **options})
 
 
 def template_title(key: str) -> str:
@@ -72,10 +79,36 @@ def cell_text(text, sheet_key, column_key) -> str:
 FORMATTED = {  # how a cell of each column type reads on screen, from its value
     "money": lambda v: f"{v:,.2f}",
     "number": lambda v: f"{v:,.15g}",
-    "integer": lambda v: f"{v:,}",
+    "integer": lambda v: f"{int(v):,}",
     "date": format_thai_date,
-    "month": month_label,
+    "month": lambda v: month_label(int(v)),
 }
+
+
+def value_text(value, col) -> str:
+    """A stored value (a date, an amount, a month number …) as people read it, by its spec column's type
+    (:data:`FORMATTED`); text as it is; "" for none."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return FORMATTED[col.type](value) if col is not None and col.type in FORMATTED else str(value)
+
+
+def diff_table(frame: pd.DataFrame, sheet) -> pd.DataFrame:
+    """A sheet's changes since the previous version (``store.queries.submission_diff``) for people: the change in
+    words, the changed columns by their titles, every value as its column reads, each column headed by its title
+    and a previous value's as "… (เดิม) / … (before)"; columns empty in every row left out."""
+    shown = frame.dropna(axis=1, how="all").astype(object)
+    titles = {}
+    for key in shown.columns:
+        plain = key.removeprefix("old_") if key != "old_row_number" else key
+        title = header(plain, sheet.key)
+        titles[key] = f"{title.th} (เดิม) / {title.en} (before)" if plain != key else str(title)
+        if plain in sheet.keys:
+            shown[key] = shown[key].map(lambda v, col=sheet.column(plain): value_text(v, col))
+    shown["change"] = shown["change"].map(lambda c: RowChange(c).label)
+    shown["changed_columns"] = shown["changed_columns"].map(
+        lambda keys: ", ".join(str(header(k, sheet.key)) for k in str(keys or "").split(", ") if k))
+    return shown.where(shown.notna(), "").rename(columns=titles)
 
 
 ACTIONS = {**AuditAction.labels(), **Decision.labels()}

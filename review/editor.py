@@ -166,8 +166,9 @@ def sheet_grid(parsed: ParsedSheet, findings: list[Finding], reference: Referenc
     config = {c.key: column_config(c, reference, cost_center, c.key in as_text) for c in sheet.columns}
     config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
     config[FINDINGS] = st.column_config.TextColumn(FINDINGS, width="large")
+    # an empty cell stays empty, as in Excel (Streamlit would draw "None" in it)
     st.data_editor(shown, key=key, hide_index=True, column_config=config, disabled=[ROW, FINDINGS],
-                   column_order=[ROW, *sheet.keys, FINDINGS], width="stretch")
+                   column_order=[ROW, *sheet.keys, FINDINGS], width="stretch", placeholder="")
     edits = edits_from_state(st.session_state.get(key), shown, sheet.key)
     return [replace(e, old=as_read(display(rows.at[e.row, e.column]), sheet.column(e.column))) for e in edits]
 

@@ -20,7 +20,7 @@ from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.vocabulary import Decision, ImportOutcome, Severity
 from review import corrections, state
 from review import drafts as kept
-from review.display import audit_table, labelled, submissions_table
+from review.display import audit_table, cell_text, labelled, submissions_table, table
 from review.drafts import check_drafts, drafts, reports, workdir
 from review.editor import Draft, sheet_grid
 from services.submission import Outcome, submit
@@ -65,9 +65,11 @@ FINDING_COLUMNS = ("sheet", "cell", "rule", "severity", "value", "message_th", "
 
 
 def findings_frame(findings: list) -> pd.DataFrame:
-    """Findings as a table for people: the sheet's name, the severity's words, headers from the vocabulary."""
+    """Findings as a table for people: the sheet's name (its tab in the workbook), the severity's words, the value
+    as its column reads (an amount with separators; one typed unreadably as typed), headers from the vocabulary."""
     frame = pd.DataFrame([{"sheet": SHEETS[f.sheet][1].name if f.sheet in SHEETS else f.sheet, "cell": f.cell,
-                           "rule": f.rule, "severity": Severity(f.severity).label, "value": f.value,
+                           "rule": f.rule, "severity": Severity(f.severity).label,
+                           "value": cell_text(f.value, f.sheet, f.column),
                            "message_th": f.message_th, "message_en": f.message_en} for f in findings],
                          columns=list(FINDING_COLUMNS))
     return labelled(frame)
@@ -80,10 +82,11 @@ def findings_table(report: FileReport) -> None:
         return
     filters = [str(header(key)) for key in ("sheet", "rule", "severity")]
     for column, where in zip(filters, st.columns(3), strict=True):
-        chosen = where.multiselect(column, sorted(frame[column].unique()), key=f"f-{column}-{report.file}")
+        chosen = where.multiselect(column, sorted(frame[column].unique()), key=f"f-{column}-{report.file}",
+                                   placeholder="ทั้งหมด / All")
         if chosen:
             frame = frame[frame[column].isin(chosen)]
-    st.dataframe(frame, hide_index=True, width="stretch")
+    table(frame)
 
 
 def sheet_editor(report: FileReport, draft: Draft, user: User) -> None:
@@ -193,8 +196,19 @@ def remove_button(user: User, name: str, where) -> None:
         st.rerun()
 
 
+# Streamlit's upload box writes its button and its size limit in English only, with no option to change them:
+# its own words are hidden and Thai with English drawn in their place (its element ids, streamlit 1.67).
+UPLOADER_WORDS = """<style>
+[data-testid=stFileUploaderDropzone] button > *, [data-testid=stFileUploaderDropzoneInstructions] > * {{display: none}}
+[data-testid=stFileUploaderDropzone] button::after {{content: "เลือกไฟล์ / Browse files"}}
+[data-testid=stFileUploaderDropzoneInstructions]::after {{
+    content: "หรือลากไฟล์มาวางที่นี่ ไฟล์ละไม่เกิน {mb} MB / or drop them here, up to {mb} MB each"}}
+</style>"""
+
+
 def upload_section(user: User) -> None:
     st.subheader("2. อัปโหลดและตรวจ / Upload and check")
+    st.html(UPLOADER_WORDS.format(mb=st.get_option("server.maxUploadSize")))
     # Any file may be dropped: the importer's gate says in Thai and English what a file that is not a workbook
     # is and what to do (Streamlit's own filter would answer with an English hover only).
     uploads = st.file_uploader("ไฟล์ Excel ที่กรอกแล้ว / Filled workbooks (.xlsx)", accept_multiple_files=True,
@@ -230,16 +244,14 @@ def my_submissions(user: User) -> None:
     if frame.empty:
         st.info("ยังไม่มีข้อมูลที่ส่ง / Nothing submitted yet")
         return
-    st.dataframe(submissions_table(frame, ["id", "template", "cost_center", "fiscal_year", "version", "status", "rows",
-                                           "errors", "warnings", "submitted_by", "submitted_at"]),
-                 hide_index=True, width="stretch")
+    table(submissions_table(frame, ["id", "template", "cost_center", "fiscal_year", "version", "status", "rows",
+                                    "errors", "warnings", "submitted_by", "submitted_at"]))
     trail = audit_trail(state.engine(), frame["id"].tolist())
     corrections.section(user, frame, trail)
     comments = trail[trail["action"].isin(list(Decision))]
     if not comments.empty:
         st.markdown("**ความเห็นผู้กำกับ / Checker's comments**")
-        st.dataframe(audit_table(comments, ["at", "actor", "action", "submission_id", "comment"]), hide_index=True,
-                     width="stretch")
+        table(audit_table(comments, ["at", "actor", "action", "submission_id", "comment"]))
 
 
 def page(user: User) -> None:

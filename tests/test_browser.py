@@ -183,6 +183,7 @@ def new_page(browser, app: App, outside: list[str]) -> Page:
     context.route("**/*", loopback_only)
     page = context.new_page()
     page.goto(app.url)
+    page.wait_for_selector(IDLE, timeout=START_TIMEOUT * 1000)  # a fresh server's first run imports the whole app
     settle(page)
     return page
 
