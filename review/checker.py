@@ -209,5 +209,6 @@ def page(user: User) -> None:
         st.session_state[OPEN] = opening
     chosen = st.selectbox("เลือกรายการ / Open submission", queue["id"].tolist(), key=OPEN,
                           format_func=lambda i: f"#{i} {TEMPLATES[by_id.at[i, 'template']].th} "
-                                                f"ฉบับที่ {by_id.at[i, 'version']} {by_id.at[i, 'name']}")
+                                                f"ฉบับที่ {by_id.at[i, 'version']} {by_id.at[i, 'name']} "
+                                                f"({by_id.at[i, 'cost_center']})")  # found by its code too
     detail(user, int(chosen))

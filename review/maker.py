@@ -244,8 +244,9 @@ def my_submissions(user: User) -> None:
     if frame.empty:
         st.info("ยังไม่มีข้อมูลที่ส่ง / Nothing submitted yet")
         return
-    table(submissions_table(frame, ["id", "template", "cost_center", "fiscal_year", "version", "status", "rows",
-                                    "errors", "warnings", "submitted_by", "submitted_at"]))
+    # what a maker looks for first (which template, which version, where it stands) at the left, in sight
+    table(submissions_table(frame, ["template", "version", "status", "submitted_at", "errors", "warnings", "rows",
+                                    "fiscal_year", "cost_center", "submitted_by", "id"]))
     trail = audit_trail(state.engine(), frame["id"].tolist())
     corrections.section(user, frame, trail)
     comments = trail[trail["action"].isin(list(Decision))]
