@@ -51,7 +51,6 @@ class Reason(StrEnum):
     BAD_VALUE = "bad_value"
     # what people ask of the store and the workflow
     STALE_EDIT = "stale_edit"
-    SAME_TEMPLATE_TWICE = "same_template_twice"
     NOT_ALLOWED = "not_allowed"
     NOT_FOUND_IN_SCOPE = "not_found_in_scope"
     BAD_ACCOUNT = "bad_account"

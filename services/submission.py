@@ -95,46 +95,16 @@ class NotYours(Unreadable):
         super().__init__(th, en, file=file)
 
 
-class SameTemplateTwice(Unreadable):
-    """A second workbook of one template for one cost centre and fiscal year in the same set: its rows would
-    be checked against the first one's as duplicates (B13, row by row); it is held back, the first is checked."""
-
-    reason = Reason.SAME_TEMPLATE_TWICE
-
-    def __init__(self, file: str, first: str, template: str, cost_center: str, fiscal_year: int | None):
-        super().__init__(
-            f"ไฟล์ {file} เป็นแบบฟอร์ม '{template}' ของศูนย์ต้นทุน {cost_center} ปีงบประมาณ {fiscal_year} "
-            f"เช่นเดียวกับไฟล์ {first} ที่อัปโหลดมาด้วยกัน ส่งได้ครั้งละหนึ่งไฟล์ต่อแบบฟอร์ม "
-            "กรุณานำไฟล์ใดไฟล์หนึ่งออก (ไฟล์ที่ส่งภายหลังจะเป็นฉบับใหม่แทนฉบับเดิม)",
-            f"{file} is the same template ('{template}') for cost centre {cost_center}, fiscal year {fiscal_year}, "
-            f"as {first}, uploaded with it; one workbook per template goes at a time: remove one of them (a later "
-            "submission becomes the new version).", file=file)
-
-
 def read_all(sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date, fiscal_year: int | None,
              allowed: set[str] | None, parser: Parser | None = None) -> list[FileReport]:
     """Each source read and checked on its own (parsed by ``parser``: default, each in a worker process that no
     file can take down); a workbook outside ``allowed`` (None: any cost centre) is refused with
-    :class:`NotYours` and read no further, and a second workbook of one template, cost centre and fiscal year
-    with :class:`SameTemplateTwice` (the first one in ``sources`` is checked)."""
+    :class:`NotYours` and read no further."""
     reports = read_many(list(sources), reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser)
     for r in reports:
         if allowed is not None and r.parsed and r.cost_center not in allowed:
-            _hold(r, NotYours(r.file, r.cost_center))
-    first: dict[tuple[str, str, int | None], FileReport] = {}
-    for r in reports:
-        if r.parsed and r.cost_center:
-            template = r.parsed.template
-            seen = first.setdefault((template.key, r.cost_center, r.fiscal_year), r)
-            if seen is not r:
-                _hold(r, SameTemplateTwice(r.file, seen.file, f"{template.th} / {template.en}", r.cost_center,
-                                           r.fiscal_year))
+            r.unreadable, r.parsed, r.findings, r.own_findings = NotYours(r.file, r.cost_center), None, [], []
     return reports
-
-
-def _hold(report: FileReport, why: Unreadable) -> None:
-    """Refuse a read workbook before it is checked with the others: nothing of it is compared or shown."""
-    report.unreadable, report.parsed, report.findings, report.own_findings = why, None, [], []
 
 
 def check(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date | None = None,

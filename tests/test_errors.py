@@ -43,7 +43,7 @@ def examples() -> dict[str, SmsError]:
     from reports.config import TargetsError
     from reports.params import ReportError
     from reports.render import NotebookFailed
-    from services.submission import NotYours, SameTemplateTwice
+    from services.submission import NotYours
     from store.db import StoreUnavailable
     from store.submissions import StaleEdit
     from store.users import UserError
@@ -63,8 +63,6 @@ def examples() -> dict[str, SmsError]:
         "ReportError": ReportError("ไม่พบจังหวัด", "unknown province"),
         "TargetsError": TargetsError("อ่านไม่ได้", "cannot read", file="targets.toml"),
         "NotYours": NotYours("allocations.xlsx", "2100200140"),
-        "SameTemplateTwice": SameTemplateTwice("allocations (2).xlsx", "allocations.xlsx", "รับโอน / Transfers",
-                                               "2100200131", 2569),
         "NotebookFailed": NotebookFailed("kpi_report.ipynb", 2, 3, "ValueError", "no data", "show.table(t)"),
     }
 

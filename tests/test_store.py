@@ -149,23 +149,3 @@ def test_a_database_made_before_a_new_optional_column_gains_it_and_keeps_its_row
     assert len(notes) == before and set(notes) == {None}
     again.dispose()
 
-
-def test_a_second_workbook_of_one_template_in_a_set_is_held_back_with_one_sentence(engine, tmp_path, reference):
-    """Two allocations workbooks of one cost centre uploaded together: the first is checked (no B13 duplicates of
-    the other's transfers, row by row), the second is refused naming the first, in both languages, and nothing
-    of it is stored."""
-    from services.submission import SameTemplateTwice, check
-
-    year = {k: v for k, v in mini_year().items() if k == "allocations"}
-    [first] = write_year(tmp_path / "a", reference, year)
-    second = tmp_path / "allocations (2).xlsx"
-    second.write_bytes(first.read_bytes())
-    report = check(engine, [first, second], reference, as_of=AS_OF)
-    kept, held = report.files
-    assert kept.unreadable is None and not kept.findings
-    assert isinstance(held.unreadable, SameTemplateTwice) and held.parsed is None and not held.findings
-    assert "as allocations.xlsx, uploaded with it" in held.unreadable.message_en
-    assert "เช่นเดียวกับไฟล์ allocations.xlsx" in held.unreadable.message_th
-    outcomes = submit(engine, [first, second], reference, actor="maker1", as_of=AS_OF)
-    assert [o.version for o in outcomes if o.file == "allocations.xlsx"] == [1]
-    assert count(engine, submissions) == 1
