@@ -216,6 +216,22 @@ class StaleEdit(SmsError):
             "upload the downloaded workbook again and submit.", file=file)
 
 
+def lock_versions(conn: sa.Connection, template: str, cost_center: str, fiscal_year: int) -> None:
+    """Hold, until the caller's transaction ends, the right to write the versions of one template, cost centre
+    and year: a second writer (another thread or app server) waits here, then reads what the first one wrote.
+
+    Without it two saves read the same newest version and both write the next one, and a decision and a new
+    version each change the older one on a view the other has already changed. On PostgreSQL it is an advisory
+    lock on the key; SQLite has one writer at a time, so a write that changes nothing takes the database's
+    write lock (the driver opens the transaction at the first write: call this before reading).
+    """
+    if conn.dialect.name == "postgresql":
+        digest = hashlib.sha256(f"{template}|{cost_center}|{fiscal_year}".encode()).digest()
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(int.from_bytes(digest[:8], "big", signed=True))))
+    else:
+        conn.execute(submissions.update().where(sa.false()).values(revision=submissions.c.revision))
+
+
 def newest_submission(conn: sa.Connection, template: str, cost_center: str, fiscal_year: int):
     """The newest submission of any status (a mapping of the submissions table's columns, or None):
     the one an edit must start from."""
@@ -227,7 +243,9 @@ def newest_submission(conn: sa.Connection, template: str, cost_center: str, fisc
 
 def check_base(conn: sa.Connection, snapshot: Snapshot, base: tuple[int, int]) -> None:
     """Raise :class:`StaleEdit` unless the newest submission of the snapshot's template, cost centre and
-    year is still ``base`` (submission id, revision), the one its edits started from."""
+    year is still ``base`` (submission id, revision), the one its edits started from; the key stays locked
+    (:func:`lock_versions`) for the caller's transaction, so no other save slips in before it ends."""
+    lock_versions(conn, snapshot.template, snapshot.cost_center, snapshot.fiscal_year)
     newest = newest_submission(conn, snapshot.template, snapshot.cost_center, snapshot.fiscal_year)
     if newest is None or (newest["id"], newest["revision"]) != base:
         raise StaleEdit(snapshot.file_name)
@@ -269,8 +287,10 @@ def store_snapshot(conn: sa.Connection, snapshot: Snapshot, actor: str, as_of: d
     ``edits`` are audited against the new (or refused) submission. With a ``reason``, the snapshot is a
     checker's correction: the version and each edit are audited as ``AuditAction.CORRECTED``, each edit with
     the reason, which is how the new version is known as corrected by the checker. Raises only what the
-    database raises; the caller's transaction then writes nothing.
+    database raises; the caller's transaction then writes nothing. The versions of the snapshot's key are
+    locked (:func:`lock_versions`) before anything is read.
     """
+    lock_versions(conn, snapshot.template, snapshot.cost_center, snapshot.fiscal_year)
     current = current_submission(conn, snapshot.template, snapshot.cost_center, snapshot.fiscal_year)
     if current is not None and current["locked"]:
         return Stored(ImportOutcome.LOCKED, current["id"], current["version"])

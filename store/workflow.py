@@ -9,7 +9,7 @@ from domain.errors import Reason, SmsError
 from domain.vocabulary import Decision, Role, SubmissionStatus
 from reference.reference_set import ReferenceSet
 from store.schema import submissions
-from store.submissions import record_audit
+from store.submissions import lock_versions, record_audit
 from store.users import User
 
 S = SubmissionStatus
@@ -33,9 +33,14 @@ class WorkflowError(SmsError):
 
 def _open(conn: sa.Connection, reference: ReferenceSet, user: User, submission_id: int, revision: int) -> dict:
     """The submission's row (the submissions table's columns), locked for the caller's transaction, when it is
-    in ``user``'s scope, the newest version, and unchanged since ``revision``; else :class:`WorkflowError`."""
-    row = conn.execute(sa.select(submissions).where(submissions.c.id == submission_id)
-                       .with_for_update()).mappings().first()
+    in ``user``'s scope, the newest version, and unchanged since ``revision``; else :class:`WorkflowError`.
+    Its versions are locked first (``store.submissions.lock_versions``): a new version being stored waits for
+    the decision, or the decision reads the new version."""
+    s = submissions.c
+    key = conn.execute(sa.select(s.template, s.cost_center, s.fiscal_year).where(s.id == submission_id)).first()
+    if key is not None:
+        lock_versions(conn, *key)
+    row = conn.execute(sa.select(submissions).where(s.id == submission_id).with_for_update()).mappings().first()
     if row is None or not user.may_see(row["cost_center"], reference):
         raise WorkflowError("ไม่พบข้อมูลที่ส่ง หรือไม่มีสิทธิ์เข้าถึง", "No such submission, or not yours to see.",
                             Reason.NOT_FOUND_IN_SCOPE)
