@@ -596,3 +596,18 @@ def test_a_server_restart_keeps_the_sign_in_and_the_draft(app, page, reference):
         assert amount_shown(page, editor) == "40000"
     finally:
         stop_server(server)
+
+
+def test_an_old_excel_file_dropped_in_chromium_is_refused_in_thai_and_english(app, page, reference):
+    """The upload box takes any file (a filter would answer with an English hover only); the importer's gate then
+    says what an .xls is and what to do, in both languages, and nothing can be submitted."""
+    add_user(app.engine, reference, "maker1x", "maker", "maker-pass", cost_center=CC)
+    old = app.folder / "งบประมาณ.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)  # an OLE2 file, as Excel 97-2003 writes
+    sign_in(page, "maker1x", "maker-pass")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(old)
+    refusal = page.get_by_test_id("stAlertContentError")
+    expect(refusal).to_contain_text("ไฟล์ Excel รุ่นเก่า (.xls, Excel 97-2003) ซึ่งระบบไม่รับ")
+    expect(refusal).to_contain_text("old Excel 97-2003 format (.xls), which is not accepted")
+    expect(page.get_by_role("button", name="ส่งข้อมูล / Submit (1 ไฟล์ / files)")).to_be_disabled()
+    shot(page, "maker_old_excel.png")
