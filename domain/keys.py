@@ -17,21 +17,22 @@ def composite(left: Sequence, right: Sequence | None = None) -> tuple[np.ndarray
     """One int64 per key of several columns, numbered alike on both sides (-1 where a part is missing).
 
     ``left`` and ``right`` are lists of columns (Series or arrays) of equal count; without ``right``,
-    the keys of ``left`` alone (the second array is then empty).
+    the keys of ``left`` alone (the second array is then empty). Equal keys are equal rows; the numbers
+    are not dense (a key of two columns is first code × (distinct seconds + 1) + second code).
     """
     right = right if right is not None else [pd.Series(c).iloc[:0] for c in left]
     left_keys, right_keys = np.zeros(len(left[0]), np.int64), np.zeros(len(right[0]), np.int64)
     missing_left, missing_right = np.zeros(len(left_keys), bool), np.zeros(len(right_keys), bool)
-    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+    bound = 1  # every key of the rows with no part missing lies in 0 … bound - 1
+    for a, b in zip(left, right, strict=True):
         both = pd.concat([pd.Series(a, copy=False), pd.Series(b, copy=False)], ignore_index=True)
         codes, uniques = pd.factorize(both if both.dtype != object else both.to_numpy(dtype=object))
         mine, theirs = codes[:len(a)], codes[len(a):]
-        if i == 0:  # a first column's codes are already dense (0 … uniques - 1)
-            left_keys, right_keys = mine.astype(np.int64), theirs.astype(np.int64)
-        else:  # renumbered after each further column: keys stay dense, below the row count, far from overflow
-            combined = np.concatenate([left_keys, right_keys]) * (len(uniques) + 1) + codes
-            renumbered = pd.factorize(combined)[0]
-            left_keys, right_keys = renumbered[:len(a)], renumbered[len(a):]
+        width = len(uniques) + 1  # a code is -1 … len(uniques) - 1: keys of different rows never meet
+        if bound * width >= 2**62:  # renumbered (densely) only when the next column could overflow
+            renumbered = pd.factorize(np.concatenate([left_keys, right_keys]))[0]
+            left_keys, right_keys, bound = renumbered[:len(a)], renumbered[len(a):], renumbered.max(initial=0) + 1
+        left_keys, right_keys, bound = left_keys * width + mine, right_keys * width + theirs, bound * width
         missing_left, missing_right = missing_left | (mine < 0), missing_right | (theirs < 0)
     return np.where(missing_left, -1, left_keys), np.where(missing_right, -1, right_keys)
 
@@ -39,12 +40,11 @@ def composite(left: Sequence, right: Sequence | None = None) -> tuple[np.ndarray
 def match(left: Sequence, right: Sequence) -> np.ndarray:
     """For each key of ``left`` (a list of columns), the position of the first equal key of ``right``; -1 if none."""
     mine, theirs = composite(left, right)
-    # The keys are dense (below len(left) + len(right)): a table from key to the position of its first row
-    # (found by hashing) costs O(n) where a sorted search cost O(n log n).
-    first = np.full(max(mine.max(initial=0), theirs.max(initial=0)) + 1, -1)
-    at = np.flatnonzero((theirs >= 0) & ~pd.Series(theirs).duplicated().to_numpy())
-    first[theirs[at]] = at
-    return np.where(mine >= 0, first[mine.clip(min=0)], -1)
+    # Hashed: the first row of each key of ``right`` in a table that each key of ``left`` looks up, O(n)
+    # where a sorted search cost O(n log n) (the keys are not dense enough for an array indexed by key).
+    first = np.flatnonzero((theirs >= 0) & ~pd.Series(theirs).duplicated().to_numpy())
+    at = pd.Index(theirs[first]).get_indexer(mine)  # -1: not found, which takes the -1 appended
+    return np.where(mine >= 0, np.append(first, -1)[at], -1)
 
 
 def take(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
