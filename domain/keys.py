@@ -17,19 +17,22 @@ def composite(left: Sequence, right: Sequence | None = None) -> tuple[np.ndarray
     """One int64 per key of several columns, numbered alike on both sides (-1 where a part is missing).
 
     ``left`` and ``right`` are lists of columns (Series or arrays) of equal count; without ``right``,
-    the keys of ``left`` alone (the second array is then empty).
+    the keys of ``left`` alone (the second array is then empty). Equal keys are equal rows; the numbers
+    are not dense (a key of two columns is first code × (distinct seconds + 1) + second code).
     """
     right = right if right is not None else [pd.Series(c).iloc[:0] for c in left]
     left_keys, right_keys = np.zeros(len(left[0]), np.int64), np.zeros(len(right[0]), np.int64)
     missing_left, missing_right = np.zeros(len(left_keys), bool), np.zeros(len(right_keys), bool)
+    bound = 1  # every key of the rows with no part missing lies in 0 … bound - 1
     for a, b in zip(left, right, strict=True):
         both = pd.concat([pd.Series(a, copy=False), pd.Series(b, copy=False)], ignore_index=True)
         codes, uniques = pd.factorize(both if both.dtype != object else both.to_numpy(dtype=object))
         mine, theirs = codes[:len(a)], codes[len(a):]
-        left_keys, right_keys = left_keys * (len(uniques) + 1) + mine, right_keys * (len(uniques) + 1) + theirs
-        # renumbered after each column, so keys of many columns stay below the row count, far from overflow
-        renumbered = pd.factorize(np.concatenate([left_keys, right_keys]))[0]
-        left_keys, right_keys = renumbered[:len(a)], renumbered[len(a):]
+        width = len(uniques) + 1  # a code is -1 … len(uniques) - 1: keys of different rows never meet
+        if bound * width >= 2**62:  # renumbered (densely) only when the next column could overflow
+            renumbered = pd.factorize(np.concatenate([left_keys, right_keys]))[0]
+            left_keys, right_keys, bound = renumbered[:len(a)], renumbered[len(a):], renumbered.max(initial=0) + 1
+        left_keys, right_keys, bound = left_keys * width + mine, right_keys * width + theirs, bound * width
         missing_left, missing_right = missing_left | (mine < 0), missing_right | (theirs < 0)
     return np.where(missing_left, -1, left_keys), np.where(missing_right, -1, right_keys)
 
@@ -37,11 +40,11 @@ def composite(left: Sequence, right: Sequence | None = None) -> tuple[np.ndarray
 def match(left: Sequence, right: Sequence) -> np.ndarray:
     """For each key of ``left`` (a list of columns), the position of the first equal key of ``right``; -1 if none."""
     mine, theirs = composite(left, right)
-    keys, first = np.unique(theirs, return_index=True)
-    if not len(keys):
-        return np.full(len(mine), -1)
-    at = np.searchsorted(keys, mine).clip(max=len(keys) - 1)
-    return np.where((mine >= 0) & (keys[at] == mine), first[at], -1)
+    # Hashed: the first row of each key of ``right`` in a table that each key of ``left`` looks up, O(n)
+    # where a sorted search cost O(n log n) (the keys are not dense enough for an array indexed by key).
+    first = np.flatnonzero((theirs >= 0) & ~pd.Series(theirs).duplicated().to_numpy())
+    at = pd.Index(theirs[first]).get_indexer(mine)  # -1: not found, which takes the -1 appended
+    return np.where(mine >= 0, np.append(first, -1)[at], -1)
 
 
 def take(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:

@@ -511,7 +511,10 @@ def normalise_column(series: pd.Series, column_type: str, choices: Iterable[str]
                 pd.Series(failed, index=series.index, dtype=object))
 
     text, other = _kinds(series)
-    codes, distinct = pd.factorize(series[text].astype(_STRING))
+    # The reader's Arrow text is factorised whole (a blank's code is -1): filtering it first copied every cell.
+    whole = not other.any() and getattr(series.dtype, "storage", None) == "pyarrow"
+    codes, distinct = pd.factorize(series if whole else series[text].astype(_STRING))
+    codes = codes[text] if whole else codes
     distinct = pd.Series(distinct, dtype=_STRING)
     if len(distinct) >= SMALL_COLUMN:
         found, done = fast(distinct.str.strip())

@@ -181,10 +181,18 @@ def kept_rows(body: pa.RecordBatch, template_columns: list[int]) -> np.ndarray:
     """Rows with something in a template column, less a total row (its first non-blank cell says รวม)."""
     if body.num_rows == 0 or not template_columns:
         return np.zeros(body.num_rows, dtype=bool)
-    filled = np.logical_or.reduce([_present(body.column(i)) for i in template_columns])
-    hinted = np.logical_or.reduce([pc.fill_null(pc.match_substring_regex(col, TOTAL_HINT), False)
-                                   .to_numpy(zero_copy_only=False) for col in body.columns])
-    for r in np.flatnonzero(hinted & filled):  # a handful of rows: fold them one by one
+    present = [_present(col) for col in body.columns]
+    filled = np.logical_or.reduce([present[i] for i in template_columns])
+    # Only a row's first non-blank cell can say รวม: the hint is tried on that cell alone, one cell a row
+    # instead of every cell of every row (0.045 s of regex per 100,000 rows of 9 columns).
+    leading = np.argmax(present, axis=0)  # the first column with something in it (0 when none: not filled)
+    hinted = np.zeros(body.num_rows, dtype=bool)
+    for i, col in enumerate(body.columns):
+        rows = np.flatnonzero(filled & (leading == i))
+        if len(rows):
+            hinted[rows] = pc.fill_null(pc.match_substring_regex(col.take(rows), TOTAL_HINT), False
+                                        ).to_numpy(zero_copy_only=False)
+    for r in np.flatnonzero(hinted):  # a handful of rows: fold them one by one
         first = next(v for v in (col[r].as_py() for col in body.columns) if v)
         filled[r] = not fold(first).startswith(FOLDED_TOTAL_WORDS)
     return filled
@@ -208,8 +216,9 @@ def read_sheet(book: fastexcel.ExcelReader, name: str, sheet: Sheet, renames: di
     body = batch.slice(header_at + 1)
     kept = kept_rows(body, positions)
     rows = pd.Index(np.flatnonzero(kept) + header_at + 2, name="row")  # Excel rows, 1-based
-    frame = pd.DataFrame({found[i]: pd.Series(body.column(i).filter(kept), index=rows, dtype="str")
-                          for i in positions}, index=rows)
+    every = kept.all()  # as usual: no copy of the columns then
+    frame = pd.DataFrame({found[i]: pd.Series(body.column(i) if every else body.column(i).filter(kept), index=rows,
+                                              dtype="str") for i in positions}, index=rows)
     letters = {found[i]: column_letter(absolute[i]) for i in positions}
     return SheetData(sheet, name, frame, letters, header_at + 1), findings
 

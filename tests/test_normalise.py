@@ -6,7 +6,7 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.fiscal import format_be_date, format_thai_date
@@ -470,14 +470,15 @@ def per_value(parse, cell):
         return None, error.message_en
 
 
-def column_outcomes(cells, column_type, choices=()):
+def column_outcomes(cells, column_type, choices=(), dtype=object):
     """normalise_column's (value, error) per cell, the same by each of its paths: every distinct text
-    vectorised, every distinct text one by one, and every cell one by one (a short column)."""
+    vectorised, every distinct text one by one, and every cell one by one (a short column). ``dtype``:
+    the cells' (object, or "str" as the reader gives text: Arrow-backed, NaN for a blank)."""
     paths = []
     for small_column, direct_cells in ((0, -1), (10**9, -1), (0, 10**9)):
         with (mock.patch.object(normalise, "SMALL_COLUMN", small_column),
               mock.patch.object(normalise, "DIRECT_CELLS", direct_cells)):
-            values, errors = normalise_column(pd.Series(cells, dtype=object), column_type, choices)
+            values, errors = normalise_column(pd.Series(cells, dtype=dtype), column_type, choices)
         assert values.dtype == PANDAS_DTYPES[column_type] and list(values.index) == list(range(len(cells)))
         values = values.astype(object).where(values.notna(), None)
         paths.append([(v, e and e.message_en) for v, e in zip(values, errors, strict=True)])
@@ -500,6 +501,7 @@ CELLS = st.one_of(
 )
 
 
+@settings(deadline=None)  # three paths of up to 30 cells: over 200 ms on a loaded machine
 @given(st.lists(CELLS, max_size=30), st.sampled_from([*PARSERS, "choice"]))
 def test_no_cell_is_lost_and_both_paths_agree(cells, column_type):
     parse = PARSERS.get(column_type, functools.partial(parse_choice, choices=LEVELS))
@@ -509,6 +511,17 @@ def test_no_cell_is_lost_and_both_paths_agree(cells, column_type):
         assert value is None or error is None
         if value is None and error is None:  # only a blank cell may come back empty
             assert clean_text(cell) is None
+
+
+TEXTS = st.one_of(st.none(), st.sampled_from([c for c in MIXED if isinstance(c, str)]),
+                  st.text(alphabet=" ,.-()/%0123456789๐๑๒๓๔๕๖๗๘๙กพตคบาทQ\u00a0\u200b\n", max_size=12))
+
+
+@settings(deadline=None)
+@given(st.lists(TEXTS, max_size=30), st.sampled_from([*PARSERS, "choice"]))
+def test_the_readers_arrow_text_reads_as_the_same_text_as_python_strings(cells, column_type):
+    # The reader's Arrow text is factorised whole, blanks and all; Python objects after dropping the blanks.
+    assert column_outcomes(cells, column_type, LEVELS, dtype="str") == column_outcomes(cells, column_type, LEVELS)
 
 
 AMOUNT_STYLES = [

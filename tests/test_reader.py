@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mini_year import AS_OF, mini_year
 from test_rules import write_year
 
+from importer.headers import fold
 from importer.parse import Unreadable, parse_workbook
+from importer.reader import kept_rows
 from validators.validate import validate
 
 
@@ -136,3 +141,20 @@ def test_column_letters_are_excels():
     from domain.findings import column_letter
 
     assert [column_letter(i) for i in (0, 25, 26, 51, 701, 702, 16383)] == ["A", "Z", "AA", "AZ", "ZZ", "AAA", "XFD"]
+
+
+TOTAL_POOL = ["", "", "รวม", "Total", " (รวม)", "GRAND TOTAL", "รวมทั้งสิ้น", "x", "รวมค่าวัสดุ", "0012", "total cost"]
+
+
+@settings(deadline=None)
+@given(st.lists(st.lists(st.sampled_from(TOTAL_POOL), min_size=4, max_size=4), max_size=40),
+       st.sets(st.integers(0, 3), min_size=1))
+def test_a_total_row_is_the_one_whose_first_non_blank_cell_says_so(rows, template_columns):
+    body = pa.RecordBatch.from_arrays([pa.array([r[i] for r in rows], pa.string()) for i in range(4)],
+                                      names=list("abcd"))
+    kept = []
+    for r in rows:
+        filled = any(r[i] for i in template_columns)
+        first = next((v for v in r if v), "")
+        kept.append(filled and not fold(first).startswith(("รวม", "total", "grandtotal")))
+    assert kept_rows(body, sorted(template_columns)).tolist() == kept
