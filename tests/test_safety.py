@@ -7,7 +7,6 @@ import pickle
 import random
 import re
 import struct
-import time
 import zipfile
 from pathlib import Path
 
@@ -480,14 +479,7 @@ def big_workbook(tmp_path_factory) -> Path:
     return path
 
 
-def test_check_is_fast_on_100k_rows(big_workbook):
+def test_a_100k_row_workbook_passes_the_gate_with_its_one_sheet_found(big_workbook):
+    """How fast the gate is, is bench/'s to say (issue 12's isolation bench); here, that it reads the part."""
     checked = check_workbook(big_workbook)
     assert checked.sheet_parts == {"ข้อมูล": "xl/worksheets/sheet1.xml"}
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        check_workbook(big_workbook)
-        timings.append(time.perf_counter() - start)
-    print(f"\ncheck_workbook on {big_workbook.stat().st_size / 1e6:.1f} MB, 100,000 rows: "
-          f"best {min(timings) * 1000:.2f} ms, worst {max(timings) * 1000:.2f} ms")
-    assert min(timings) < 0.1

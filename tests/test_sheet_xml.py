@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import time
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -111,9 +110,7 @@ def test_field_case_01_error_cells_written_either_way(tmp_path, reference, name)
 
 
 def test_field_case_02_a_space_at_xfd1048576_is_ignored_and_reported_once(tmp_path, reference):
-    start = time.perf_counter()
     report = validate([field_case("stray-cell-no-dimension.xlsx", tmp_path)], reference, as_of=AS_OF)
-    assert time.perf_counter() - start < 10
     strays = [f for f in report.files[0].findings if f.rule == "S13"]
     assert [(f.sheet, f.cell, f.severity) for f in strays] == [("transfers", "XFD1048576", "warning")]
     assert "ignored" in strays[0].message_en and "ไม่อ่าน" in strays[0].message_th
@@ -232,7 +229,9 @@ def test_the_survey_passes_no_row_beyond_what_the_cell_cap_allows_at_the_sheets_
     ("transfers", Cell(16383, "s", "")),  # an empty text, as some exporters leave
     ("transfers", Cell(8, "s", "\u00a0\u200b")),  # a no-break space and a zero-width space in column I
 ])
-def test_a_far_blank_looking_cell_is_ignored_in_seconds(allocations, reference, where, stray):
+def test_a_far_blank_looking_cell_is_ignored_and_reported_once(allocations, reference, where, stray):
+    """Read in the reader's worker under its memory cap and time limit (a reader sizing the sheet from the far
+    cell would be refused, not read): the data as it is, and one S13 at the stray cell. How fast: bench/."""
     sheet = {"transfers": "รับโอน", "allocations": "จัดสรร"}[where]
     if where == "transfers":
         rows = transfers_rows()
@@ -245,9 +244,8 @@ def test_a_far_blank_looking_cell_is_ignored_in_seconds(allocations, reference, 
     rows[1_048_576] = [stray]
     for form in (Form(), Form(strings="inline", addresses="none", plain=False)):
         path = written(allocations, rows, form, random.Random(1), sheet=sheet)
-        start = time.perf_counter()
         report = validate([path], reference, as_of=AS_OF)
-        assert time.perf_counter() - start < 10
+        assert not report.files[0].unreadable
         found = [(f.rule, f.sheet, f.cell) for f in report.files[0].findings]
         assert found == [("S13", where, f"{sheet_xml_module.column_letter(stray.col)}1048576")]
 
