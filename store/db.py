@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from domain.errors import Reason, SmsError
-from store.schema import metadata
+from domain.vocabulary import AuditAction
+from store.schema import REFERENCE_TABLES, audit, metadata
 
 DEFAULT_SQLITE = Path("outputs") / "sms.sqlite"
 
@@ -34,7 +36,7 @@ class StoreUnavailable(SmsError):
 
 def connect(url: str | None = None) -> sa.Engine:
     """An engine on ``url`` (or :func:`database_url`) with every table created, and the optional columns a newer
-    spec added to a table made by an older version added to it (:func:`add_new_columns`).
+    spec added to a table made by an older version added to it (:func:`upgrade_schema`).
 
     Raises :class:`StoreUnavailable` for a URL that names no database SQLAlchemy knows, or a database
     that cannot be reached or written; the message says which setting to check.
@@ -47,7 +49,7 @@ def connect(url: str | None = None) -> sa.Engine:
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         metadata.create_all(engine)
-        add_new_columns(engine)
+        upgrade_schema(engine)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, sa.exc.OperationalError, ImportError, OSError):
         shown = re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)  # never print a password
         raise StoreUnavailable(
@@ -57,29 +59,46 @@ def connect(url: str | None = None) -> sa.Engine:
     return engine
 
 
-def add_new_columns(engine: sa.Engine) -> list[str]:
-    """Add to the tables already in the database the columns this version's schema has and they lack, so a
-    database made before a template gained an optional column (e.g. hospital_finance.maintenance_fund) keeps
-    working; returns them as ``table.column``. Only nullable columns are added this way: the rows already
-    stored hold no value for them, which is what an optional column means (sqlite-utils' "add missing
-    columns"). A new required column would need its values: refused with :class:`StoreUnavailable`.
+def upgrade_schema(engine: sa.Engine) -> list[str]:
+    """Bring the tables of a database made by an earlier version up to this version's schema; returns what was
+    done, as ``table.column`` (or ``table`` for a reference table made anew).
+
+    An optional column a template gained (e.g. hospital_finance.maintenance_fund) is added: the rows already
+    stored hold no value for it, which is what an optional column means (sqlite-utils' "add missing
+    columns"). A reference set stored before its sheets gained a required column (e.g. ref_kpis.measure)
+    cannot be completed row by row: its tables are made anew, so the shipped default applies until the admin
+    loads their reference workbook again (audited, so the admin can read why). A required column missing from
+    a data table would need values nobody has: refused with :class:`StoreUnavailable`.
     """
     inspector = sa.inspect(engine)
     existing = set(inspector.get_table_names())
-    added = []
+    missing = {t: [c for c in t.columns if c.name not in {x["name"] for x in inspector.get_columns(t.name)}]
+               for t in metadata.sorted_tables if t.name in existing}
+    reference = list(REFERENCE_TABLES.values())
+    outdated = [t.name for t in reference if any(not c.nullable for c in missing.get(t, []))]
+    done = []
     with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            if table.name not in existing:
+        if outdated:
+            for table in reversed(reference):
+                table.drop(conn, checkfirst=True)
+            for table in reference:
+                table.create(conn)
+            conn.execute(audit.insert().values(
+                at=dt.datetime.now(dt.UTC), actor="sms", action=AuditAction.REFERENCE_LOAD.value,
+                comment=f"shipped default: the stored reference set lacked {', '.join(outdated)}'s new columns; "
+                        "load your reference workbook again"))
+            done += [t.name for t in reference]
+        for table, columns in missing.items():
+            if table in reference and outdated:
                 continue
-            have = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in (c for c in table.columns if c.name not in have):
+            for column in columns:
                 if not column.nullable:
                     raise StoreUnavailable(
                         f"ฐานข้อมูลสร้างด้วยรุ่นเก่าของโปรแกรม ตาราง {table.name} ขาดคอลัมน์ที่ต้องมี {column.name} "
-                        "กรุณาส่งออกข้อมูลแล้วสร้างฐานข้อมูลใหม่",
+                        "กรุณาสร้างฐานข้อมูลใหม่แล้วนำเข้าไฟล์ที่ส่งไว้อีกครั้ง",
                         f"The database was made by an older version: table {table.name} lacks the required "
-                        f"column {column.name}; export the data and create a new database.")
+                        f"column {column.name}; create a new database and import the submitted workbooks again.")
                 kind = column.type.compile(dialect=engine.dialect)
                 conn.execute(sa.text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
-                added.append(f"{table.name}.{column.name}")
-    return added
+                done.append(f"{table.name}.{column.name}")
+    return done

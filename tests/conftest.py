@@ -19,6 +19,18 @@ def keep_main_module():
     sys.modules["__main__"] = main
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_store(tmp_path_factory):
+    """No test reads or writes the developer's own outputs/sms.sqlite (a database of an older version there
+    failed the CLI tests that name none): the default store of the run is a file of its own."""
+    if "SMS_DATABASE_URL" not in os.environ:
+        os.environ["SMS_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('store') / 'sms.sqlite'}"
+        yield
+        del os.environ["SMS_DATABASE_URL"]
+    else:
+        yield
+
+
 @pytest.fixture(scope="session")
 def reference() -> ReferenceSet:
     return load_default()

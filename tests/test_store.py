@@ -149,3 +149,22 @@ def test_a_database_made_before_a_new_optional_column_gains_it_and_keeps_its_row
     assert len(notes) == before and set(notes) == {None}
     again.dispose()
 
+
+
+def test_a_reference_set_stored_before_a_new_required_column_gives_way_to_the_shipped_one(engine, reference):
+    """ref_kpis gained `measure` (required): a reference set stored before cannot be completed row by row, so the
+    reference tables are made anew, the shipped default applies, and the audit says why and what to do."""
+    from store.db import connect
+    from store.reference import current_reference, save_reference
+
+    save_reference(engine, reference, "admin1", "reference.xlsx")
+    with engine.begin() as conn:  # the table as an older version made it
+        conn.execute(sa.text('ALTER TABLE ref_kpis DROP COLUMN "measure"'))
+
+    again = connect(engine.url.render_as_string(hide_password=False))
+    assert "measure" in {c["name"] for c in sa.inspect(again).get_columns("ref_kpis")}
+    assert current_reference(again)["kpis"]["measure"].tolist() == reference["kpis"]["measure"].tolist()
+    with again.connect() as conn:
+        [comment] = conn.execute(sa.select(audit.c.comment).where(audit.c.actor == "sms")).scalars()
+    assert "ref_kpis" in comment and "load your reference workbook again" in comment
+    again.dispose()
