@@ -23,7 +23,7 @@ from review import drafts as kept
 from review.display import audit_table, cell_text, labelled, submissions_table, table
 from review.drafts import check_drafts, drafts, reports, workdir
 from review.editor import Draft, sheet_grid
-from services.submission import Outcome, submit
+from services.submission import NO_COST_CENTRE, Outcome, blank_unit_workbook, submit
 from store.history import audit_trail, list_submissions
 from store.submissions import StaleEdit, newest_submission
 from store.users import User
@@ -158,7 +158,9 @@ def remember_base(user: User, report: FileReport) -> None:
 def draft_card(name: str, draft: Draft, report: FileReport, user: User) -> None:
     with st.container(border=True):
         st.markdown(f"**{name}** — {report.parsed.template.th} / {report.parsed.template.en}, "
-                    f"ศูนย์ต้นทุน {report.cost_center}, ปีงบประมาณ {report.fiscal_year}")
+                    f"ศูนย์ต้นทุน {report.cost_center or '-'}, ปีงบประมาณ {report.fiscal_year or '-'}")
+        if blank_unit_workbook(report):
+            st.warning(f"{NO_COST_CENTRE[0]}\n\n{NO_COST_CENTRE[1]}")
         a, b, c, d = st.columns(4)
         a.metric(str(header("rows")), f"{report.parsed.rows:,}")
         b.metric(str(header("errors")), report.errors)
@@ -231,7 +233,7 @@ def upload_section(user: User) -> None:
         remember_base(user, report)
         draft_card(name, draft, report, user)
     if drafts():
-        blocked = any(reports()[n].errors or reports()[n].unreadable for n in drafts())
+        blocked = any(r.errors or r.unreadable or blank_unit_workbook(r) for r in map(reports().get, drafts()))
         if st.button(f"ส่งข้อมูล / Submit ({len(drafts())} ไฟล์ / files)", key="submit", type="primary",
                      disabled=blocked, help="ส่งทุกไฟล์ข้างบนพร้อมกัน ได้เมื่อไม่มีข้อผิดพลาด / submits every "
                                                "workbook above together, once no error is left"):

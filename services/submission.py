@@ -99,12 +99,27 @@ def read_all(sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.da
              allowed: set[str] | None, parser: Parser | None = None) -> list[FileReport]:
     """Each source read and checked on its own (parsed by ``parser``: default, each in a worker process that no
     file can take down); a workbook outside ``allowed`` (None: any cost centre) is refused with
-    :class:`NotYours` and read no further."""
+    :class:`NotYours` and read no further; a unit's blank template (:func:`blank_unit_workbook`) is checked."""
     reports = read_many(list(sources), reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser)
     for r in reports:
-        if allowed is not None and r.parsed and r.cost_center not in allowed:
+        if allowed is not None and r.parsed and r.cost_center not in allowed and not blank_unit_workbook(r):
             r.unreadable, r.parsed, r.findings, r.own_findings = NotYours(r.file, r.cost_center), None, [], []
     return reports
+
+
+NO_COST_CENTRE = (  # what a maker reads of a unit's template that names no cost centre (checked, not sent)
+    "ไฟล์นี้ไม่ได้ระบุศูนย์ต้นทุน (แบบฟอร์มเปล่าที่ไม่ได้ดาวน์โหลดจากระบบ) จึงตรวจได้แต่ส่งไม่ได้ "
+    "กรุณาดาวน์โหลดแบบฟอร์มของคุณในหัวข้อที่ 1 ซึ่งระบุศูนย์ต้นทุนของคุณไว้แล้ว คัดลอกข้อมูลลงไป แล้วอัปโหลดอีกครั้ง",
+    "This workbook names no cost centre (a blank template not downloaded for your unit): it is checked but "
+    "cannot be sent. Download your template under step 1, which carries your cost centre, copy your rows into "
+    "it and upload it again.")
+
+
+def blank_unit_workbook(report: FileReport) -> bool:
+    """A unit's template (an SMS step or hospital finance) whose ``_meta`` names no cost centre: checked like
+    any other (no cost centre's stored data is read for it), never stored (``_rejected``: refused)."""
+    return bool(report.parsed) and not report.cost_center and report.parsed.template.group in (
+        TemplateGroup.STEP, TemplateGroup.HOSPITAL)
 
 
 def check(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.date | None = None,

@@ -576,7 +576,7 @@ FIELD_CASES = {  # file -> a (cell, rule) its README's right outcome names
     "stray-cell-no-dimension.xlsx": ("XFD1048576", "S13"), "amount-header-twice.xlsx": ("D1", "S11"),
     "transfer-no-merged.xlsx": ("A2:A3", "S14"), "superseded-row-hidden.xlsx": ("A2", "S15"),
     "kpi-result-as-percent.xlsx": None, "status-decomposed.xlsx": None,
-    "template-backslash-paths.xlsx": None,
+    "template-backslash-paths.xlsx": None, "template-plus-broken-hidden-sheet.xlsx": ("", "S12"),
 }
 
 
@@ -608,17 +608,20 @@ def test_a_field_case_uploaded_in_the_app_is_found_as_sms_validate_finds_it(db, 
         assert not [f for f in in_app if f[2].startswith("S")]
 
 
-def test_field_case_09_names_no_cost_centre_so_a_maker_reads_why_it_is_not_theirs(db):
-    """Field case 09 is read (its broken extra sheet skipped: tests/test_package.py), but its `_meta` names no
-    cost centre, so a maker, who may only send their own, reads that in both languages, without a library's
-    words."""
+def test_a_blank_template_is_checked_but_cannot_be_sent_and_the_maker_reads_why(db):
+    """Field cases 08 and 09 are blank templates: their `_meta` names no cost centre. A maker sees them read and
+    checked (09's unreadable extra sheet skipped with S12, no library's words), with the sentence that says to
+    download their own template, and Submit stays off."""
     name = "template-plus-broken-hidden-sheet.xlsx"
     at = signed_in("maker1", "maker-pass")
     at.file_uploader[0].set_value((name, (FIELD / name).read_bytes(), XLSX)).run()
     assert not at.exception, at.exception
-    [error] = [e.value for e in at.error]
-    assert f"{name} names no cost centre" in error and "ไม่ได้ระบุศูนย์ต้นทุน" in error
-    assert "Calamine" not in error and "damaged" not in error
+    assert not at.error
+    [warning] = [w.value for w in at.warning]
+    assert "names no cost centre" in warning and "ไม่ได้ระบุศูนย์ต้นทุน" in warning and "step 1" in warning
+    assert {rule for _, _, rule, _ in shown_findings(at)} == {"S12"}
+    assert "Calamine" not in texts(at)
+    assert next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).disabled
 
 
 def test_edits_checked_again_stay_on_their_rows_when_the_rewrite_moves_them(db, tmp_path, reference):
