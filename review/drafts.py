@@ -135,12 +135,13 @@ def cell(edit: Edit) -> Cell:
     return edit.sheet, edit.row, edit.column
 
 
-def with_pending(frame: pd.DataFrame, name: str, sheet: Sheet) -> pd.DataFrame:
+def with_pending(frame: pd.DataFrame, name: str, sheet: Sheet, held: set[tuple[int, str]]) -> pd.DataFrame:
     """The editor's rows (``review.editor.editor_frame``, indexed by Excel row) with the file's unchecked edits
-    of this sheet written in: the grid as it was left, whichever tab or server shows it now."""
+    of this sheet written in, but for the ``held`` cells (Excel row, column key) the grid in the browser holds
+    itself: the grid as it was left, whichever tab or server shows it now."""
     shown = frame.copy()
     for e in pending().get(name, {}).values():
-        if e.sheet == sheet.key and e.row in shown.index:
+        if e.sheet == sheet.key and e.row in shown.index and (e.row, e.column) not in held:
             # as the grid shows the column: as text (dates, text, a column holding unreadable cells) or a number
             text = shown[e.column].dtype == object
             shown.at[e.row, e.column] = e.new if text else written(e.new, sheet.column(e.column))

@@ -150,18 +150,29 @@ def _plain(value) -> str:
     return canonical(display(value))
 
 
+def held_cells(state: dict | None, rows: pd.DataFrame) -> set[tuple[int, str]]:
+    """(Excel row, column key) of every cell the editor's own ``edited_rows`` holds, over ``rows`` as shown."""
+    return {(int(rows.iloc[int(position)][ROW]), column)
+            for position, changes in (state or {}).get("edited_rows", {}).items() for column in changes}
+
+
 def sheet_grid(parsed: ParsedSheet, findings: list[Finding], reference: ReferenceSet, cost_center: str | None,
-               key: str, overlay: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> list[Edit]:
+               key: str, overlay: Callable[[pd.DataFrame, set], pd.DataFrame] | None = None) -> list[Edit]:
     """The sheet in the editor grid under the widget ``key`` (:func:`editor_frame`; dropdowns scoped to
     ``cost_center``), and the edits made in it so far, not yet written anywhere.
 
-    ``overlay`` writes into the rows as read what the grid shows besides (the maker's edits not checked yet,
-    ``review.drafts.with_pending``); every edit's old value is then still the value as read, so an edit back
-    to it has ``old == new``.
+    ``overlay(rows, held)`` writes into the rows as read what the grid shows besides (the maker's edits not
+    checked yet, ``review.drafts.with_pending``), except the ``held`` cells (:func:`held_cells`): those the
+    grid in the browser holds as its own edits. The grid's data must stay the same from run to run while the
+    browser edits it: Streamlit's editor drops its edits and sends a rerun when its data changes, and that
+    rerun, arriving while "check again" runs, stopped it halfway. Every edit's old value is still the value
+    as read, and a cell the grid holds set back to it comes as an edit with ``old == new``: no edit, which
+    drops the maker's unchecked edit of that cell (the checker keeps the others only).
     """
     sheet = parsed.sheet
     rows = editor_frame(parsed, findings)
-    shown = overlay(rows) if overlay else rows
+    held = held_cells(st.session_state.get(key), rows)
+    shown = overlay(rows, held) if overlay else rows
     as_text = unreadable_columns(parsed, findings)
     config = {c.key: column_config(c, reference, cost_center, c.key in as_text) for c in sheet.columns}
     config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
@@ -169,8 +180,14 @@ def sheet_grid(parsed: ParsedSheet, findings: list[Finding], reference: Referenc
     # an empty cell stays empty, as in Excel (Streamlit would draw "None" in it)
     st.data_editor(shown, key=key, hide_index=True, column_config=config, disabled=[ROW, FINDINGS],
                    column_order=[ROW, *sheet.keys, FINDINGS], width="stretch", placeholder="")
-    edits = edits_from_state(st.session_state.get(key), shown, sheet.key)
-    return [replace(e, old=as_read(display(rows.at[e.row, e.column]), sheet.column(e.column))) for e in edits]
+    def as_it_was(row: int, column: str) -> str:
+        return as_read(display(rows.at[row, column]), sheet.column(column))
+
+    edits = [replace(e, old=as_it_was(e.row, e.column))
+             for e in edits_from_state(st.session_state.get(key), shown, sheet.key)]
+    back = held - {(e.row, e.column) for e in edits}
+    return edits + [Edit(sheet.key, row, column, as_it_was(row, column), as_it_was(row, column))
+                    for row, column in sorted(back) if column in sheet.keys]
 
 
 @dataclass

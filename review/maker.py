@@ -18,7 +18,7 @@ import streamlit as st
 from domain.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.vocabulary import Decision, ImportOutcome, Severity
-from review import corrections, state
+from review import corrections, notices, state
 from review import drafts as kept
 from review.display import audit_table, cell_text, labelled, submissions_table, table
 from review.drafts import check_drafts, drafts, reports, workdir
@@ -35,6 +35,7 @@ from validators.annotate import annotate, output_path, wants_full
 from validators.validate import FileReport
 
 UPLOADS = "uploads"
+SUBMIT = "submit"  # where the page tells what the store did with each workbook (review.notices)
 
 
 def template_download(user: User) -> None:
@@ -96,7 +97,7 @@ def sheet_editor(report: FileReport, draft: Draft, user: User) -> None:
                          key=f"sheet-{report.file}")
     key = f"editor-{report.file}-{sheet.key}-{len(draft.edits)}"
     grid = sheet_grid(parsed.sheets[sheet.key], report.findings, state.reference(), user.cost_center, key,
-                      overlay=lambda rows: kept.with_pending(rows, report.file, sheet))
+                      overlay=lambda rows, held: kept.with_pending(rows, report.file, sheet, held))
     pending = kept.note_grid(user, report.file, grid)
     if st.button("ตรวจอีกครั้ง / Check again", key=f"recheck-{report.file}", disabled=not pending):
         kept.check_again(user, report.file, [*draft.edits, *pending.values()])
@@ -112,30 +113,30 @@ SUBMITTED = {  # what the maker reads after submitting, by outcome
 }
 
 
-def tell(outcome: Outcome) -> None:
-    """One line per workbook after a submit: what the store did with it."""
+def told(outcome: Outcome) -> tuple[bool, str]:
+    """What the store did with a workbook after a submit, in Thai and English: (a success, the text)."""
     if outcome.status == ImportOutcome.STORED:
-        st.success(f"**{outcome.file}**: บันทึกแล้ว ฉบับที่ {outcome.version} / Stored as version {outcome.version}")
-    elif outcome.status == ImportOutcome.UNCHANGED:
-        st.success(f"**{outcome.file}**: {SUBMITTED[outcome.status]}")
-    elif outcome.status in (ImportOutcome.FORBIDDEN, ImportOutcome.UNREADABLE):
-        st.error(f"**{outcome.file}**: {outcome.report.unreadable.message_th}\n\n"
-                 f"{outcome.report.unreadable.message_en}")
-    else:
-        st.error(f"**{outcome.file}**: {SUBMITTED[outcome.status]}")
+        return True, f"**{outcome.file}**: บันทึกแล้ว ฉบับที่ {outcome.version} / Stored as version {outcome.version}"
+    if outcome.status == ImportOutcome.UNCHANGED:
+        return True, f"**{outcome.file}**: {SUBMITTED[outcome.status]}"
+    if outcome.status in (ImportOutcome.FORBIDDEN, ImportOutcome.UNREADABLE):
+        return False, (f"**{outcome.file}**: {outcome.report.unreadable.message_th}\n\n"
+                       f"{outcome.report.unreadable.message_en}")
+    return False, f"**{outcome.file}**: {SUBMITTED[outcome.status]}"
 
 
 def submit_drafts(user: User) -> None:
-    """Submit every draft together through the one submission service."""
+    """Submit every draft together through the one submission service; one notice per workbook says what the
+    store did with it (``review.notices``: it survives the run being stopped right after the store)."""
     engine, reference = state.engine(), state.reference()
-    pending = drafts()
+    pending, box, bases = drafts(), notices.inbox(), kept.bases()
     for draft in pending.values():  # each file is stored with its submission: written now if held in memory
         draft.file(reference)
     try:
         outcomes = submit(engine, [d.parsed or d.path for d in pending.values()], reference, actor=user.name,
                           as_of=dt.date.today(), allowed=user.cost_centers(reference),
-                          bases=kept.bases(), edits={k: d.edits for k, d in pending.items()})
-    except StaleEdit as stale:
+                          bases=bases, edits={k: d.edits for k, d in pending.items()})
+    except StaleEdit as stale:  # nothing was stored: said here, with each edited workbook to download
         st.error(f"{stale.message_th}\n\n{stale.message_en}")
         for name, draft in pending.items():
             if draft.edits:
@@ -143,8 +144,10 @@ def submit_drafts(user: User) -> None:
                                    file_name=name, key=f"stale-{name}")
         return
     for outcome in outcomes:
-        tell(outcome)
+        ok, text = told(outcome)
+        notices.post(box, SUBMIT, text, ok=ok)
     kept.forget(user, [o.file for o in outcomes if o.status.kept])
+    st.rerun()
 
 
 def remember_base(user: User, report: FileReport) -> None:
@@ -238,6 +241,7 @@ def upload_section(user: User) -> None:
                      disabled=blocked, help="ส่งทุกไฟล์ข้างบนพร้อมกัน ได้เมื่อไม่มีข้อผิดพลาด / submits every "
                                                "workbook above together, once no error is left"):
             submit_drafts(user)
+    notices.show(SUBMIT)
 
 
 def my_submissions(user: User) -> None:
