@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from domain.vocabulary import Role
-from review import board, checker, dashboard, maker, state
+from review import board, checker, dashboard, maker, notices, state
 
 SHARED = {"ติดตามการบันทึก / Completeness": board.page, "ภาพรวม / Dashboard": dashboard.page}
 SECTIONS = {
@@ -37,3 +37,4 @@ def main() -> None:
         section = st.radio("เมนู / Menu", list(SECTIONS[user.role]))
         st.button("ออกจากระบบ / Sign out", on_click=state.sign_out)
     SECTIONS[user.role][section](user)
+    notices.run_finished()

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from domain.vocabulary import AuditAction, Decision, ImportOutcome, RowChange, SubmissionStatus
-from review import state
+from review import notices, state
 from review.display import audit_table, diff_table, status_label, submissions_table, table, when
 from review.editor import sheet_grid
 from review.maker import findings_frame
@@ -40,6 +40,7 @@ S = SubmissionStatus
 QUEUE_STATUSES = {S.SUBMITTED.label: [S.SUBMITTED], S.RETURNED.label: [S.RETURNED], S.APPROVED.label: [S.APPROVED],
                   S.REPLACED.label: [S.REPLACED], "ทั้งหมด / all": list(S.kept())}
 SHOW, OPEN, OPEN_NEXT, CHECKED = "queue-status", "open-submission", "open-next", "stored-report"  # session keys
+DECISION = "decision"  # where the page tells a decision's or a correction's outcome (review.notices)
 
 
 def stored_report(row: dict) -> FileReport:
@@ -98,12 +99,13 @@ def decision(user: User, row: dict) -> None:
         label = f"{mark}{action.th} / {action.en.capitalize()}"
         allowed = row["status"] in TRANSITIONS[action][0]
         if column.button(label, key=f"{action}-{row['id']}", disabled=not allowed):
+            box = notices.inbox()
             try:
                 decide(state.engine(), state.reference(), user, row["id"], row["revision"], action, comment)
-            except WorkflowError as exc:
+            except WorkflowError as exc:  # nothing was stored: said here, where the buttons are
                 st.error(f"{exc.message_th}\n\n{exc.message_en}")
             else:
-                st.session_state["decided"] = f"{label}: #{row['id']}"
+                notices.post(box, DECISION, f"{label}: #{row['id']}")
                 st.rerun()
 
 
@@ -127,8 +129,9 @@ def correction(user: User, row: dict, report: FileReport) -> None:
     sheet = st.selectbox("แก้ไขแผ่นงาน / Edit sheet", sheets, key=f"correct-sheet-{sid}",
                          index=next((i for i, s in enumerate(sheets) if s.key in flagged), 0),
                          format_func=lambda s: f"{s.name} / {s.en}")
-    pending = sheet_grid(parsed.sheets[sheet.key], report.findings, state.reference(), row["cost_center"],
-                         f"correct-{sid}-{row['revision']}-{sheet.key}")
+    grid = sheet_grid(parsed.sheets[sheet.key], report.findings, state.reference(), row["cost_center"],
+                      f"correct-{sid}-{row['revision']}-{sheet.key}")
+    pending = [e for e in grid if e.old != e.new]
     reason = st.text_area("เหตุผลที่แก้ไข (จำเป็น) / Reason for the correction (required)", key=f"reason-{sid}",
                           placeholder="ผู้บันทึกจะเห็นเหตุผลนี้ / the maker reads it")
     if st.button("ตรวจและบันทึกฉบับแก้ไข / Check and save the correction", key=f"save-correction-{sid}",
@@ -140,6 +143,7 @@ def correction(user: User, row: dict, report: FileReport) -> None:
 def save_correction(user: User, row: dict, edits: list[Edit], reason: str) -> None:
     """Store the correction; on success open the new version, else say why in Thai and English (with the
     findings of a corrected workbook that has errors: nothing is stored, the grid keeps the edits)."""
+    box = notices.inbox()
     try:
         outcome = correct(state.engine(), state.reference(), user, row["id"], row["revision"], edits, reason)
     except WorkflowError as exc:
@@ -150,9 +154,9 @@ def save_correction(user: User, row: dict, edits: list[Edit], reason: str) -> No
                  "nothing was stored. Fix them and save again.")
         table(findings_frame([f for f in outcome.report.findings if f.is_error]))
         return
-    st.session_state["decided"] = (f"บันทึกฉบับแก้ไขแล้ว: ฉบับที่ {outcome.version} (#{outcome.submission_id}) "
-                                   f"รออนุมัติ / Correction stored as version {outcome.version} "
-                                   f"(#{outcome.submission_id}), awaiting approval")
+    notices.post(box, DECISION, f"บันทึกฉบับแก้ไขแล้ว: ฉบับที่ {outcome.version} (#{outcome.submission_id}) "
+                                f"รออนุมัติ / Correction stored as version {outcome.version} "
+                                f"(#{outcome.submission_id}), awaiting approval")
     st.session_state[OPEN_NEXT] = outcome.submission_id
     st.rerun()
 
@@ -188,8 +192,7 @@ def detail(user: User, submission_id: int) -> None:
 
 def page(user: User) -> None:
     st.header("ตรวจสอบข้อมูล / Review submissions")
-    if st.session_state.get("decided"):
-        st.success(st.session_state.pop("decided"))
+    notices.show(DECISION)
     scope = user.cost_centers(state.reference())
     opening = st.session_state.pop(OPEN_NEXT, None)  # a version just made by a correction: awaiting a decision
     if opening is not None:
