@@ -86,27 +86,36 @@ def changes_since_previous(user: User, row: dict) -> None:
 
 
 def decision(user: User, row: dict) -> None:
-    """The checker's buttons, each enabled when the submission's status allows it; none for a role that cannot
-    decide (the store refuses it anyway: store.workflow.decide)."""
+    """The checker's buttons, each enabled when the submission's status allows it, with what the last one
+    pressed did to it above them; none for a role that cannot decide (the store refuses it anyway:
+    store.workflow.decide)."""
     if user.role not in DECIDERS:
         st.caption("ผู้ตรวจราชการดูได้อย่างเดียว การอนุมัติหรือส่งกลับเป็นของผู้กำกับดูแล / Inspectors read; "
                    "checkers approve or return.")
         return
-    comment = st.text_area("ความเห็น / Comment", key=f"comment-{row['id']}",
-                           placeholder="จำเป็นเมื่อส่งกลับ / required to return")
+    notices.show(DECISION, lambda notice: notice.about == row["id"])
+    st.text_area("ความเห็น / Comment", key=f"comment-{row['id']}", placeholder="จำเป็นเมื่อส่งกลับ / required to return")
     a, b, c = st.columns(3)
     for column, action, mark in ((a, Decision.APPROVE, "✓ "), (b, Decision.RETURN, "↩ "), (c, Decision.REOPEN, "")):
         label = f"{mark}{action.th} / {action.en.capitalize()}"
-        allowed = row["status"] in TRANSITIONS[action][0]
-        if column.button(label, key=f"{action}-{row['id']}", disabled=not allowed):
-            box = notices.inbox()
-            try:
-                decide(state.engine(), state.reference(), user, row["id"], row["revision"], action, comment)
-            except WorkflowError as exc:  # nothing was stored: said here, where the buttons are
-                st.error(f"{exc.message_th}\n\n{exc.message_en}")
-            else:
-                notices.post(box, DECISION, f"{label}: #{row['id']}")
-                st.rerun()
+        column.button(label, key=f"{action}-{row['id']}", disabled=row["status"] not in TRANSITIONS[action][0],
+                      on_click=take_decision, args=(user, row["id"], row["revision"], action, label))
+
+
+def take_decision(user: User, submission_id: int, revision: int, action: Decision, label: str) -> None:
+    """The button's callback: Streamlit runs it first thing in the next run, before the page is drawn again, so
+    a click is taken even when the submission has left the queue meanwhile (another checker decided it, a
+    newer version replaced it), and the store's refusal then says so instead of the click vanishing. The
+    comment is the one the browser sent with the click."""
+    box = notices.inbox()
+    comment = st.session_state.get(f"comment-{submission_id}", "")
+    try:
+        decide(state.engine(), state.reference(), user, submission_id, revision, action, comment)
+    except WorkflowError as exc:
+        notices.post(box, DECISION, f"{label} #{submission_id} ไม่ได้บันทึก / not recorded: {exc.message_th}\n\n"
+                                    f"{exc.message_en}", ok=False, about=submission_id)
+    else:
+        notices.post(box, DECISION, f"{label}: #{submission_id}", about=submission_id)
 
 
 def correction(user: User, row: dict, report: FileReport) -> None:
@@ -156,7 +165,7 @@ def save_correction(user: User, row: dict, edits: list[Edit], reason: str) -> No
         return
     notices.post(box, DECISION, f"บันทึกฉบับแก้ไขแล้ว: ฉบับที่ {outcome.version} (#{outcome.submission_id}) "
                                 f"รออนุมัติ / Correction stored as version {outcome.version} "
-                                f"(#{outcome.submission_id}), awaiting approval")
+                                f"(#{outcome.submission_id}), awaiting approval", about=outcome.submission_id)
     st.session_state[OPEN_NEXT] = outcome.submission_id
     st.rerun()
 
@@ -192,7 +201,7 @@ def detail(user: User, submission_id: int) -> None:
 
 def page(user: User) -> None:
     st.header("ตรวจสอบข้อมูล / Review submissions")
-    notices.show(DECISION)
+    top = st.container()  # what was decided, unless about the submission opened below (shown by its buttons)
     scope = user.cost_centers(state.reference())
     opening = st.session_state.pop(OPEN_NEXT, None)  # a version just made by a correction: awaiting a decision
     if opening is not None:
@@ -200,6 +209,7 @@ def page(user: User) -> None:
     which = st.radio("แสดง / Show", list(QUEUE_STATUSES), horizontal=True, key=SHOW)
     queue = list_submissions(state.engine(), scope, statuses=QUEUE_STATUSES[which])
     if queue.empty:
+        notices.show(DECISION)
         st.info("ไม่มีรายการ / Nothing here")
         return
     names = state.reference()["cost_centers"].set_index("cost_center")["name_th"]
@@ -214,4 +224,6 @@ def page(user: User) -> None:
                           format_func=lambda i: f"#{i} {TEMPLATES[by_id.at[i, 'template']].th} "
                                                 f"ฉบับที่ {by_id.at[i, 'version']} {by_id.at[i, 'name']} "
                                                 f"({by_id.at[i, 'cost_center']})")  # found by its code too
+    with top:
+        notices.show(DECISION, lambda notice: notice.about != chosen)
     detail(user, int(chosen))

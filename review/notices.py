@@ -11,6 +11,7 @@ end of the script), and only then dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -23,6 +24,7 @@ class Notice:
     place: str  # where the page shows it: the section that made it
     ok: bool  # a success, else an error
     text: str  # Thai and English
+    about: object = None  # what it is about (a submission's id), for a page that shows it beside that
     shown: bool = False  # by a run (which may still be stopped before it finishes)
 
 
@@ -31,15 +33,16 @@ def inbox() -> list[Notice]:
     return st.session_state.setdefault(NOTICES, [])
 
 
-def post(box: list[Notice], place: str, text: str, *, ok: bool = True) -> None:
+def post(box: list[Notice], place: str, text: str, *, ok: bool = True, about: object = None) -> None:
     """Add a notice to ``box`` (from :func:`inbox`, taken before the action) for the section ``place``."""
-    box.append(Notice(place, ok, text))
+    box.append(Notice(place, ok, text, about))
 
 
-def show(place: str) -> None:
-    """Show the notices of the section ``place``: successes in green, refusals in red."""
+def show(place: str, which: Callable[[Notice], bool] = lambda notice: True) -> None:
+    """Show the notices of the section ``place`` (those of them ``which`` picks): successes in green, refusals
+    in red."""
     for notice in inbox():
-        if notice.place == place:
+        if notice.place == place and which(notice):
             (st.success if notice.ok else st.error)(notice.text)
             notice.shown = True
 

@@ -152,6 +152,24 @@ def test_checker_returns_with_a_comment_the_maker_then_sees(db, tmp_path, refere
     assert comments["การกระทำ / Action"].tolist() == ["ส่งกลับแก้ไข / return"]
 
 
+def test_a_decision_on_a_submission_another_checker_decided_meanwhile_is_refused_aloud(db, tmp_path, reference):
+    """Two checkers have the same submission open; the second one's click, once the first has approved it, is
+    taken (the submission is no longer in the queue the page then shows) and refused in Thai and English."""
+    sid = stored_year(db, tmp_path, reference)
+    add_user(db, reference, "checker8b", "checker", "checker-pass", region=8)
+    mine, theirs = signed_in("checker8", "checker-pass"), signed_in("checker8b", "checker-pass")
+    next(b for b in theirs.button if "Approve" in b.label).click().run()
+    mine.text_area(key=f"comment-{sid}").set_value("ใบโอน T2 ลงวันที่ผิด")
+    next(b for b in mine.button if "Return" in b.label).click().run()
+    assert not mine.exception, mine.exception
+    [refusal] = [e.value for e in mine.error]
+    assert f"ส่งกลับแก้ไข / Return #{sid} ไม่ได้บันทึก / not recorded" in refusal and "reload" in refusal
+    assert "Nothing here" in texts(mine)  # the queue of submissions awaiting a decision is empty now
+    with db.connect() as conn:
+        assert conn.execute(sa.select(submissions.c.status)).scalar() == "approved"
+        assert conn.execute(sa.select(audit.c.action).where(audit.c.action == "return")).all() == []
+
+
 def test_other_regions_and_cost_centres_see_nothing(db, tmp_path, reference):
     stored_year(db, tmp_path, reference)
     at = signed_in("checker12", "checker-pass")
