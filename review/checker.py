@@ -97,17 +97,17 @@ def decision(user: User, row: dict) -> None:
     st.text_area("ความเห็น / Comment", key=f"comment-{row['id']}", placeholder="จำเป็นเมื่อส่งกลับ / required to return")
     a, b, c = st.columns(3)
     for column, action, mark in ((a, Decision.APPROVE, "✓ "), (b, Decision.RETURN, "↩ "), (c, Decision.REOPEN, "")):
-        label = f"{mark}{action.th} / {action.en.capitalize()}"
-        column.button(label, key=f"{action}-{row['id']}", disabled=row["status"] not in TRANSITIONS[action][0],
-                      on_click=take_decision, args=(user, row["id"], row["revision"], action, label))
+        column.button(f"{mark}{action.th} / {action.en.capitalize()}", key=f"{action}-{row['id']}",
+                      disabled=row["status"] not in TRANSITIONS[action][0], on_click=take_decision,
+                      args=(user, row["id"], row["revision"], action))
 
 
-def take_decision(user: User, submission_id: int, revision: int, action: Decision, label: str) -> None:
+def take_decision(user: User, submission_id: int, revision: int, action: Decision) -> None:
     """The button's callback: Streamlit runs it first thing in the next run, before the page is drawn again, so
     a click is taken even when the submission has left the queue meanwhile (another checker decided it, a
     newer version replaced it), and the store's refusal then says so instead of the click vanishing. The
     comment is the one the browser sent with the click."""
-    box = notices.inbox()
+    box, label = notices.inbox(), f"{action.th} / {action.en.capitalize()}"  # a leading mark would become the icon
     comment = st.session_state.get(f"comment-{submission_id}", "")
     try:
         decide(state.engine(), state.reference(), user, submission_id, revision, action, comment)
