@@ -73,13 +73,14 @@ def healthy(url: str) -> bool:
         return False
 
 
-def start_server(url: str, folder: Path, port: int) -> subprocess.Popen:
-    """``streamlit run review_app.py`` on ``port`` and the database ``url``, once it answers its health check;
-    its output is appended to ``folder``/streamlit.log."""
+def start_server(url: str, folder: Path, port: int, *options: str) -> subprocess.Popen:
+    """``streamlit run review_app.py`` on ``port`` and the database ``url`` (with more of Streamlit's command-line
+    ``options``), once it answers its health check; its output is appended to ``folder``/streamlit.log."""
     with (folder / "streamlit.log").open("ab") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "review_app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+             *options],
             cwd=ROOT, env={**os.environ, "SMS_DATABASE_URL": url}, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + START_TIMEOUT
     # Still running *after* the answer: a server that lost the port exits, and another one may answer.
@@ -168,8 +169,9 @@ def page(app, request):
     assert not outside, f"requests left the machine: {outside}"
 
 
-def new_page(browser, app: App, outside: list[str]) -> Page:
-    """One user's page (its own browser context: its own cookies and Streamlit session), loopback only."""
+def new_page(browser, app: App, outside: list[str], timeout_ms: int = TIMEOUT_MS) -> Page:
+    """One user's page (its own browser context: its own cookies and Streamlit session), loopback only; each
+    step may take ``timeout_ms``."""
 
     def loopback_only(route):
         if route.request.url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:")):
@@ -179,7 +181,7 @@ def new_page(browser, app: App, outside: list[str]) -> Page:
             route.abort()
 
     context = browser.new_context(viewport=VIEWPORT, locale="th-TH")
-    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_timeout(timeout_ms)
     context.route("**/*", loopback_only)
     page = context.new_page()
     page.goto(app.url)
