@@ -254,8 +254,9 @@ def checker(page: Page, decision: Decision, board: Board, seen: Seen) -> None:
         text = decide_open(page, decision, label)
         if done := re.search(rf"{re.escape(label)}: #(\d+)", text):
             seen.decided.append((int(done[1]), decision))
-        else:  # another checker decided it first, or a newer version arrived: said in Thai and English
-            assert "reload" in text or "newer version" in text or "Cannot" in text, text
+        else:  # another checker decided it first, a newer version arrived, or the comment was lost twice (under
+            # load, like a click): refused, in Thai and English, and nothing stored
+            assert any(why in text for why in ("reload", "newer version", "Cannot", "Write why it is returned")), text
             seen.refused.append(text)
         page.reload()
         expect(page.get_by_test_id("stSidebar")).to_be_visible()
