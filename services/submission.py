@@ -208,7 +208,8 @@ def submit(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet
     """Check workbooks together, then store each one that may be, whole, in one transaction.
 
     ``allowed`` limits the cost centres ``actor`` may submit for (None: any). ``bases`` gives, by file
-    name, the (submission id, revision) the review app's edits of that file started from, and ``edits``
+    name, the (submission id, revision) the review app's edits of that file started from (None: none was
+    stored then), and ``edits``
     the cell edits to audit with it; when a newer version was stored since, the whole call raises
     ``store.submissions.StaleEdit`` and stores nothing. A refused workbook is recorded as a refused
     submission (no rows), as the completeness board counts them. Returns one :class:`Outcome` per source,
@@ -224,7 +225,7 @@ def submit(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet
     with engine.begin() as conn:
         for i in sorted(to_store, key=lambda i: ORDER[reports[i].parsed.template.key]):
             shot = snapshot(reports[i])
-            if bases.get(shot.file_name) is not None:
+            if shot.file_name in bases:
                 check_base(conn, shot, bases[shot.file_name])
             stored = store_snapshot(conn, shot, actor, as_of, edits.get(shot.file_name, ()))
             outcomes[i].status, outcomes[i].submission_id = stored.status, stored.submission_id

@@ -241,13 +241,14 @@ def newest_submission(conn: sa.Connection, template: str, cost_center: str, fisc
                         .order_by(s.id.desc()).limit(1)).mappings().first()
 
 
-def check_base(conn: sa.Connection, snapshot: Snapshot, base: tuple[int, int]) -> None:
+def check_base(conn: sa.Connection, snapshot: Snapshot, base: tuple[int, int] | None) -> None:
     """Raise :class:`StaleEdit` unless the newest submission of the snapshot's template, cost centre and
-    year is still ``base`` (submission id, revision), the one its edits started from; the key stays locked
-    (:func:`lock_versions`) for the caller's transaction, so no other save slips in before it ends."""
+    year is still ``base`` (submission id, revision), the one its edits started from, or still none when
+    ``base`` is None (a colleague's first version stored meanwhile is as new as a second); the key stays
+    locked (:func:`lock_versions`) for the caller's transaction, so no other save slips in before it ends."""
     lock_versions(conn, snapshot.template, snapshot.cost_center, snapshot.fiscal_year)
     newest = newest_submission(conn, snapshot.template, snapshot.cost_center, snapshot.fiscal_year)
-    if newest is None or (newest["id"], newest["revision"]) != base:
+    if ((newest["id"], newest["revision"]) if newest else None) != base:
         raise StaleEdit(snapshot.file_name)
 
 

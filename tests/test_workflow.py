@@ -161,3 +161,17 @@ def test_the_later_of_two_edits_is_refused_and_nothing_is_lost(engine, tmp_path,
         versions = conn.execute(sa.select(sa.func.count()).select_from(submissions)).scalar()
     assert edits == [("maker1", "transfers", 2, "note", "แก้โดย ก")] and versions == 2
     assert edited[1].exists()  # the refused edit's workbook is still there to download
+
+
+def test_an_edit_begun_before_any_version_is_refused_once_a_colleague_stored_the_first(engine, tmp_path, reference):
+    """Both makers of a unit start from nothing stored; the second save would silently replace the first one's
+    version 1, so it is refused as a save over a newer version is."""
+    mine, theirs = (write_year(tmp_path / who, reference, {"allocations": mini_year()["allocations"]})[0]
+                    for who in ("a", "b"))
+    [first] = submit(engine, [theirs], reference, actor="maker1b", as_of=AS_OF, bases={theirs.name: None})
+    assert (first.status, first.version) == ("stored", 1)
+    with pytest.raises(StaleEdit):
+        submit(engine, [mine], reference, actor="maker1", as_of=AS_OF, bases={mine.name: None},
+               edits={mine.name: [Edit("transfers", 2, "note", "", "แก้โดย ก")]})
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(submissions.c.version, submissions.c.submitted_by)).all() == [(1, "maker1b")]
