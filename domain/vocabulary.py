@@ -269,6 +269,7 @@ FIGURES: dict[str, Label] = {
     "state": Label("สถานะการบันทึก", "Recording state"),
     "pending_review": Label("รอตรวจ", "Pending review"),
     "returned": Label("ส่งกลับ", "Returned"),
+    "refused_newer": Label("ส่งฉบับใหม่ไม่ผ่าน", "Newer upload refused"),
     "late": Label("เลยกำหนด (เดือน)", "Months late"),
     "covered_to": Label("ข้อมูลครบถึง", "Data complete to"),
     "cost_centres": Label("ศูนย์ต้นทุน (แห่ง)", "Cost centres"),

@@ -345,18 +345,22 @@ def completeness_summary(engine: sa.Engine, reference: ReferenceSet, *, fiscal_y
     """The board: per cost centre, each SMS template's status, how far its data goes, and counts.
 
     Columns: region, cost_center, name, one per template (allocations … outputs: the current submission's
-    status as the review queue shows it, ``refused`` when the newest upload was refused, else ``late`` when
-    a month due by ``as_of`` is late and ``missing`` when none is yet; :class:`RecordingState` values),
-    ``covered_to`` (the day every template's current submission covers, NaT while one has none),
-    ``pending_review`` (current submissions awaiting a checker), ``returned`` (current submissions sent back)
-    and ``late`` (template-months late by ``as_of``, as :func:`completeness` counts them month by month).
+    status as the review queue shows it; without one, ``refused`` when an upload was refused, else ``late``
+    when a month due by ``as_of`` is late and ``missing`` when none is yet; :class:`RecordingState` values,
+    each the state :func:`completeness` gives the months the current submission covers), ``covered_to`` (the
+    day every template's current submission covers, NaT while one has none), ``pending_review`` (current
+    submissions awaiting a checker), ``returned`` (current submissions sent back), ``refused_newer``
+    (templates whose newest upload was refused after their current submission, which stands) and ``late``
+    (template-months late by ``as_of``, as :func:`completeness` counts them month by month).
     """
     grid = completeness(engine, reference, fiscal_year=fiscal_year, as_of=as_of, cost_centers=cost_centers)
     centres = cost_centres(reference, cost_centers)[["region", "cost_center", "name"]]
     states = submission_states(engine, fiscal_year=fiscal_year, cost_centers=cost_centers)
     indexed = states.set_index(["cost_center", "template"])
-    refused_newer = indexed["refused_id"].notna().map({True: RecordingState.REFUSED, False: None})
-    status = refused_newer.where(indexed["refused_id"].notna(), indexed["status"])
+    refused = indexed["refused_id"].notna()
+    # the queue's status where there is a current submission: a newer upload refused leaves it standing
+    status = indexed["status"].where(indexed["status"].notna(), refused.map({True: RecordingState.REFUSED,
+                                                                             False: None}))
     late = grid[grid["state"] == RecordingState.LATE].groupby(["cost_center", "template"]).size()
     cells = pd.MultiIndex.from_product([centres["cost_center"], STEPS], names=["cost_center", "template"])
     unsent = pd.Series(np.where(late.reindex(cells).fillna(0) > 0, RecordingState.LATE, RecordingState.MISSING),
@@ -369,6 +373,8 @@ def completeness_summary(engine: sa.Engine, reference: ReferenceSet, *, fiscal_y
     for column, value in (("pending_review", SubmissionStatus.SUBMITTED), ("returned", SubmissionStatus.RETURNED)):
         counts = current[current["status"] == value].groupby("cost_center").size()
         board[column] = board["cost_center"].map(counts).fillna(0).astype("int64")
+    newer = (refused & indexed["status"].notna()).groupby(level="cost_center").sum()
+    board["refused_newer"] = board["cost_center"].map(newer).fillna(0).astype("int64")
     board["late"] = board["cost_center"].map(late.groupby("cost_center").sum()).fillna(0).astype("int64")
     return board.reset_index(drop=True)
 

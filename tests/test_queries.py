@@ -239,7 +239,7 @@ def test_completeness_board(engine, reference, store):
     board = completeness_summary(engine, reference, fiscal_year=FY, as_of=dt.date(2026, 3, 31),
                                  cost_centers=SCOPE).set_index("cost_center")
     assert list(board.columns) == ["region", "name", *SMS_TEMPLATES, "covered_to", "pending_review", "returned",
-                                   "late"]
+                                   "refused_newer", "late"]
     # each template's status is the review queue's (the by-month grid says how far each one goes)
     assert board.loc[CC, list(SMS_TEMPLATES)].tolist() == ["approved", "submitted", "submitted", "submitted"]
     assert board.loc[CC2, list(SMS_TEMPLATES)].tolist() == ["submitted"] * 3 + ["refused"]
@@ -256,6 +256,24 @@ def test_completeness_board(engine, reference, store):
                                       cost_centers={CC2})
     assert before_any.loc[0, list(SMS_TEMPLATES)].tolist() == ["submitted", "returned", "submitted", "refused"]
     assert (before_any.loc[0, "pending_review"], before_any.loc[0, "returned"]) == (2, 1)
+
+
+def test_an_upload_refused_after_a_standing_version_leaves_the_version_on_the_board(engine, reference, store,
+                                                                                   tmp_path):
+    """The board, the by-month grid and the queue tell one story: the refused upload does not replace the version
+    awaiting review (it is what the checker can decide), so the board shows that version's status, as the months
+    it covers do, and counts the refused upload beside it."""
+    broken = mini_year()["outputs"]
+    broken["kpi_results"].loc[0, "quarter"] = 5  # S08
+    [refused] = submit(engine, write(tmp_path / "bad", reference, CC, {"outputs": broken}), reference,
+                       actor="maker1", as_of=AS_OF)
+    assert refused.status == "refused"
+    as_of = dt.date(2026, 3, 31)
+    board = completeness_summary(engine, reference, fiscal_year=FY, as_of=as_of, cost_centers={CC}).iloc[0]
+    months = completeness(engine, reference, fiscal_year=FY, as_of=as_of, cost_centers={CC})
+    outputs = months[months["template"] == "outputs"]
+    assert board["outputs"] == "submitted" and board["refused_newer"] == 1 and board["pending_review"] == 4
+    assert set(outputs.loc[outputs["month_end"] <= AS_OF, "state"]) == {"submitted"}
 
 
 # -- what changed since the previous version -------------------------------------------------------------
