@@ -68,7 +68,7 @@ def completeness_section(user: User, year: int, as_of: dt.date) -> None:
     covered = summary["covered_to"].map(lambda d: format_thai_date(d) if isinstance(d, dt.date) else "-")
     shown = summary.assign(**{key: summary[key].map(states) for key in STEPS}, covered_to=covered)
     shown = shown.rename(columns={**headers([c for c in shown.columns if c not in STEPS]), **TEMPLATE_TITLES})
-    table(coloured(shown))
+    table(coloured(shown), height="content")  # every cost centre in sight, as the meeting reads it
     with st.expander("รายเดือน / By month"):
         months = queries.completeness(state.engine(), state.reference(), fiscal_year=year, as_of=as_of,
                                       cost_centers=user.cost_centers(state.reference()))
@@ -80,7 +80,7 @@ def completeness_section(user: User, year: int, as_of: dt.date) -> None:
         keys = ["cost_center", "name", "template"]
         grid = months.pivot_table(index=keys, columns="month", values="state", aggfunc="first", sort=False)
         grid.index.names = [str(header(k)) for k in keys]
-        table(coloured(grid), hide_index=False)  # the index is the cost centre and template, headed
+        table(coloured(grid), hide_index=False, height="content")  # the index: cost centre and template, headed
 
 
 def reconciliation_section(user: User, year: int, as_of: dt.date) -> None:

@@ -32,6 +32,25 @@ def own_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def demo_url(tmp_path_factory) -> str:
+    """A store of its own holding the demo year and its accounts, made as a new user makes it (``sms demo``)."""
+    from typer.testing import CliRunner
+
+    from sms.cli import app
+
+    folder = tmp_path_factory.mktemp("demo-store")
+    url = f"sqlite:///{folder / 'sms.sqlite'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SMS_DATABASE_URL", url)
+    try:
+        result = CliRunner().invoke(app, ["demo", "--out", str(folder / "demo")])
+    finally:
+        mp.undo()
+    assert result.exit_code == 0, result.output
+    return url
+
+
+@pytest.fixture(scope="session")
 def reference() -> ReferenceSet:
     return load_default()
 

@@ -10,30 +10,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 from domain.vocabulary import HospitalCriterion, KpiSource
 from reports import tables
 from reports.fmt import FAIL, NA, NO_CRITERION, PASS
 from reports.run import provinces_with_data
-from sms.cli import app
 from store.db import connect
 
 FY, QUARTER = 2569, 2
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo-store")
-    url = f"sqlite:///{folder / 'sms.sqlite'}"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SMS_DATABASE_URL", url)
-    try:
-        result = CliRunner().invoke(app, ["demo", "--out", str(folder / "demo")])
-    finally:
-        mp.undo()
-    assert result.exit_code == 0, result.output
-    return url
 
 
 @pytest.fixture(scope="module")
