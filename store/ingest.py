@@ -3,8 +3,11 @@
 Every submission is one transaction (``store.submissions.store_snapshot``), so the rows go through
 the driver connection of that transaction, never a second one:
 
-- PostgreSQL: ``COPY … FROM STDIN`` through psycopg's copy, which escapes every value itself.
-  100,000 payments rows: 1.7–2.8 s against 4.0–4.6 s for ``executemany`` (same run, loaded machine).
+- PostgreSQL: ``COPY … FROM STDIN (FORMAT csv)`` through psycopg's copy, fed CSV that Arrow writes from
+  the columns in C (``pyarrow.csv``): a null is an unquoted empty field, every text is quoted, a float is
+  written with the shortest digits that read back as the same double (what ``repr`` gives, which psycopg's
+  own dumper sends), a date as ISO text. 100,000 payments rows: ~0.1 s of CPU for the CSV against ~0.5 s for
+  psycopg's ``write_row`` of each row as a tuple, itself 1.7–2.8 s against 4.0–4.6 s for ``executemany``.
 - SQLite: the driver cursor's ``executemany`` on the transaction's connection, fed tuples as they are
   zipped. SQLAlchemy's per-row parameter handling would cost twice the insert itself, so each column
   is turned into driver values at once: blanks to None, dates to the ISO text SQLAlchemy's SQLite
@@ -24,6 +27,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 
 BATCH = 20_000  # rows per executemany or COPY chunk: a cell costs ~100 bytes as a Python object
@@ -38,9 +42,11 @@ def insert_rows(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, submi
     writes nothing).
     """
     names = ["submission_id", "row_number", *frame.columns]
-    write = _copy if conn.dialect.name == "postgresql" else _executemany
+    if conn.dialect.name == "postgresql":
+        _copy(conn, table, names, _arrow(table, frame, submission_id))
+        return
     for start in range(0, len(frame), BATCH):
-        write(conn, table, names, _rows(conn.dialect, table, frame.iloc[start:start + BATCH], submission_id))
+        _executemany(conn, table, names, _rows(conn.dialect, table, frame.iloc[start:start + BATCH], submission_id))
 
 
 def _rows(dialect: sa.Dialect, table: sa.Table, part: pd.DataFrame, submission_id: int) -> Iterator[tuple]:
@@ -76,9 +82,23 @@ def _executemany(conn: sa.Connection, table: sa.Table, names: list[str], rows: I
         cursor.close()
 
 
-def _copy(conn: sa.Connection, table: sa.Table, names: list[str], rows: Iterator[tuple]) -> None:
+def _arrow(table: sa.Table, frame: pd.DataFrame, submission_id: int) -> pa.Table:
+    """The rows as an Arrow table in ``names`` order: the text columns as they are (already Arrow), blanks null,
+    dates as date32."""
+    columns = {"submission_id": pa.array(np.full(len(frame), submission_id, dtype=np.int64)),
+               "row_number": pa.array(frame.index.to_numpy(dtype=np.int64))}
+    for key, values in frame.items():
+        kind = pa.date32() if isinstance(table.c[key].type, sa.Date) else None
+        columns[key] = pa.array(values, type=kind, from_pandas=True)
+    return pa.table(columns)
+
+
+def _copy(conn: sa.Connection, table: sa.Table, names: list[str], rows: pa.Table) -> None:
     quote = conn.dialect.identifier_preparer
-    sql = f"COPY {quote.format_table(table)} ({', '.join(map(quote.quote, names))}) FROM STDIN"
+    sql = f"COPY {quote.format_table(table)} ({', '.join(map(quote.quote, names))}) FROM STDIN (FORMAT csv)"
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")  # "needed" quotes every text
     with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+        for start in range(0, rows.num_rows, BATCH):  # a few MB of CSV at a time
+            sink = pa.BufferOutputStream()
+            pa_csv.write_csv(rows.slice(start, BATCH), sink, options)
+            copy.write(memoryview(sink.getvalue()))
