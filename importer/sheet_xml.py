@@ -476,15 +476,16 @@ class Workbook:
               "again as an Excel Workbook (.xlsx) and upload it again.")
         return WorkbookRefused(th, en, Reason.TRUNCATED, file=self.file, sheet=name)
 
-    def guard(self, name: str, folder: Path) -> Guard:
+    def guard(self, name: str, folder: Path, survey_only: bool = False) -> Guard | None:
         """Read what must be known before the reader loads worksheet ``name``: how far its data reaches (a
         :class:`WorkbookRefused` beyond the cell cap), and far blank-looking cells to cut out (into a copy of
-        the workbook in ``folder``). A small part is read whole; a large one surveyed (module docstring)."""
+        the workbook in ``folder``). A small part is read whole; a large one surveyed (module docstring), and
+        parsed whole when the survey cannot vouch for it, or, with ``survey_only``, None then."""
         part = self.checked.sheet_parts[name]
         try:
             if self.archive.getinfo(part).file_size > SMALL_PART:
                 guard = self._survey(name, part)
-                if guard is not None:
+                if guard is not None or survey_only:
                     return guard
             return self._whole(name, part, folder)
         except (expat.ExpatError, DefusedXmlException, ValueError, UnicodeError, zipfile.BadZipFile) as exc:
