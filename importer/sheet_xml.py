@@ -478,16 +478,15 @@ class Workbook:
               "again as an Excel Workbook (.xlsx) and upload it again.")
         return WorkbookRefused(th, en, Reason.TRUNCATED, file=self.file, sheet=name)
 
-    def guard(self, name: str, folder: Path, survey_only: bool = False) -> Guard | None:
+    def guard(self, name: str, folder: Path) -> Guard:
         """Read what must be known before the reader loads worksheet ``name``: how far its data reaches (a
         :class:`WorkbookRefused` beyond the cell cap), and far blank-looking cells to cut out (into a copy of
-        the workbook in ``folder``). A small part is read whole; a large one surveyed (module docstring), and
-        parsed whole when the survey cannot vouch for it, or, with ``survey_only``, None then."""
+        the workbook in ``folder``). A small part is read whole; a large one surveyed (module docstring)."""
         part = self.checked.sheet_parts[name]
         try:
             if self.archive.getinfo(part).file_size > SMALL_PART:
                 guard = self._survey(name, part)
-                if guard is not None or survey_only:
+                if guard is not None:
                     return guard
             return self._whole(name, part, folder)
         except (expat.ExpatError, DefusedXmlException, ValueError, UnicodeError, zipfile.BadZipFile) as exc:
