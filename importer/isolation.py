@@ -22,11 +22,6 @@ is one-shot and single-threaded when it first reads, and has imported pandas alr
 workers directly (``fork``: no second import of pandas, ~0.8 s); ``fork`` falls back to ``forkserver``
 whenever the process already runs other threads.
 
-A worker loads a large sheet while its guard surveys it (:func:`parse_task`; see
-:func:`importer.parse.parse_workbook`): a sheet the survey cannot vouch for ends that worker at once (exit
-:data:`ABANDONED`), and a file whose worker died that way, crashed or ran out of memory is read once more by
-:func:`guarded_task`, each sheet after its guard, so the refusal or finding is the one the guard gives.
-
 Callers choose the parser explicitly: :func:`parse_isolated` (the default of the validators and the
 submission service) or :func:`parse_in_process` (tests and benchmarks that need the caller's process).
 Both take paths and give, in the same order, a ``ParsedWorkbook`` or the ``Unreadable`` it raised.

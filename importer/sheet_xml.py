@@ -38,10 +38,8 @@ bytes is *surveyed*: searched in C, and parsed only where the searches point.
    survey trusts what the format requires and Excel enforces on opening, rows in ascending order and a
    cell's address in its own row, only to find where the data ends: a file breaking that trust still
    costs the reader at most the cell cap, never an abort. Cost on the benchmark's 100,000 rows (70 MB
-   of XML): ~45 ms to inflate with ISA-L (zlib: ~90 ms) and ~70 ms for the expression, ~0.13 s in all.
-   In the reader's worker process the load starts beside the survey instead of after it, and a survey
-   that cannot vouch for the part ends the worker for a guarded read (``guard(survey_only=True)``,
-   :func:`importer.parse.parse_workbook`'s ``abandon``), so the user no longer waits for it.
+   of XML): ~45 ms to inflate with ISA-L (zlib: ~90 ms) and ~70 ms for the expression, ~0.13 s in all, the
+   one part of this reading the user waits for (about a tenth of ``sms validate``).
 2. :meth:`Workbook.details`, beside the reader's load (fastexcel leaves the GIL free): the part is
    inflated again and searched for what marks a formula (``<f``), an error value (a quoted ``e``), a
    hidden row (``hidden``) or a percent style; only rows holding a mark are parsed (~0.2 s of CPU,
