@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from domain import ledger
 from domain.findings import Finding, display
@@ -475,4 +476,11 @@ def check_budget(t: Tables) -> list[Finding]:
     """Every budget rule B01–B14 on ``t``, in rule order: findings of the rows of the files being checked only
     (stored rows are context), at most :data:`MAX_PER_RULE` per rule and sheet plus one that counts the rest."""
     due = [rule for rule in BUDGET_RULES if not rule.sheets or any(t.checked(s) for s in rule.sheets)]
-    return [finding for rule in due for finding in rule(t)]
+    found = []
+    for rule in due:
+        found += rule(t)
+        # Arrow's allocator keeps what a rule's copies freed for reuse, out of reach of Python's own: handed back
+        # after each rule, the next rule and the store's insert reuse those pages instead of adding their own
+        # (100,000 rows: peak 216 → 207 MB for validate, 236 → 224 MB for import; no measurable time).
+        pa.default_memory_pool().release_unused()
+    return found
