@@ -94,14 +94,25 @@ def keeper():
     return _keeper
 
 
-def worker_start() -> None:
-    """A worker's start: nbformat validates with jsonschema, which registers an "iri" format checker when
-    rfc3987_syntax is installed (the jupyter stack pulls it in); importing that builds a grammar, 1.3-2.3 s of
-    every worker's start. Notebooks have no IRI field: leave it out here, then import what jobs need."""
+def worker_start(kept_kernel: bool = True) -> None:
+    """A worker's start: launch its kept kernel first (it imports the reports' modules as it starts), then, while
+    it does, import what jobs need and build the HTML exporter, so the first job finds both ready.
+
+    nbformat validates with jsonschema, which registers an "iri" format checker when rfc3987_syntax is
+    installed (the jupyter stack pulls it in); importing that builds a grammar, 1.3-2.3 s of every worker's
+    start. Notebooks have no IRI field: leave it out here."""
     import sys
 
     sys.modules.setdefault("rfc3987_syntax", None)
-    import reports.render  # noqa: F401
+    if kept_kernel:
+        # a kernel that fails to launch here is launched again by the first job, which reports a failure
+        with contextlib.suppress(Exception):
+            keeper().launch()
+    import papermill  # noqa: F401
+
+    from reports.render import exporter
+
+    exporter()
 
 
 def run_job(job: Job) -> Outcome:
@@ -197,7 +208,7 @@ def run_jobs(jobs: list[Job], workers: int = WORKERS,
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context,
-                                 initializer=worker_start) as pool:
+                                 initializer=worker_start, initargs=(any(j.kept_kernel for j in jobs),)) as pool:
             running = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
             printed: dict = {}  # print futures → job index
             while running or printed:
