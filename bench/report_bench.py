@@ -8,8 +8,12 @@ On the demo fiscal year (``sms demo``, loaded into bench/data/reports_demo.sqlit
   write, stop; the least any report can cost, measured between the province runs (interleaved);
 - **province**: ``reports.run.run_jobs`` of one province's two notebooks in 2 worker processes, each
   writing the executed notebook, the HTML page and the PDF: what ``sms report --province`` does
-  (best and median of --repeat). Per notebook: kernel start/stop (execution wall time − the cells'
-  own time), the imports cell, the other cells, HTML export and PDF print;
+  (best and median of --repeat). **One report** is what a user waits for it: from the call to
+  ``run_jobs`` until that notebook's PDF is written (its pool of workers and their kernels starting, the
+  browser opening, the notebook, HTML and PDF; not the CLI's own start and parameter checks), median of
+  the 2 × --repeat notebooks, each notebook sharing the 2 CPUs with the other. Per notebook: the kernel
+  (execution wall time − the cells' own time; *kernel start*: what a notebook waited for its kernel to
+  start and warm up), the imports cell, the other cells, HTML export and PDF print;
 - **all** (--all): every province with data in one pool of 2 workers, as ``sms report --all``;
 - **fresh** (--fresh-kernels): --all again with a fresh kernel per notebook (papermill's default), to
   show what keeping one kernel per worker saves;
@@ -140,16 +144,21 @@ def main() -> int:
 
     results: dict = {"machine": f"{platform.node()} · {os.cpu_count()} CPUs · Python {platform.python_version()}",
                      "date": dt.datetime.now().isoformat(timespec="seconds"), "workers": args.workers}
-    runs, outcomes, floors = [], [], []
+    runs, outcomes, floors, waited = [], [], [], []
+
+    def province_run():
+        jobs, start = province_jobs(args.province, out / "province"), time.perf_counter()
+        return run_jobs(jobs, args.workers, on_done=lambda o: waited.append(time.perf_counter() - start))
+
     for i in range(args.repeat):  # interleaved, so the machine's noise falls on both alike
         floors.append(papermill_floor(out / "floor"))
         print(f"floor run {i + 1}: {floors[-1]:.2f} s", flush=True)
-        done, t = timed(f"province {args.province} run {i + 1}",
-                        lambda: run_jobs(province_jobs(args.province, out / "province"), args.workers))
+        done, t = timed(f"province {args.province} run {i + 1}", province_run)
         assert all(o.ok for o in done), [o.error for o in done]
         runs.append(t)
         outcomes += done
     results["floor"] = {"best": min(floors), "median": statistics.median(floors)}
+    results["waited"] = {"best": min(waited), "median": statistics.median(waited)}
     results["report"] = statistics.median(o.seconds["total"] for o in outcomes)
     walls = [r["wall"] for r in runs]
     results["province"] = {"best": min(walls), "median": statistics.median(walls),
@@ -187,14 +196,17 @@ def main() -> int:
 
 
 def markdown(r: dict) -> str:
-    floor, report = r["floor"]["median"], r["report"]
+    floor, report, waited = r["floor"]["median"], r["report"], r["waited"]
     lines = [f"Machine: {r['machine']}; {r['date']}; {r['workers']} worker processes.", "",
              "| what | wall (s) | CPU (s) | goal | load before |", "|---|---:|---:|---:|---:|"]
     p = r["province"]
     lines.append(f"| floor: papermill, a one-cell notebook in a fresh kernel (best / median of {len(p['runs'])}) | "
                  f"{r['floor']['best']:.2f} / {floor:.2f} | | | |")
-    lines.append(f"| one report: a notebook → .ipynb + .html + .pdf (median of {2 * len(p['runs'])}) | {report:.2f} | "
-                 f"| ≤ {REPORT_GOAL:g} × floor: **{report / floor:.2f}×** | |")
+    lines.append(f"| one report as a user waits for it: from run_jobs to its PDF, 2 side by side (best / median of "
+                 f"{2 * len(p['runs'])}) | {waited['best']:.2f} / {waited['median']:.2f} | "
+                 f"| ≤ {REPORT_GOAL:g} × floor: **{waited['median'] / floor:.2f}×** | |")
+    lines.append(f"| one report's own steps: its notebook in the worker (with the wait for its kernel), HTML and PDF "
+                 f"(median of {2 * len(p['runs'])}) | {report:.2f} | | {report / floor:.2f}× | |")
     lines.append(f"| one province, 2 notebooks side by side (best / median of {len(p['runs'])}) | "
                  f"{p['best']:.1f} / {p['median']:.1f} | {p['cpu_median']:.1f} | | "
                  f"{statistics.median(x['load'] for x in p['runs']):.1f} |")
