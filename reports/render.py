@@ -80,8 +80,10 @@ def execute(notebook: Path, output: Path, parameters: dict, *, keeper: KernelKee
         try:
             if keeper is not None:
                 km = keeper.ready()
-                return papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
-                                                  engine_name=KEPT_ENGINE, km=km, kc=keeper.kc, **options)
+                nb = papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
+                                                engine_name=KEPT_ENGINE, km=km, kc=keeper.kc, **options)
+                keeper.release()
+                return nb
             return papermill.execute_notebook(
                 str(notebook), str(output), parameters=parameters, shutdown_kernel="immediate",
                 config=Config({"KernelManager": {"transport": "ipc", "ip": ipc_path()}}), **options)
@@ -102,7 +104,7 @@ def execute(notebook: Path, output: Path, parameters: dict, *, keeper: KernelKee
 # -- a kernel kept across the notebooks of one worker process ------------------------------------------------
 KEPT_ENGINE = "sms-kept-kernel"
 WARM_UP = "import reports.charts, reports.show, reports.tables; reports.charts.setup(); del reports"
-RESET = "%reset -f\nimport gc\ngc.collect()"
+RESET = "%reset -f"  # IPython's reset collects the garbage too
 # The kernel runs the warm-up as it starts (before it first answers); IPython's history is a SQLite file that
 # every kernel would open and write, which a report never reads.
 KERNEL_ARGS = ("--HistoryManager.enabled=False",)
@@ -114,7 +116,9 @@ class KernelKeeper:
     :meth:`launch` starts it, importing the reports' modules as it starts (2-3 s of every notebook in a fresh
     kernel) while the worker goes on with its own start; :meth:`ready` waits for it. Its user namespace is
     wiped (``%reset -f``) before each later notebook, so a notebook sees only its own parameters and what it
-    computes; modules stay imported. It is replaced after a notebook fails and after ``max_uses`` notebooks.
+    computes; modules stay imported. The wipe is sent as soon as a notebook has run (:meth:`release`), so the
+    kernel does it while the worker writes the HTML. It is replaced after a notebook fails and after
+    ``max_uses`` notebooks.
     One client is kept with it and lent to papermill (:func:`register_kept_engine`): a new client per
     notebook would wait 0.2 s each time for the kernel's IOPub to fall silent.
     """
@@ -125,6 +129,7 @@ class KernelKeeper:
         self.km = self.kc = None
         self.uses = 0
         self.started = 0.0  # seconds the last ready() waited for a kernel to start and warm up (0: reused)
+        self._wiping: str | None = None  # the id of the reset sent by release(), not yet answered
 
     def launch(self) -> None:
         """Start a new kernel and return once its process runs; :meth:`ready` waits until it answers."""
@@ -146,10 +151,17 @@ class KernelKeeper:
         self.kc.start_channels()
         run_sync(wait_for_kernel)(self.kc, START_TIMEOUT)
 
-    def _run(self, code: str) -> None:
+    def release(self) -> None:
+        """After a notebook has run: send the wipe of its namespace now; :meth:`ready` waits for it."""
+        if self.kc is not None and self._wiping is None:
+            self._wiping = self.kc.execute(RESET, silent=True, store_history=False)
+
+    def _wipe(self) -> None:
         from jupyter_core.utils import run_sync
 
-        reply = run_sync(self.kc.execute_interactive)(code, timeout=START_TIMEOUT, output_hook=lambda msg: None)
+        self.release()  # when the caller did not
+        msg_id, self._wiping = self._wiping, None
+        reply = run_sync(reply_to)(self.kc, msg_id, START_TIMEOUT)
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel reset failed: {reply['content'].get('ename')}: "
                                f"{reply['content'].get('evalue')}")
@@ -165,7 +177,7 @@ class KernelKeeper:
         if self.kc is None:
             self._connect()
         elif self.uses:
-            self._run(RESET)
+            self._wipe()
         self.started = time.perf_counter() - begin if self.uses == 0 else 0.0
         self.uses += 1
         return self.km
@@ -187,7 +199,21 @@ class KernelKeeper:
         if self.km is not None:
             with contextlib.suppress(Exception):  # already gone, or never started
                 run_sync(self.km.shutdown_kernel)(now=True)
-        self.km = self.kc = None
+        self.km = self.kc = self._wiping = None
+
+
+async def reply_to(kc, msg_id: str, timeout: float) -> dict:
+    """The shell channel's reply to request ``msg_id`` (replies to other requests are dropped)."""
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            reply = await kc.get_shell_msg(timeout=max(0.0, deadline - time.monotonic()))
+        except Empty:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds") from None
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
 
 
 async def wait_for_kernel(kc, timeout: float) -> None:

@@ -1,11 +1,12 @@
 """Run the report notebooks: one province (both notebooks side by side) or every province, in worker processes.
 
 Each job is one notebook for one province. Jobs go to a pool of worker processes (2 by default: the
-machine's cores). Each worker keeps one kernel for the notebooks it runs (started and warmed up once, its
-namespace wiped before each notebook: :class:`reports.render.KernelKeeper`) and writes the executed
-notebook and the HTML page into ``<out>/<fy>/Q<q>/<province>/``; meanwhile this process prints each page
-to PDF with one browser, opened while the first kernels start (:class:`PrintService`). A job that fails
-is reported with the notebook cell that failed; the other jobs go on.
+machine's cores). Each worker keeps one kernel for the notebooks it runs (launched and warmed up as the
+worker starts, its namespace wiped before each later notebook: :class:`reports.render.KernelKeeper`) and
+writes the executed notebook and the HTML page into ``<out>/<fy>/Q<q>/<province>/``; meanwhile this
+process prints each page to PDF with one browser, opened while the first kernels start
+(:class:`PrintService`). A job that fails is reported with the notebook cell that failed; the other jobs
+go on.
 """
 
 from __future__ import annotations
