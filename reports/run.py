@@ -101,10 +101,13 @@ def worker_start(kept_kernel: bool = True) -> None:
 
     nbformat validates with jsonschema, which registers an "iri" format checker when rfc3987_syntax is
     installed (the jupyter stack pulls it in); importing that builds a grammar, 1.3-2.3 s of every worker's
-    start. Notebooks have no IRI field: leave it out here."""
+    start. Notebooks have no IRI field: leave it out here. Likewise pyarrow (and numpy with it), which papermill
+    imports only to read notebooks from HDFS: 0.25 s of CPU a worker. The kernels, where pandas needs it, are
+    other processes."""
     import sys
 
     sys.modules.setdefault("rfc3987_syntax", None)
+    sys.modules.setdefault("pyarrow", None)
     if kept_kernel:
         # a kernel that fails to launch here is launched again by the first job, which reports a failure
         with contextlib.suppress(Exception):
