@@ -14,6 +14,9 @@ On the demo fiscal year (``sms demo``, loaded into bench/data/reports_demo.sqlit
   the 2 × --repeat notebooks, each notebook sharing the 2 CPUs with the other. Per notebook: the kernel
   (execution wall time − the cells' own time; *kernel start*: what a notebook waited for its kernel to
   start and warm up), the imports cell, the other cells, HTML export and PDF print;
+- **bare** (--bare): each notebook's code cells run by ``exec`` in a fresh plain Python process (no kernel,
+  no papermill, no HTML or PDF), the two side by side, from spawn to exit, interleaved with the floor:
+  the least the report modules' imports and the cells cost, whatever runs them;
 - **all** (--all): every province with data in one pool of 2 workers, as ``sms report --all``;
 - **fresh** (--fresh-kernels): --all again with a fresh kernel per notebook (papermill's default), to
   show what keeping one kernel per worker saves;
@@ -90,6 +93,31 @@ def papermill_floor(folder: Path) -> float:
     return time.perf_counter() - start
 
 
+BARE = """
+import io, json, sys, contextlib
+import nbformat
+nb = nbformat.read(sys.argv[1], as_version=4)
+ns = {}
+with contextlib.redirect_stdout(io.StringIO()):  # display() without a kernel prints
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            exec(cell.source, ns)
+            if "parameters" in cell.metadata.get("tags", []):
+                ns.update(json.loads(sys.argv[2]))
+"""
+
+
+def bare_run(parameters: dict) -> float:
+    """Seconds for both notebooks' code cells to run side by side, each in a fresh plain Python process."""
+    from reports.config import NOTEBOOKS, NOTEBOOKS_DIR
+
+    start = time.perf_counter()
+    runs = [subprocess.Popen([sys.executable, "-c", BARE, str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+                              json.dumps(parameters)]) for name in NOTEBOOKS]
+    assert all(r.wait() == 0 for r in runs)
+    return time.perf_counter() - start
+
+
 def timed(label: str, fn):
     before_load, cpu, start = load(), cpu_seconds(), time.perf_counter()
     result = fn()
@@ -121,6 +149,7 @@ def main() -> int:
     parser.add_argument("--country", action="store_true", help="also 77 provinces' reports")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--bare", action="store_true", help="also the notebooks' cells in plain Python processes")
     parser.add_argument("--fresh-kernels", action="store_true",
                         help="also --all with a fresh kernel per notebook (papermill's default), for comparison")
     args = parser.parse_args()
@@ -144,7 +173,7 @@ def main() -> int:
 
     results: dict = {"machine": f"{platform.node()} · {os.cpu_count()} CPUs · Python {platform.python_version()}",
                      "date": dt.datetime.now().isoformat(timespec="seconds"), "workers": args.workers}
-    runs, outcomes, floors, waited = [], [], [], []
+    runs, outcomes, floors, waited, bare = [], [], [], [], []
 
     def province_run():
         jobs, start = province_jobs(args.province, out / "province"), time.perf_counter()
@@ -157,8 +186,13 @@ def main() -> int:
         assert all(o.ok for o in done), [o.error for o in done]
         runs.append(t)
         outcomes += done
+        if args.bare:
+            bare.append(bare_run(province_jobs(args.province, out)[0].params.as_dict()))
+            print(f"bare run {i + 1}: {bare[-1]:.2f} s", flush=True)
     results["floor"] = {"best": min(floors), "median": statistics.median(floors)}
     results["waited"] = {"best": min(waited), "median": statistics.median(waited)}
+    if bare:
+        results["bare"] = {"best": min(bare), "median": statistics.median(bare)}
     results["report"] = statistics.median(o.seconds["total"] for o in outcomes)
     walls = [r["wall"] for r in runs]
     results["province"] = {"best": min(walls), "median": statistics.median(walls),
@@ -207,6 +241,10 @@ def markdown(r: dict) -> str:
                  f"| ≤ {REPORT_GOAL:g} × floor: **{waited['median'] / floor:.2f}×** | |")
     lines.append(f"| one report's own steps: its notebook in the worker (with the wait for its kernel), HTML and PDF "
                  f"(median of {2 * len(p['runs'])}) | {report:.2f} | | {report / floor:.2f}× | |")
+    if "bare" in r:
+        lines.append(f"| bare: both notebooks' imports and cells, each in a plain Python process, side by side "
+                     f"(best / median of {len(p['runs'])}) | {r['bare']['best']:.2f} / {r['bare']['median']:.2f} | "
+                     f"| {r['bare']['median'] / floor:.2f}× | |")
     lines.append(f"| one province, 2 notebooks side by side (best / median of {len(p['runs'])}) | "
                  f"{p['best']:.1f} / {p['median']:.1f} | {p['cpu_median']:.1f} | | "
                  f"{statistics.median(x['load'] for x in p['runs']):.1f} |")
