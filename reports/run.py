@@ -195,9 +195,18 @@ class PrintService:
         outcome.seconds["total"] = outcome.seconds.get("total", 0.0) + outcome.seconds["pdf"]
         return outcome
 
-    def close(self) -> None:
+    def start_closing(self) -> None:
+        """Close the browser in its thread and return at once: once every page is printed, the browser closes
+        while the workers and their kernels shut down."""
+        self._pool.submit(self._close)
+
+    def _close(self) -> None:
         with contextlib.suppress(Exception):
-            self._pool.submit(self.printer.close).result()
+            self.printer.close()
+
+    def close(self) -> None:
+        """Close the browser (again, harmlessly, after :meth:`start_closing`) and wait until it is closed."""
+        self.start_closing()
         self._pool.shutdown()
 
 
@@ -234,6 +243,8 @@ def run_jobs(jobs: list[Job], workers: int = WORKERS,
                     results[i] = outcome
                     if on_done:
                         on_done(outcome)
+            if printing is not None:
+                printing.start_closing()
     finally:
         if printing is not None:
             printing.close()
