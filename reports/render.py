@@ -79,8 +79,11 @@ def execute(notebook: Path, output: Path, parameters: dict, *, keeper: KernelKee
     for attempt in range(START_RETRIES):
         try:
             if keeper is not None:
-                return papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
-                                                  engine_name=KEPT_ENGINE, km=keeper.ready(), **options)
+                km = keeper.ready()
+                nb = papermill.execute_notebook(str(notebook), str(output), parameters=parameters,
+                                                engine_name=KEPT_ENGINE, km=km, kc=keeper.kc, **options)
+                keeper.release()
+                return nb
             return papermill.execute_notebook(
                 str(notebook), str(output), parameters=parameters, shutdown_kernel="immediate",
                 config=Config({"KernelManager": {"transport": "ipc", "ip": ipc_path()}}), **options)
@@ -100,59 +103,82 @@ def execute(notebook: Path, output: Path, parameters: dict, *, keeper: KernelKee
 
 # -- a kernel kept across the notebooks of one worker process ------------------------------------------------
 KEPT_ENGINE = "sms-kept-kernel"
-WARM_UP = "from reports import charts, show, tables  # noqa: F401\ncharts.setup()"
-RESET = "%reset -f\nimport gc\ngc.collect()"
+WARM_UP = "import reports.charts, reports.show, reports.tables; reports.charts.setup(); del reports"
+RESET = "%reset -f"  # IPython's reset collects the garbage too
+# The kernel runs the warm-up as it starts (before it first answers); IPython's history is a SQLite file that
+# every kernel would open and write, which a report never reads.
+KERNEL_ARGS = ("--HistoryManager.enabled=False",)
 
 
 class KernelKeeper:
     """One kernel that runs notebook after notebook in a worker process (``sms report --all``).
 
-    Started and warmed up once (the reports' imports, 2-3 s of every notebook in a fresh kernel), its
-    user namespace is wiped (``%reset -f``) before each notebook, so a notebook sees only its own
-    parameters and what it computes; modules stay imported. It is replaced after a notebook fails
-    and after ``max_uses`` notebooks.
+    :meth:`launch` starts it, importing the reports' modules as it starts (2-3 s of every notebook in a fresh
+    kernel) while the worker goes on with its own start; :meth:`ready` waits for it. Its user namespace is
+    wiped (``%reset -f``) before each later notebook, so a notebook sees only its own parameters and what it
+    computes; modules stay imported. The wipe is sent as soon as a notebook has run (:meth:`release`), so the
+    kernel does it while the worker writes the HTML. It is replaced after a notebook fails and after
+    ``max_uses`` notebooks.
+    One client is kept with it and lent to papermill (:func:`register_kept_engine`): a new client per
+    notebook would wait 0.2 s each time for the kernel's IOPub to fall silent.
     """
 
     def __init__(self, max_uses: int = 40, warm_up: str = WARM_UP):
         register_kept_engine()
         self.max_uses, self.warm_up = max_uses, warm_up
-        self.km = self._kc = None
+        self.km = self.kc = None
         self.uses = 0
-        self.started = 0.0  # seconds the last ready() spent starting and warming up a kernel (0: reused)
+        self.started = 0.0  # seconds the last ready() waited for a kernel to start and warm up (0: reused)
+        self._wiping: str | None = None  # the id of the reset sent by release(), not yet answered
 
-    def _start(self) -> None:
-        from jupyter_client.blocking import BlockingKernelClient
+    def launch(self) -> None:
+        """Start a new kernel and return once its process runs; :meth:`ready` waits until it answers."""
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
+        self.close()
         self.km = AsyncKernelManager(kernel_name=KERNEL, transport="ipc", ip=ipc_path())
-        run_sync(self.km.start_kernel)()
-        # Tied to its manager, the client judges the kernel alive by its process; alone it would judge by the
-        # heartbeat, which gives up after 1 s and declares a busy machine's kernels dead (FIELD-NOTES).
-        self._kc = BlockingKernelClient(parent=self.km)
-        self._kc.load_connection_info(self.km.get_connection_info())
-        self._kc.start_channels()
-        self._kc.wait_for_ready(timeout=START_TIMEOUT)
-        self._run(self.warm_up)
+        run_sync(self.km.start_kernel)(extra_arguments=[*KERNEL_ARGS, f"--IPKernelApp.exec_lines={self.warm_up}"])
         self.uses = 0
 
-    def _run(self, code: str) -> None:
-        reply = self._kc.execute_interactive(code, timeout=START_TIMEOUT, output_hook=lambda msg: None)
+    def _connect(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        # Made by its manager, the client judges the kernel alive by its process; alone it would judge by the
+        # heartbeat, which gives up after 1 s and declares a busy machine's kernels dead (FIELD-NOTES).
+        self.kc = self.km.client()
+        self.kc.allow_stdin = False
+        self.kc.start_channels()
+        run_sync(wait_for_kernel)(self.kc, START_TIMEOUT)
+
+    def release(self) -> None:
+        """After a notebook has run: send the wipe of its namespace now; :meth:`ready` waits for it."""
+        if self.kc is not None and self._wiping is None:
+            self._wiping = self.kc.execute(RESET, silent=True, store_history=False)
+
+    def _wipe(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        self.release()  # when the caller did not
+        msg_id, self._wiping = self._wiping, None
+        reply = run_sync(reply_to)(self.kc, msg_id, START_TIMEOUT)
         if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel warm-up failed: {reply['content'].get('ename')}: "
+            raise RuntimeError(f"kernel reset failed: {reply['content'].get('ename')}: "
                                f"{reply['content'].get('evalue')}")
 
     def ready(self):
-        """The kernel manager, with a clean namespace, for papermill's ``km``."""
+        """The kernel manager, its kernel answering with a clean namespace, for papermill's ``km`` (and
+        :attr:`kc`, the client to lend it)."""
         if self.km is not None and (self.uses >= self.max_uses or not self._alive()):
             self.close()
-        self.started = 0.0
+        begin = time.perf_counter()
         if self.km is None:
-            begin = time.perf_counter()
-            self._start()
-            self.started = time.perf_counter() - begin
+            self.launch()
+        if self.kc is None:
+            self._connect()
         elif self.uses:
-            self._run(RESET)
+            self._wipe()
+        self.started = time.perf_counter() - begin if self.uses == 0 else 0.0
         self.uses += 1
         return self.km
 
@@ -168,12 +194,48 @@ class KernelKeeper:
     def close(self) -> None:
         from jupyter_core.utils import run_sync
 
-        if self._kc is not None:
-            self._kc.stop_channels()
+        if self.kc is not None:
+            self.kc.stop_channels()
         if self.km is not None:
-            with contextlib.suppress(Exception):  # already gone
+            with contextlib.suppress(Exception):  # already gone, or never started
                 run_sync(self.km.shutdown_kernel)(now=True)
-        self.km = self._kc = None
+        self.km = self.kc = self._wiping = None
+
+
+async def reply_to(kc, msg_id: str, timeout: float) -> dict:
+    """The shell channel's reply to request ``msg_id`` (replies to other requests are dropped)."""
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            reply = await kc.get_shell_msg(timeout=max(0.0, deadline - time.monotonic()))
+        except Empty:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds") from None
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
+async def wait_for_kernel(kc, timeout: float) -> None:
+    """Wait until the kernel answers ``kernel_info`` and its IOPub reaches ``kc``: jupyter_client's
+    ``wait_for_ready`` without its last step, 0.2 s of waiting for IOPub to fall silent (nbclient and
+    ``execute_interactive`` skip messages that answer another request)."""
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        try:
+            reply = await kc.get_shell_msg(timeout=1)
+            if reply["msg_type"] == "kernel_info_reply":
+                await kc.get_iopub_msg(timeout=0.2)  # the reply's status: IOPub is connected
+                return
+        except Empty:
+            pass
+        if not await kc.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
 
 def register_kept_engine() -> None:
@@ -187,15 +249,13 @@ def register_kept_engine() -> None:
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kc = kwargs.pop("kc")
             kwargs = {k: v for k, v in kwargs.items() if k not in ("input_path", "timeout", "startup_timeout")}
             client = PapermillNotebookClient(nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
                                              kernel_name=kernel_name, log=logger, log_output=log_output,
                                              stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
+            client.kc = kc  # nbclient then neither opens a client nor closes this one
+            return client.execute()
 
     papermill_engines.register(KEPT_ENGINE, KeptKernelEngine)
 

@@ -1,11 +1,12 @@
 """Run the report notebooks: one province (both notebooks side by side) or every province, in worker processes.
 
 Each job is one notebook for one province. Jobs go to a pool of worker processes (2 by default: the
-machine's cores). Each worker keeps one kernel for the notebooks it runs (started and warmed up once, its
-namespace wiped before each notebook: :class:`reports.render.KernelKeeper`) and writes the executed
-notebook and the HTML page into ``<out>/<fy>/Q<q>/<province>/``; meanwhile this process prints each page
-to PDF with one browser, opened while the first kernels start (:class:`PrintService`). A job that fails
-is reported with the notebook cell that failed; the other jobs go on.
+machine's cores). Each worker keeps one kernel for the notebooks it runs (launched and warmed up as the
+worker starts, its namespace wiped before each later notebook: :class:`reports.render.KernelKeeper`) and
+writes the executed notebook and the HTML page into ``<out>/<fy>/Q<q>/<province>/``; meanwhile this
+process prints each page to PDF with one browser, opened while the first kernels start
+(:class:`PrintService`). A job that fails is reported with the notebook cell that failed; the other jobs
+go on.
 """
 
 from __future__ import annotations
@@ -94,14 +95,28 @@ def keeper():
     return _keeper
 
 
-def worker_start() -> None:
-    """A worker's start: nbformat validates with jsonschema, which registers an "iri" format checker when
-    rfc3987_syntax is installed (the jupyter stack pulls it in); importing that builds a grammar, 1.3-2.3 s of
-    every worker's start. Notebooks have no IRI field: leave it out here, then import what jobs need."""
+def worker_start(kept_kernel: bool = True) -> None:
+    """A worker's start: launch its kept kernel first (it imports the reports' modules as it starts), then, while
+    it does, import what jobs need and build the HTML exporter, so the first job finds both ready.
+
+    nbformat validates with jsonschema, which registers an "iri" format checker when rfc3987_syntax is
+    installed (the jupyter stack pulls it in); importing that builds a grammar, 1.3-2.3 s of every worker's
+    start. Notebooks have no IRI field: leave it out here. Likewise pyarrow (and numpy with it), which papermill
+    imports only to read notebooks from HDFS: 0.25 s of CPU a worker. The kernels, where pandas needs it, are
+    other processes."""
     import sys
 
     sys.modules.setdefault("rfc3987_syntax", None)
-    import reports.render  # noqa: F401
+    sys.modules.setdefault("pyarrow", None)
+    if kept_kernel:
+        # a kernel that fails to launch here is launched again by the first job, which reports a failure
+        with contextlib.suppress(Exception):
+            keeper().launch()
+    import papermill  # noqa: F401
+
+    from reports.render import exporter
+
+    exporter()
 
 
 def run_job(job: Job) -> Outcome:
@@ -180,9 +195,18 @@ class PrintService:
         outcome.seconds["total"] = outcome.seconds.get("total", 0.0) + outcome.seconds["pdf"]
         return outcome
 
-    def close(self) -> None:
+    def start_closing(self) -> None:
+        """Close the browser in its thread and return at once: once every page is printed, the browser closes
+        while the workers and their kernels shut down."""
+        self._pool.submit(self._close)
+
+    def _close(self) -> None:
         with contextlib.suppress(Exception):
-            self._pool.submit(self.printer.close).result()
+            self.printer.close()
+
+    def close(self) -> None:
+        """Close the browser (again, harmlessly, after :meth:`start_closing`) and wait until it is closed."""
+        self.start_closing()
         self._pool.shutdown()
 
 
@@ -197,7 +221,7 @@ def run_jobs(jobs: list[Job], workers: int = WORKERS,
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=context,
-                                 initializer=worker_start) as pool:
+                                 initializer=worker_start, initargs=(any(j.kept_kernel for j in jobs),)) as pool:
             running = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
             printed: dict = {}  # print futures → job index
             while running or printed:
@@ -219,6 +243,8 @@ def run_jobs(jobs: list[Job], workers: int = WORKERS,
                     results[i] = outcome
                     if on_done:
                         on_done(outcome)
+            if printing is not None:
+                printing.start_closing()
     finally:
         if printing is not None:
             printing.close()
