@@ -232,6 +232,9 @@ def review_pages(view: Page, role: str, stored, reference, found: dict[str, list
             settle(view)
             corrected = "_corrected" if row.submitted_by == "checker8" else ""
             screen(view, f"{role}_review_{status}{corrected}_{row.template}", found)
+            if status == "replaced" and role in ("checker", "admin"):  # an older version cannot be decided
+                for decision in ("✓ อนุมัติ / Approve", "↩ ส่งกลับแก้ไข / Return"):
+                    expect(view.get_by_role("button", name=decision)).to_be_disabled()
     show(view, "ทั้งหมด / all")
     screen(view, f"{role}_review_all", found)
 
