@@ -227,6 +227,10 @@ def review_pages(view: Page, role: str, stored, reference, found: dict[str, list
     """The queue under each filter and the detail of a submission in each state."""
     for status in ("submitted", "returned", "approved", "replaced"):
         show(view, SubmissionStatus(status).label)
+        # the run the click asked for has drawn its queue (settle alone may look before that run has begun)
+        label = re.escape(SubmissionStatus(status).label)
+        expect(view.get_by_text(re.compile(rf"ฉบับที่ / version \d+ · {label}"))).to_be_visible()
+        settle(view)
         for row in stored[stored["status"] == status].itertuples():
             choose(view, OPEN, option(row, reference))
             settle(view)
