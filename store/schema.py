@@ -7,6 +7,12 @@
   ``audit`` (every change, in the same transaction as the change) and ``users``;
 - ``sessions`` (who is signed in, by the SHA-256 of the browser's token) and ``drafts`` (each user's
   workbooks being fixed in the review app, not yet submitted).
+
+A data table's rows belong to a submission (``submission_id``, deleted with it). SQLite checks that with a
+foreign key. On PostgreSQL the same rule is kept by statement-level triggers instead (:data:`SET_BASED_KEY`):
+a foreign key is checked row by row (a lookup and a ``FOR KEY SHARE`` lock of the same submission for each of
+100,000 rows: COPY 1.26 s with it, 0.47 s without, BENCHMARKS.md issue 15), the triggers once per statement
+over the rows it wrote, with the same lock, the same refusal (SQLSTATE 23503) and the same cascade.
 """
 
 from __future__ import annotations
@@ -120,16 +126,76 @@ drafts = sa.Table(
 )
 
 
+def _not_postgresql(ddl, target, bind, *, dialect, **kw) -> bool:
+    return dialect.name != "postgresql"
+
+
 def data_table(sheet: Sheet) -> sa.Table:
-    """A unit sheet's rows: every column of the spec, plus the submission and Excel row they came from."""
-    return sa.Table(
+    """A unit sheet's rows: every column of the spec, plus the submission and Excel row they came from. The
+    foreign key to ``submissions`` is in the metadata (joins see it) and in the DDL of every database but
+    PostgreSQL, which keeps it set-wise (:data:`SET_BASED_KEY`)."""
+    table = sa.Table(
         sheet.key, metadata,
-        sa.Column("submission_id", sa.ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("submission_id", sa.Integer, primary_key=True),
         sa.Column("row_number", sa.Integer, primary_key=True, comment="the Excel row it was read from"),
         *(sql_column(c) for c in sheet.columns),
+        sa.ForeignKeyConstraint(["submission_id"], ["submissions.id"], ondelete="CASCADE").ddl_if(
+            callable_=_not_postgresql),
         comment=f"{sheet.th} / {sheet.en}",
     )
+    for event in ("INSERT", "UPDATE"):
+        sa.event.listen(table, "after_create", sa.DDL(
+            f"CREATE TRIGGER {sheet.key}_{event.lower()}_submission AFTER {event} ON {sheet.key} "
+            "REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION sms_rows_have_submission()"
+        ).execute_if(dialect="postgresql"))
+    return table
 
 
 REFERENCE_TABLES: dict[str, sa.Table] = {s.key: reference_table(s) for s in REFERENCE.sheets}
 DATA_TABLES: dict[str, sa.Table] = {s.key: data_table(s) for t in UNIT_TEMPLATES for s in t.sheets}
+
+# The foreign key of the data tables to ``submissions`` on PostgreSQL, checked once per statement: the
+# submissions a statement's rows name are locked as a foreign key locks them (``FOR KEY SHARE``: none can be
+# deleted until the transaction ends) and must all exist; deleting submissions deletes their rows.
+SET_BASED_KEY = (
+    """CREATE OR REPLACE FUNCTION sms_rows_have_submission() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    named bigint;
+    held bigint;
+BEGIN
+    SELECT count(DISTINCT submission_id) INTO named FROM written;
+    SELECT count(*) INTO held FROM (
+        SELECT 1 FROM submissions WHERE id IN (SELECT submission_id FROM written) FOR KEY SHARE) AS locked;
+    IF held < named THEN
+        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+            MESSAGE = 'rows of ' || TG_TABLE_NAME || ' name a submission that does not exist';
+    END IF;
+    RETURN NULL;
+END $$""",
+    "CREATE OR REPLACE FUNCTION sms_submission_rows_deleted() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+    + "".join(f"    DELETE FROM {key} WHERE submission_id IN (SELECT id FROM deleted);\n" for key in DATA_TABLES)
+    + "    RETURN NULL;\nEND $$",
+    """CREATE OR REPLACE FUNCTION sms_submission_id_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
+        MESSAGE = 'the id of submission ' || OLD.id || ' cannot change: rows name it';
+END $$""",
+)
+
+
+@sa.event.listens_for(metadata, "before_create")
+def _set_based_key(target, connection, tables=(), **kw) -> None:
+    """The trigger functions of :data:`SET_BASED_KEY`, made with the data tables on PostgreSQL (only then: two
+    servers starting on one database would otherwise replace them at once)."""
+    if connection.dialect.name == "postgresql" and any(t.name in DATA_TABLES for t in tables):
+        for statement in SET_BASED_KEY:
+            connection.exec_driver_sql(statement)
+
+
+for _statement in (
+    "CREATE TRIGGER submissions_delete_rows AFTER DELETE ON submissions REFERENCING OLD TABLE AS deleted "
+    "FOR EACH STATEMENT EXECUTE FUNCTION sms_submission_rows_deleted()",
+    "CREATE TRIGGER submissions_id_kept BEFORE UPDATE OF id ON submissions FOR EACH ROW "
+    "WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION sms_submission_id_kept()",
+):
+    sa.event.listen(submissions, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))

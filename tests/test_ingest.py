@@ -88,3 +88,73 @@ def test_a_failed_ingest_leaves_nothing_of_the_submission(engine):
     with engine.connect() as conn:
         assert conn.execute(submissions.select()).first() is None
         assert conn.execute(DATA_TABLES["payments"].select()).first() is None
+
+
+# -- the rows' submission: a foreign key on SQLite, set-based triggers on PostgreSQL (store/schema.py) --------
+def test_rows_naming_no_submission_are_refused_and_nothing_is_stored(engine):
+    import sqlalchemy as sa
+    sheet = next(s for s in SHEETS if s.key == "payments")
+    refused = (sa.exc.IntegrityError, engine.dialect.dbapi.IntegrityError)  # bulk ingest uses the driver's cursor
+    with pytest.raises(refused, match="(?i)foreign key|submission"), engine.begin() as conn:
+        insert_rows(conn, DATA_TABLES["payments"], rows_of(sheet, 3), 4242)
+    with engine.connect() as conn:
+        assert conn.execute(DATA_TABLES["payments"].select()).first() is None
+
+
+def test_rows_of_several_submissions_are_refused_when_one_is_missing(engine):
+    import sqlalchemy as sa
+    sheet = next(s for s in SHEETS if s.key == "transfers")
+    frame = rows_of(sheet, 2)
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        sid = new_submission(conn, "allocations")
+        conn.execute(DATA_TABLES["transfers"].insert(), [
+            {"submission_id": s, "row_number": r, **frame.iloc[0].to_dict()} for s, r in ((sid, 5), (sid + 1, 6))])
+    with engine.connect() as conn:
+        assert conn.execute(DATA_TABLES["transfers"].select()).first() is None
+
+
+def test_deleting_a_submission_deletes_its_rows_only(engine):
+    import sqlalchemy as sa
+    sheet = next(s for s in SHEETS if s.key == "payments")
+    with engine.begin() as conn:
+        gone, kept = new_submission(conn, "disbursements"), new_submission(conn, "disbursements")
+        for sid in (gone, kept):
+            insert_rows(conn, DATA_TABLES["payments"], rows_of(sheet, 3), sid)
+    with engine.begin() as conn:
+        conn.execute(submissions.delete().where(submissions.c.id == gone))
+    with engine.connect() as conn:
+        left = conn.execute(sa.select(DATA_TABLES["payments"].c.submission_id)).scalars().all()
+    assert left == [kept] * 3
+
+
+def test_a_submission_named_by_rows_keeps_its_id(engine):
+    import sqlalchemy as sa
+    sheet = next(s for s in SHEETS if s.key == "payments")
+    with engine.begin() as conn:
+        sid = new_submission(conn, "disbursements")
+        insert_rows(conn, DATA_TABLES["payments"], rows_of(sheet, 1), sid)
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(submissions.update().where(submissions.c.id == sid).values(id=sid + 100))
+
+
+def test_a_submission_cannot_be_deleted_while_rows_naming_it_are_being_written(postgres_url):
+    """As a foreign key does, the rows being written hold their submission (FOR KEY SHARE) until they commit."""
+    import sqlalchemy as sa
+
+    from store.db import connect
+    from store.schema import metadata
+    engine = connect(postgres_url)
+    sheet = next(s for s in SHEETS if s.key == "payments")
+    try:
+        with engine.begin() as conn:
+            sid = new_submission(conn, "disbursements")
+        with engine.begin() as writing:
+            insert_rows(writing, DATA_TABLES["payments"], rows_of(sheet, 2), sid)
+            with pytest.raises(sa.exc.OperationalError, match="lock"), engine.begin() as deleting:
+                deleting.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")  # a wait that cannot end while held
+                deleting.execute(submissions.delete().where(submissions.c.id == sid))
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(DATA_TABLES["payments"])).scalar() == 2
+    finally:
+        metadata.drop_all(engine)
+        engine.dispose()
