@@ -22,6 +22,11 @@ is one-shot and single-threaded when it first reads, and has imported pandas alr
 workers directly (``fork``: no second import of pandas, ~0.8 s); ``fork`` falls back to ``forkserver``
 whenever the process already runs other threads.
 
+A worker loads a large sheet while its guard surveys it (:func:`parse_task`; see
+:func:`importer.parse.parse_workbook`): a sheet the survey cannot vouch for ends that worker at once (exit
+:data:`ABANDONED`), and a file whose worker died that way, crashed or ran out of memory is read once more by
+:func:`guarded_task`, each sheet after its guard, so the refusal or finding is the one the guard gives.
+
 Callers choose the parser explicitly: :func:`parse_isolated` (the default of the validators and the
 submission service) or :func:`parse_in_process` (tests and benchmarks that need the caller's process).
 Both take paths and give, in the same order, a ``ParsedWorkbook`` or the ``Unreadable`` it raised.
@@ -41,7 +46,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from domain.errors import Reason, SmsError, Unreadable
 
@@ -60,6 +65,7 @@ SHIP_BYTES = 1 << 20  # results with more than this in arrays travel through sha
 SHM = "/dev/shm"  # tmpfs: what is written there stays in memory
 GRACE = 30.0  # s a result may take to come back beyond the workers' own limits before the pool is called stuck
 START_METHODS = ("fork", "forkserver", "spawn")
+ABANDONED = 75  # a worker's exit code when it gave up a speculative load (os.EX_TEMPFAIL: try again)
 
 Parser = Callable[[Sequence[Path]], "list[ParsedWorkbook | Unreadable]"]
 
@@ -239,12 +245,28 @@ def land(shipped: Shipped) -> Packed:
     return pickle.loads(shipped.data, buffers=[view[at:at + n] for at, n in shipped.spans])
 
 
+def _abandon() -> NoReturn:
+    """End the worker at once (from the thread that found its speculative load unsafe, see
+    :func:`importer.parse.parse_workbook`): the pool sees it die, and the caller parses the file again, guarded."""
+    os._exit(ABANDONED)
+
+
 def parse_task(path: str) -> Packed | Shipped | Unreadable | _OutOfMemory:
-    """One file, in a worker: the parsed workbook packed for the trip back, or why it is unreadable."""
+    """One file, in a worker: the parsed workbook packed for the trip back, or why it is unreadable. A large sheet
+    is loaded while its guard runs; a worker that dies doing so is given the file again (:func:`guarded_task`)."""
+    return _parse_task(path, _abandon)
+
+
+def guarded_task(path: str) -> Packed | Shipped | Unreadable | _OutOfMemory:
+    """As :func:`parse_task`, each sheet loaded only once its guard has passed: the file's findings exactly."""
+    return _parse_task(path, None)
+
+
+def _parse_task(path: str, abandon: Callable[[], NoReturn] | None) -> Packed | Shipped | Unreadable | _OutOfMemory:
     from importer.parse import parse_workbook
 
     try:
-        return ship(pack(parse_workbook(Path(path))))
+        return ship(pack(parse_workbook(Path(path), abandon)))
     except Unreadable as exc:
         return exc
     except MemoryError:
@@ -277,6 +299,10 @@ class ReaderPool:
         self.limits = limits or Limits.from_env()
         self.start_method = start_method
         self.task = task  # a module-level function (it is pickled by name): tests give a crashing or hanging one
+        # A file whose speculative parse crashed or ran out of memory is parsed again, guarded: the guard may have
+        # had a refusal or a far cell to report that the speculative load got to first (a timeout is not retried:
+        # the guard alone would have taken as long).
+        self.fallback = guarded_task if task is parse_task else None
         self._pool = None
         self._lock = threading.Lock()
 
@@ -316,15 +342,23 @@ class ReaderPool:
     def parse_many(self, paths: Sequence[Path]) -> list[ParsedWorkbook | Unreadable]:
         """Each file parsed in a worker, as many at once as there are workers; in the order given."""
         paths = [Path(p) for p in paths]
+        results = self._parse_many(paths, self.task)
+        again = [i for i, r in enumerate(results) if isinstance(r, ReaderGaveOut) and r.reason != Reason.READER_TIMEOUT]
+        if self.fallback and again:
+            for i, result in zip(again, self._parse_many([paths[i] for i in again], self.fallback), strict=True):
+                results[i] = result
+        return results
+
+    def _parse_many(self, paths: list[Path], task: Callable[[str], object]) -> list[ParsedWorkbook | Unreadable]:
         if not paths:
             return []
         pool = self._running(len(paths))
         try:
-            futures = [pool.schedule(self.task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
+            futures = [pool.schedule(task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
         except RuntimeError:  # the pool broke after it was checked ("not active"): once more, on a new one
             self._discard(pool)
             pool = self._running(len(paths))
-            futures = [pool.schedule(self.task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
+            futures = [pool.schedule(task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
         start, results = time.monotonic(), []
         for i, (path, future) in enumerate(zip(paths, futures, strict=True)):
             # Each file's own limit is enforced by the pool; this deadline only catches a pool that stopped
@@ -335,7 +369,7 @@ class ReaderPool:
             if results[-1] is _STUCK:
                 results[-1] = ReaderGaveOut(path.name, Reason.READER_TIMEOUT, self.limits)
                 self._discard(pool)
-                return results + self.parse_many(paths[i + 1:])  # the files behind it, on a new pool
+                return results + self._parse_many(paths[i + 1:], task)  # the files behind it, on a new pool
         return results
 
     def _outcome(self, path: Path, future, pool, deadline: float):

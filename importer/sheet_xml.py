@@ -38,8 +38,10 @@ bytes is *surveyed*: searched in C, and parsed only where the searches point.
    survey trusts what the format requires and Excel enforces on opening, rows in ascending order and a
    cell's address in its own row, only to find where the data ends: a file breaking that trust still
    costs the reader at most the cell cap, never an abort. Cost on the benchmark's 100,000 rows (70 MB
-   of XML): ~45 ms to inflate with ISA-L (zlib: ~90 ms) and ~70 ms for the expression, ~0.13 s in all, the
-   one part of this reading the user waits for (about a tenth of ``sms validate``).
+   of XML): ~45 ms to inflate with ISA-L (zlib: ~90 ms) and ~70 ms for the expression, ~0.13 s in all.
+   In the reader's worker process the load starts beside the survey instead of after it, and a survey
+   that cannot vouch for the part ends the worker for a guarded read (``guard(survey_only=True)``,
+   :func:`importer.parse.parse_workbook`'s ``abandon``), so the user no longer waits for it.
 2. :meth:`Workbook.details`, beside the reader's load (fastexcel leaves the GIL free): the part is
    inflated again and searched for what marks a formula (``<f``), an error value (a quoted ``e``), a
    hidden row (``hidden``) or a percent style; only rows holding a mark are parsed (~0.2 s of CPU,
@@ -476,15 +478,16 @@ class Workbook:
               "again as an Excel Workbook (.xlsx) and upload it again.")
         return WorkbookRefused(th, en, Reason.TRUNCATED, file=self.file, sheet=name)
 
-    def guard(self, name: str, folder: Path) -> Guard:
+    def guard(self, name: str, folder: Path, survey_only: bool = False) -> Guard | None:
         """Read what must be known before the reader loads worksheet ``name``: how far its data reaches (a
         :class:`WorkbookRefused` beyond the cell cap), and far blank-looking cells to cut out (into a copy of
-        the workbook in ``folder``). A small part is read whole; a large one surveyed (module docstring)."""
+        the workbook in ``folder``). A small part is read whole; a large one surveyed (module docstring), and
+        parsed whole when the survey cannot vouch for it, or, with ``survey_only``, None then."""
         part = self.checked.sheet_parts[name]
         try:
             if self.archive.getinfo(part).file_size > SMALL_PART:
                 guard = self._survey(name, part)
-                if guard is not None:
+                if guard is not None or survey_only:
                     return guard
             return self._whole(name, part, folder)
         except (expat.ExpatError, DefusedXmlException, ValueError, UnicodeError, zipfile.BadZipFile) as exc:

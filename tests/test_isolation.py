@@ -15,12 +15,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 from mini_year import mini_year
+from sheet_forms import Cell, Form
 from test_rules import over_allocate, write_year
+from test_sheet_xml import many_transfers, written
 
 from domain.errors import Reason, SmsError
 from importer import isolation
@@ -207,3 +210,41 @@ def test_the_limits_are_read_from_the_environment_and_a_wrong_one_is_explained()
         with pytest.raises(SmsError) as error:
             Limits.from_env({"SMS_PARSE_SECONDS": wrong})
         assert "SMS_PARSE_SECONDS" in error.value.message_th and "positive" in error.value.message_en
+
+
+@pytest.mark.parametrize("stray", [False, True])
+def test_a_large_sheet_read_beside_its_survey_gives_what_the_guarded_read_gives(tmp_path, monkeypatch, reference,
+                                                                                stray):
+    """A large sheet (30,000 transfers, ~9 MB of XML) is loaded while its guard surveys it. A clean one comes back
+    from that first read; one with a space far below its data, which the survey cannot vouch for, ends that worker
+    at once (exit 75) and is read again with the guard first. Either way: the rows and findings of a read in the
+    caller's own process (the far cell reported once, S13 at I1048576), and no temporary folder left behind."""
+    path = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})[0]
+    rows = many_transfers(30_000)
+    if stray:
+        rows[1_048_576] = [Cell(8, "s", " ")]
+    written(path, rows, Form())
+    first_reads, parse_many = [], ReaderPool._parse_many
+
+    def recorded(self, paths, task):  # each round of reads as it came back, before a retry replaces any
+        first_reads.append(parse_many(self, paths, task))
+        return first_reads[-1][:]
+    monkeypatch.setattr(ReaderPool, "_parse_many", recorded)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # the forked worker's temporary folders go here
+    pool = ReaderPool(Limits(), start_method="fork")
+    try:
+        [isolated] = pool.parse_many([path])
+    finally:
+        pool.close()
+    [local] = parse_in_process([path])
+    first = first_reads[0][0]
+    if stray:
+        assert isinstance(first, ReaderGaveOut) and first.worker_exit == isolation.ABANDONED and len(first_reads) == 2
+        assert [(f.rule, f.cell) for f in isolated.findings] == [("S13", "I1048576")]
+    else:
+        assert isinstance(first, ParsedWorkbook) and len(first_reads) == 1 and isolated.findings == []
+    assert isolated.findings == local.findings and isolated.rows == local.rows == 30_000 + 3
+    assert isolated.sheets["transfers"].values.equals(local.sheets["transfers"].values)
+    assert list(temp.iterdir()) == []
