@@ -143,7 +143,13 @@ class ReaderGaveOut(Unreadable):
 def worker_start(memory_bytes: int) -> None:
     """A worker's start: cap its address space, and write no core file when the reader aborts (a core of a
     500 GB address space is no help to anyone)."""
+    import pyarrow as pa  # here: the caller may not need Arrow at all (sms --help)
+
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Arrow's default allocator (mimalloc) in a forked worker handed pages back to the kernel at random moments
+    # of the typing: 0.11-0.14 s of system time in one run of two (100,000 rows), none with the C library's
+    # allocator, whose typing took 0.12-0.14 s every time (BENCHMARKS.md, issue 15, session 7).
+    pa.set_memory_pool(pa.system_memory_pool())
     if memory_bytes:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
