@@ -156,7 +156,8 @@ DATA_TABLES: dict[str, sa.Table] = {s.key: data_table(s) for t in UNIT_TEMPLATES
 
 # The foreign key of the data tables to ``submissions`` on PostgreSQL, checked once per statement: the
 # submissions a statement's rows name are locked as a foreign key locks them (``FOR KEY SHARE``: none can be
-# deleted until the transaction ends) and must all exist; deleting submissions deletes their rows.
+# deleted until the transaction ends) and must all exist; deleting or truncating submissions deletes their rows;
+# a submission's id cannot change while rows name it.
 SET_BASED_KEY = (
     """CREATE OR REPLACE FUNCTION sms_rows_have_submission() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -172,14 +173,26 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$""",
+    # A delete sees the rows its snapshot sees: under READ COMMITTED (the store's own) each statement takes a new
+    # one, so rows committed meanwhile are deleted too; under REPEATABLE READ they would be missed (a foreign key
+    # raises a serialization failure there), so such a delete is refused.
     "CREATE OR REPLACE FUNCTION sms_submission_rows_deleted() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+    "    IF current_setting('transaction_isolation') <> 'read committed' THEN\n"
+    "        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',\n"
+    "            MESSAGE = 'delete submissions in a READ COMMITTED transaction: their rows are deleted with them';\n"
+    "    END IF;\n"
     + "".join(f"    DELETE FROM {key} WHERE submission_id IN (SELECT id FROM deleted);\n" for key in DATA_TABLES)
     + "    RETURN NULL;\nEND $$",
-    """CREATE OR REPLACE FUNCTION sms_submission_id_kept() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
-        MESSAGE = 'the id of submission ' || OLD.id || ' cannot change: rows name it';
-END $$""",
+    # TRUNCATE fires no delete trigger: emptying ``submissions`` (PostgreSQL allows it only with CASCADE, the audit
+    # table's foreign key being real) empties the data tables as a foreign key's cascade would.
+    "CREATE OR REPLACE FUNCTION sms_submissions_truncated() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+    f"    TRUNCATE {', '.join(DATA_TABLES)};\n    RETURN NULL;\nEND $$",
+    "CREATE OR REPLACE FUNCTION sms_submission_id_kept() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+    "    IF " + "\n        OR ".join(f"EXISTS (SELECT 1 FROM {key} WHERE submission_id = OLD.id)"
+                                   for key in DATA_TABLES) + " THEN\n"
+    "        RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',\n"
+    "            MESSAGE = 'the id of submission ' || OLD.id || ' cannot change: rows name it';\n"
+    "    END IF;\n    RETURN NEW;\nEND $$",
 )
 
 
@@ -195,6 +208,8 @@ def _set_based_key(target, connection, tables=(), **kw) -> None:
 for _statement in (
     "CREATE TRIGGER submissions_delete_rows AFTER DELETE ON submissions REFERENCING OLD TABLE AS deleted "
     "FOR EACH STATEMENT EXECUTE FUNCTION sms_submission_rows_deleted()",
+    "CREATE TRIGGER submissions_truncate_rows AFTER TRUNCATE ON submissions "
+    "FOR EACH STATEMENT EXECUTE FUNCTION sms_submissions_truncated()",
     "CREATE TRIGGER submissions_id_kept BEFORE UPDATE OF id ON submissions FOR EACH ROW "
     "WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION sms_submission_id_kept()",
 ):
