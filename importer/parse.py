@@ -12,9 +12,11 @@ number is read as shown (0.2468 formatted 0.00% is read as 24.68).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,7 +104,10 @@ class GuardedBook:
 
     def load_sheet(self, name: str, **options):
         book = self._book
-        if name in self._guards and name not in self._unguarded:
+        if name in self._unguarded:
+            with _quiet_stderr():
+                return book.load_sheet(name, **options)
+        if name in self._guards:
             guard = self._guards[name].result()
             self._loading(guard)
             if guard.copy is not None:
@@ -115,6 +120,21 @@ class GuardedBook:
         if self._package is None or self._package.as_is:
             return copy
         return write_copy(copy, self._package, copy.with_name(f"{copy.stem}-readable.xlsx"))
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """The process's standard error sent nowhere for the block: what a reader that dies loading a sheet ahead of
+    its guard prints (e.g. "memory allocation of 549755813888 bytes failed") is not for the user, whose file is
+    then read again, guarded, with standard error as usual (:mod:`importer.isolation`)."""
+    saved, nowhere = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(nowhere, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(nowhere)
 
 
 def _rows_text(rows: list[int]) -> str:
@@ -306,12 +326,15 @@ def parse_workbook(path: Path, abandon: Callable[[], NoReturn] | None = None) ->
 
     ``abandon`` (in a worker process only: it must end the process, never return) lets a large sheet be loaded
     while its guard surveys it rather than after (the survey, ~0.13 s for 100,000 rows, is then off the
-    user's wait). The survey is about five times quicker than the reader's load, and the reader only sizes
-    its table once it has read every cell, so a sheet the survey cannot vouch for (whose data may reach far
-    enough to abort the reader) calls ``abandon`` long before then: the caller parses the file again without
-    it (:mod:`importer.isolation`), when every guard has its say first and every finding is as usual.
+    user's wait). The survey, on a thread of its own from the start, is about four times quicker than the
+    reader's load, and the reader only sizes its table once it has read every cell, so a sheet the survey cannot
+    vouch for (whose data may reach far enough to abort the reader) calls ``abandon`` long before then; a load
+    that fails first calls it too, and one that aborts all the same (a survey starved of CPU) says nothing on
+    standard error. The caller then parses the file again without it (:mod:`importer.isolation`), when every
+    guard has its say first and every finding and refusal is as usual.
     """
     path = Path(path)
+    unguarded: frozenset[str] = frozenset()
     try:
         checked = check_workbook(path, skip_unreadable_sheets=True)  # the reader judges them against its template
         with (readable(path, checked.package) as source, SheetXmlBook(checked) as xml,
@@ -319,15 +342,18 @@ def parse_workbook(path: Path, abandon: Callable[[], NoReturn] | None = None) ->
             sizes = _sizes(xml)
             as_is = checked.package is None or checked.package.as_is  # no laid-out copy to leave behind
             unguarded = frozenset(n for n, size in sizes.items() if size > SMALL_PART and abandon and as_is)
-            pool = ThreadPoolExecutor(1)
+            # The surveys of the sheets loaded unguarded on a thread of their own, started at once: queued behind
+            # the small sheets' guards (a user's sheet of 1 MB), a survey was overtaken by the load it must outrun.
+            pool, surveys = ThreadPoolExecutor(1), ThreadPoolExecutor(1)
             try:
+                guards = {name: surveys.submit(_survey_or_abandon, xml, name, Path(folder), abandon)
+                          for name in unguarded}
                 # small parts first: their guards are quick, and the reader opens _meta first
-                guards = {name: pool.submit(_survey_or_abandon, xml, name, Path(folder), abandon) if name in unguarded
-                          else pool.submit(xml.guard, name, Path(folder))
-                          for name in sorted(sizes, key=lambda n: sizes[n] > SMALL_PART)}
+                guards |= {name: pool.submit(xml.guard, name, Path(folder))
+                           for name in sorted(sizes, key=lambda n: sizes[n] > SMALL_PART) if name not in unguarded}
                 details: dict[str, Future] = {}
-                for name in unguarded:  # on the same one thread, right after the guards
-                    details[name] = pool.submit(lambda name: xml.details(guards[name].result()), name)
+                for name in unguarded:  # on the survey's thread, right after it
+                    details[name] = surveys.submit(lambda name: xml.details(guards[name].result()), name)
 
                 def loading(guard: Guard) -> None:
                     if guard.name not in details:
@@ -339,9 +365,12 @@ def parse_workbook(path: Path, abandon: Callable[[], NoReturn] | None = None) ->
                     guards[name].result()
             finally:
                 pool.shutdown(cancel_futures=True)
+                surveys.shutdown(cancel_futures=True)
     except (Unreadable, MemoryError):  # a MemoryError is the worker's memory cap (importer.isolation)
         raise
     except Exception:  # a reader failure on a file that passed the gate: still the file's fault (no library name)
+        if unguarded:  # the load may have failed ahead of a guard that says where: the file is read again, guarded
+            abandon()
         raise Unreadable(f"อ่านไฟล์ {path.name} ไม่ได้ กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx ใหม่",
                          f"{path.name} could not be read; open it in Excel and save it again as .xlsx.",
                          file=path.name) from None

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,56 @@ def test_a_large_sheet_read_beside_its_survey_gives_what_the_guarded_read_gives(
     assert isolated.findings == local.findings and isolated.rows == local.rows == 30_000 + 3
     assert isolated.sheets["transfers"].values.equals(local.sheets["transfers"].values)
     assert list(temp.iterdir()) == []
+
+
+def test_a_large_sheet_the_reader_fails_on_ahead_of_its_survey_is_refused_as_the_guard_says(tmp_path, reference):
+    """A row numbered "abc" near the top of a large sheet makes the reader fail long before the survey reaches it:
+    the file is read again, guarded, and the refusal names the damaged sheet as a read in one process does (it
+    said "could not be read" and named nothing, depending on the order of the sheets)."""
+    path = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})[0]
+    written(path, many_transfers(30_000), Form())
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.file_size > 2_000_000:  # the large sheet's XML
+                data = data.replace(b'<row r="3"', b'<row r="abc"', 1)
+            out.writestr(info, data)
+    pool = ReaderPool(Limits(), start_method="fork")
+    try:
+        [isolated] = pool.parse_many([damaged])
+    finally:
+        pool.close()
+    [local] = parse_in_process([damaged])
+    assert isolated.reason == local.reason == Reason.TRUNCATED
+    assert isolated.sheet == local.sheet == "รับโอน" and isolated.message_en == local.message_en
+
+
+def test_any_reader_failure_ahead_of_the_survey_is_read_again_guarded(tmp_path, monkeypatch, reference):
+    """Whatever makes the load of a large sheet fail before its survey has vouched for it, the worker gives the
+    file up (exit 75) and the guarded read decides: here a load made to fail on a sound file, which the guarded
+    read then reads whole."""
+    import contextlib
+
+    import importer.parse as parse
+    path = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})[0]
+    written(path, many_transfers(30_000), Form())
+
+    @contextlib.contextmanager
+    def failing():  # the unguarded load only runs inside this (the forked worker inherits the change)
+        raise RuntimeError("the reader failed")
+        yield
+    monkeypatch.setattr(parse, "_quiet_stderr", failing)
+    first_reads, parse_many = [], ReaderPool._parse_many
+
+    def recorded(self, paths, task):
+        first_reads.append(parse_many(self, paths, task))
+        return first_reads[-1][:]
+    monkeypatch.setattr(ReaderPool, "_parse_many", recorded)
+    pool = ReaderPool(Limits(), start_method="fork")
+    try:
+        [isolated] = pool.parse_many([path])
+    finally:
+        pool.close()
+    assert first_reads[0][0].worker_exit == isolation.ABANDONED and len(first_reads) == 2
+    assert isinstance(isolated, ParsedWorkbook) and isolated.rows == 30_000 + 3 and isolated.findings == []
