@@ -115,6 +115,21 @@ NO_COST_CENTRE = (  # what a maker reads of a unit's template that names no cost
     "it and upload it again.")
 
 
+REFERENCE_NOT_IMPORTED = (  # what the CLI says of the reference workbook given to sms import
+    "ข้อมูลอ้างอิงไม่ได้นำเข้าด้วยคำสั่งนี้ ผู้ดูแลระบบโหลดด้วยคำสั่ง sms reference load ชื่อไฟล์",
+    "Reference data is not imported with this command: the admin loads it with sms reference load FILE.")
+
+
+def refused_without_errors(report: FileReport) -> tuple[str, str] | None:
+    """Why a workbook with no error was refused (Thai, English): a unit's blank template names no cost centre
+    (:data:`NO_COST_CENTRE`), or it is the reference data; None for any other workbook."""
+    if not report.parsed or report.errors:
+        return None
+    if blank_unit_workbook(report):
+        return NO_COST_CENTRE
+    return REFERENCE_NOT_IMPORTED if report.parsed.template.group == TemplateGroup.REFERENCE else None
+
+
 def blank_unit_workbook(report: FileReport) -> bool:
     """A unit's template (an SMS step or hospital finance) whose ``_meta`` names no cost centre: checked like
     any other (no cost centre's stored data is read for it), never stored (``_rejected``: refused)."""

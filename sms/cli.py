@@ -231,6 +231,7 @@ def print_outcomes(outcomes: list[Outcome]) -> None:
     from rich.console import Console
 
     from domain.vocabulary import ImportOutcome, RowChange
+    from services.submission import refused_without_errors
     from validators.validate import Report
 
     console = Console()
@@ -242,6 +243,8 @@ def print_outcomes(outcomes: list[Outcome]) -> None:
             console.print("    " + "  ".join(f"{c.th}/{c.en} {o.counts[c]:,}" for c in RowChange))
         if o.status == ImportOutcome.UNCHANGED:
             console.print("    ไฟล์นี้เหมือนฉบับล่าสุดทุกไบต์ ไม่มีอะไรเปลี่ยน / identical to the current version; nothing changed")
+        if o.status == ImportOutcome.REFUSED and o.report and (why := refused_without_errors(o.report)):
+            console.print(f"    {why[0]}\n    {why[1]}", highlight=False)
     failed = (ImportOutcome.REFUSED, ImportOutcome.UNREADABLE)
     refused = [o.report for o in outcomes if o.status in failed and o.report]
     if refused:

@@ -172,3 +172,16 @@ def test_users_add_checks_the_account_before_asking_for_the_password(database):
     made = runner.invoke(app, ["users", "add", "maker9", "--role", "maker", "--cost-center", "2100200131"],
                          input="secret-pass\nsecret-pass\n")
     assert made.exit_code == 0 and "รหัสผ่าน / Password" in made.output and "maker9" in made.output
+
+
+def test_import_says_why_it_refuses_a_workbook_without_errors(tmp_path, database):
+    """A unit's blank template (no cost centre) and the reference data are refused with no error to show: the
+    command says why and what to do instead (it printed "refused (errors)" beside "errors 0" and nothing else)."""
+    assert invoke("templates", "build", "--out", tmp_path).exit_code == 0
+    assert invoke("reference", "export", "--out", tmp_path / "reference.xlsx").exit_code == 0
+    blank = invoke("import", tmp_path / "disbursements.xlsx")
+    assert blank.exit_code == 1
+    said = " ".join(blank.output.split())  # the console wraps lines at its width
+    assert "names no cost centre" in said and "ไม่ได้ระบุศูนย์ต้นทุน" in said
+    reference = invoke("import", tmp_path / "reference.xlsx")
+    assert reference.exit_code == 1 and "sms reference load" in " ".join(reference.output.split())
