@@ -10,8 +10,7 @@ reason              refused because
 ==================  ===========================================================
 ``not_found``       the path does not exist or is not a regular file
 ``empty``           the file has 0 bytes, or the workbook has no worksheet
-``too_large``       the file is bigger than ``max_file_bytes``, or a sheet's
-                    ``<dimension>`` spans more than ``max_cells`` cells
+``too_large``       the file is bigger than ``max_file_bytes``
 ``csv``             plain text / CSV / tab-separated text with an Excel name
 ``xls``             the old binary Excel 97-2003 format (OLE2 container)
 ``encrypted``       a password-protected workbook (OLE2 ``EncryptedPackage``)
@@ -36,10 +35,12 @@ workbook like any other. A sheet entry that leads to no part (an empty relations
 a missing part) is refused as ``truncated`` unless ``skip_unreadable_sheets`` is given,
 when it is listed in ``Checked.package.unreadable`` for the reader to judge.
 
-What this gate cannot promise (the readers must still cap rows/cells): a sheet
-may have no ``<dimension>`` or one that understates its size, and a deflate
-stream may expand beyond the size the zip directory declares (Python's zipfile
-stops at the declared size, other readers may not).
+A sheet's ``<dimension>`` is not looked at: producers omit it or understate it, and Excel writes
+one reaching XFD1048576 for a single space typed there, so it says nothing of what a reader will
+hold. How far a sheet's cells really reach, against ``max_cells``, is judged from its XML before
+the reader loads it (:mod:`importer.sheet_xml`: far blank-looking cells cut out with S13, data
+beyond the cap refused with its cell). A deflate stream may expand beyond the size the zip
+directory declares (Python's zipfile stops at the declared size, other readers may not).
 """
 
 from __future__ import annotations
@@ -72,17 +73,12 @@ MAX_MEMBERS = 10_000            # a real workbook has tens of parts, a big one a
 MAX_PART_BYTES = 32_000_000     # cap for the parts read whole (workbook.xml and its rels)
 PROLOG_LIMIT = 64 * 1024        # the DTD, if any, stands before the root element
 HEAD_CHUNK = 4096
-DIMENSION_LIMIT = 64 * 1024     # the <dimension> tag is in the first few hundred bytes
 RATIO_FLOOR = 1_000_000         # members smaller than this are never refused for their ratio
 SNIFF_BYTES = 64 * 1024
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 
-_DIMENSION = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
-_SHEETDATA = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?sheetData\b")
-_CELL = re.compile(r"\$?([A-Za-z]+)?\$?(\d+)?")
 _ENCODING = re.compile(r"""\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
@@ -157,17 +153,6 @@ def _refuse(reason: Reason, name: str, variant: str = "", **kw) -> WorkbookRefus
     elif reason == Reason.EMPTY:
         th = f"ไฟล์ {f} ว่างเปล่า (ขนาด 0 ไบต์) กรุณาตรวจสอบว่าบันทึกไฟล์เรียบร้อยแล้ว แล้วอัปโหลดใหม่"
         en = f"The file {f} is empty (0 bytes); check that it was saved properly and upload it again."
-    elif reason == Reason.TOO_LARGE and variant == "cells":
-        rows, cols, cells, limit, sheet = kw["rows"], kw["cols"], kw["cells"], kw["limit"], kw["sheet"]
-        fit = max(limit // max(cols, 1), 1)
-        th = (f"แผ่นงาน “{sheet}” ในไฟล์ {f} มีข้อมูลถึงแถวที่ {rows:,} และคอลัมน์ที่ {cols:,} "
-              f"({cells:,} เซลล์) เกินขีดจำกัด {limit:,} เซลล์ต่อแผ่นงาน (ประมาณ {fit:,} แถว "
-              f"ที่ {cols:,} คอลัมน์) กรุณาแบ่งข้อมูลเป็นหลายไฟล์แล้วอัปโหลดทีละไฟล์ "
-              "หากข้อมูลจริงมีน้อยกว่านี้ ให้ลบแถวและคอลัมน์ว่างที่อยู่ท้ายตาราง บันทึก แล้วอัปโหลดใหม่")
-        en = (f"Sheet “{sheet}” in {f} reaches row {rows:,} and column {cols:,} ({cells:,} cells), "
-              f"more than the limit of {limit:,} cells per sheet (about {fit:,} rows of {cols:,} columns); "
-              "split the data into several files and upload them one at a time. If the real data is "
-              "shorter, delete the empty rows and columns below and right of it, save and upload again.")
     elif reason == Reason.TOO_LARGE:
         size, limit = kw["size"], kw["limit"]
         th = (f"ไฟล์ {f} มีขนาด {_mb(size, up=True)} เกินขนาดสูงสุดที่รับได้ {_mb(limit)} "
@@ -384,8 +369,6 @@ def _check_zip(fh, path: Path, size: int, name: str, limits: _Limits) -> Checked
         if package.unreadable and not limits.skip_unreadable_sheets:
             raise _refuse(Reason.TRUNCATED, name)  # a sheet entry leading to no part
         sheets = package.worksheets
-        for sheet, part in sheets.items():
-            _check_dimension(zf, members[part], sheet, name, limits)
         lowered = [n.replace("\\", "/").lower() for n in members]
         has_macros = any(n.endswith("vbaproject.bin") or "/macrosheets/" in f"/{n}" for n in lowered)
     return Checked(path=path, size=size, has_macros=has_macros, sheet_parts=sheets, package=package,
@@ -559,46 +542,3 @@ def _parse(data: bytes, part: str, name: str):
         raise _refuse(Reason.TRUNCATED, name) from exc
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _dimension_extent(ref: str) -> tuple[int, int] | None:
-    """(last row, last column) of a dimension ref such as 'A1:L100001'; None if it cannot be read."""
-    last_row = last_col = 0
-    for token in ref.replace(" ", ":").split(":"):
-        if not token:
-            continue
-        m = _CELL.fullmatch(token)
-        if not m or not (m.group(1) or m.group(2)):
-            return None
-        letters, digits = m.group(1), m.group(2)
-        if letters:
-            last_col = max(last_col, _col_number(letters) if len(letters) <= 4 else 10**6)
-        if digits:
-            last_row = max(last_row, int(digits) if len(digits) <= 9 else 10**9)
-    if not last_row and not last_col:
-        return None
-    return (last_row or MAX_ROWS), (last_col or MAX_COLS)  # 'A:L' is whole columns, '1:5' whole rows
-
-
-def _check_dimension(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: str, limits: _Limits) -> None:
-    """Refuse a sheet whose <dimension> spans more than ``limits.cells`` cells, counted from A1
-    (a reader may pad the empty area before the first used cell)."""
-    def found(buf: bytes) -> bool:
-        text = _prolog_text(buf) or ""
-        return _DIMENSION.search(text) is not None or _SHEETDATA.search(text) is not None
-
-    m = _DIMENSION.search(_prolog_text(_read_head(zf, info, DIMENSION_LIMIT, found)) or "")
-    if not m:
-        return  # no dimension (allowed by the format): the reader's own row cap applies
-    extent = _dimension_extent(m.group(1))
-    if extent is None:
-        return
-    rows, cols = extent
-    if rows * cols > limits.cells:
-        raise _refuse(Reason.TOO_LARGE, name, "cells", rows=rows, cols=cols, cells=rows * cols,
-                      limit=limits.cells, sheet=_display_name(sheet))

@@ -274,28 +274,35 @@ def test_a_large_sheet_the_reader_fails_on_ahead_of_its_survey_is_refused_as_the
     assert isolated.sheet == local.sheet == "รับโอน" and isolated.message_en == local.message_en
 
 
+def failing_ahead(path: str):
+    """The worker's parse with the load of a large sheet made to fail while its survey runs (it only runs inside
+    ``importer.parse._quiet_stderr``); the guarded read of the same file is left as it is."""
+    import contextlib
+
+    import importer.parse as parse
+
+    @contextlib.contextmanager
+    def failing():
+        raise RuntimeError("the reader failed")
+        yield
+    parse._quiet_stderr = failing
+    return parse_task(path)
+
+
 def test_any_reader_failure_ahead_of_the_survey_is_read_again_guarded(tmp_path, monkeypatch, reference):
     """Whatever makes the load of a large sheet fail before its survey has vouched for it, the worker gives the
     file up (exit 75) and the guarded read decides: here a load made to fail on a sound file, which the guarded
     read then reads whole."""
-    import contextlib
-
-    import importer.parse as parse
     path = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})[0]
     written(path, many_transfers(30_000), Form())
-
-    @contextlib.contextmanager
-    def failing():  # the unguarded load only runs inside this (the forked worker inherits the change)
-        raise RuntimeError("the reader failed")
-        yield
-    monkeypatch.setattr(parse, "_quiet_stderr", failing)
     first_reads, parse_many = [], ReaderPool._parse_many
 
     def recorded(self, paths, task):
         first_reads.append(parse_many(self, paths, task))
         return first_reads[-1][:]
     monkeypatch.setattr(ReaderPool, "_parse_many", recorded)
-    pool = ReaderPool(Limits(), start_method="fork")
+    pool = ReaderPool(Limits(), start_method="fork", task=failing_ahead)
+    pool.fallback = isolation.guarded_task  # as parse_task's pool has it
     try:
         [isolated] = pool.parse_many([path])
     finally:
