@@ -81,6 +81,18 @@ def postgres_url():
         yield url
 
 
+@pytest.fixture
+def postgres_store(postgres_url):
+    """An empty store on the test PostgreSQL server, its tables dropped after the test."""
+    from store.db import connect
+    from store.schema import metadata
+
+    engine = connect(postgres_url)
+    yield engine
+    metadata.drop_all(engine)
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
     """An empty store on each supported database."""

@@ -147,54 +147,44 @@ def test_a_submission_no_row_names_may_change_its_id(engine):
         assert conn.execute(sa.select(submissions.c.id)).scalars().all() == [sid + 100]
 
 
-@pytest.fixture
-def pg(postgres_url):
-    """An empty store on PostgreSQL alone: what its triggers do that SQLite's foreign key does by itself."""
-    from store.db import connect
-    from store.schema import metadata
-    engine = connect(postgres_url)
-    yield engine
-    metadata.drop_all(engine)
-    engine.dispose()
-
-
-def test_a_submission_cannot_be_deleted_while_rows_naming_it_are_being_written(pg):
+def test_a_submission_cannot_be_deleted_while_rows_naming_it_are_being_written(postgres_store):
     """As a foreign key does, the rows being written hold their submission (FOR KEY SHARE) until they commit."""
     import sqlalchemy as sa
     sheet = next(s for s in SHEETS if s.key == "payments")
-    with pg.begin() as conn:
+    with postgres_store.begin() as conn:
         sid = new_submission(conn, "disbursements")
-    with pg.begin() as writing:
+    with postgres_store.begin() as writing:
         insert_rows(writing, DATA_TABLES["payments"], rows_of(sheet, 2), sid)
-        with pytest.raises(sa.exc.OperationalError, match="lock"), pg.begin() as deleting:
+        with pytest.raises(sa.exc.OperationalError, match="lock"), postgres_store.begin() as deleting:
             deleting.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")  # a wait that cannot end while held
             deleting.execute(submissions.delete().where(submissions.c.id == sid))
-    with pg.connect() as conn:
+    with postgres_store.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(DATA_TABLES["payments"])).scalar() == 2
 
 
-def test_deleting_a_submission_under_repeatable_read_is_refused(pg):
+def test_deleting_a_submission_under_repeatable_read_is_refused(postgres_store):
     """Its snapshot would miss rows committed since it began (a foreign key fails such a delete too)."""
     import sqlalchemy as sa
     sheet = next(s for s in SHEETS if s.key == "payments")
-    with pg.begin() as conn:
+    with postgres_store.begin() as conn:
         sid = new_submission(conn, "disbursements")
         insert_rows(conn, DATA_TABLES["payments"], rows_of(sheet, 2), sid)
-    with pytest.raises(sa.exc.NotSupportedError, match="READ COMMITTED"), pg.begin() as conn:
+    with pytest.raises(sa.exc.NotSupportedError, match="READ COMMITTED"), postgres_store.begin() as conn:
         conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         conn.execute(submissions.delete().where(submissions.c.id == sid))
-    with pg.connect() as conn:
+    with postgres_store.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(DATA_TABLES["payments"])).scalar() == 2
 
 
-def test_emptying_the_submissions_empties_their_rows(pg):
+def test_emptying_the_submissions_empties_their_rows(postgres_store):
     import sqlalchemy as sa
     sheet = next(s for s in SHEETS if s.key == "payments")
-    with pg.begin() as conn:
+    with postgres_store.begin() as conn:
         insert_rows(conn, DATA_TABLES["payments"], rows_of(sheet, 2), new_submission(conn, "disbursements"))
-    with pytest.raises(sa.exc.NotSupportedError), pg.begin() as conn:  # the audit table's foreign key is real
+    # a plain TRUNCATE is refused: the audit table's foreign key is real
+    with pytest.raises(sa.exc.NotSupportedError), postgres_store.begin() as conn:
         conn.exec_driver_sql("TRUNCATE submissions")
-    with pg.begin() as conn:
+    with postgres_store.begin() as conn:
         conn.exec_driver_sql("TRUNCATE submissions CASCADE")
-    with pg.connect() as conn:
+    with postgres_store.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(DATA_TABLES["payments"])).scalar() == 0

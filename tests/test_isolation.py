@@ -213,6 +213,27 @@ def test_the_limits_are_read_from_the_environment_and_a_wrong_one_is_explained()
         assert "SMS_PARSE_SECONDS" in error.value.message_th and "positive" in error.value.message_en
 
 
+def recorded_reads(monkeypatch) -> list[list]:
+    """Each round of a pool's reads as it came back, before a retry replaces any (filled as the pool reads)."""
+    first_reads, parse_many = [], ReaderPool._parse_many
+
+    def recorded(self, paths, task):
+        first_reads.append(parse_many(self, paths, task))
+        return first_reads[-1][:]
+    monkeypatch.setattr(ReaderPool, "_parse_many", recorded)
+    return first_reads
+
+
+def parsed_in_a_fork_pool(path: Path, task=parse_task) -> list:
+    """``path`` parsed by a pool of forked workers running ``task``, a failed speculative read retried guarded."""
+    pool = ReaderPool(Limits(), start_method="fork", task=task)
+    pool.fallback = isolation.guarded_task  # as parse_task's own pool has it
+    try:
+        return pool.parse_many([path])
+    finally:
+        pool.close()
+
+
 @pytest.mark.parametrize("stray", [False, True])
 def test_a_large_sheet_read_beside_its_survey_gives_what_the_guarded_read_gives(tmp_path, monkeypatch, reference,
                                                                                 stray):
@@ -225,20 +246,11 @@ def test_a_large_sheet_read_beside_its_survey_gives_what_the_guarded_read_gives(
     if stray:
         rows[1_048_576] = [Cell(8, "s", " ")]
     written(path, rows, Form())
-    first_reads, parse_many = [], ReaderPool._parse_many
-
-    def recorded(self, paths, task):  # each round of reads as it came back, before a retry replaces any
-        first_reads.append(parse_many(self, paths, task))
-        return first_reads[-1][:]
-    monkeypatch.setattr(ReaderPool, "_parse_many", recorded)
+    first_reads = recorded_reads(monkeypatch)
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))  # the forked worker's temporary folders go here
-    pool = ReaderPool(Limits(), start_method="fork")
-    try:
-        [isolated] = pool.parse_many([path])
-    finally:
-        pool.close()
+    [isolated] = parsed_in_a_fork_pool(path)
     [local] = parse_in_process([path])
     first = first_reads[0][0]
     if stray:
@@ -264,11 +276,7 @@ def test_a_large_sheet_the_reader_fails_on_ahead_of_its_survey_is_refused_as_the
             if info.file_size > 2_000_000:  # the large sheet's XML
                 data = data.replace(b'<row r="3"', b'<row r="abc"', 1)
             out.writestr(info, data)
-    pool = ReaderPool(Limits(), start_method="fork")
-    try:
-        [isolated] = pool.parse_many([damaged])
-    finally:
-        pool.close()
+    [isolated] = parsed_in_a_fork_pool(damaged)
     [local] = parse_in_process([damaged])
     assert isolated.reason == local.reason == Reason.TRUNCATED
     assert isolated.sheet == local.sheet == "รับโอน" and isolated.message_en == local.message_en
@@ -295,17 +303,7 @@ def test_any_reader_failure_ahead_of_the_survey_is_read_again_guarded(tmp_path, 
     read then reads whole."""
     path = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})[0]
     written(path, many_transfers(30_000), Form())
-    first_reads, parse_many = [], ReaderPool._parse_many
-
-    def recorded(self, paths, task):
-        first_reads.append(parse_many(self, paths, task))
-        return first_reads[-1][:]
-    monkeypatch.setattr(ReaderPool, "_parse_many", recorded)
-    pool = ReaderPool(Limits(), start_method="fork", task=failing_ahead)
-    pool.fallback = isolation.guarded_task  # as parse_task's pool has it
-    try:
-        [isolated] = pool.parse_many([path])
-    finally:
-        pool.close()
+    first_reads = recorded_reads(monkeypatch)
+    [isolated] = parsed_in_a_fork_pool(path, task=failing_ahead)
     assert first_reads[0][0].worker_exit == isolation.ABANDONED and len(first_reads) == 2
     assert isinstance(isolated, ParsedWorkbook) and isolated.rows == 30_000 + 3 and isolated.findings == []

@@ -29,17 +29,6 @@ from store.workflow import decide
 WAIT = 60  # s: the most a step may take on a busy machine
 
 
-@pytest.fixture
-def postgres(postgres_url):
-    """An empty store on the test PostgreSQL server."""
-    from store.schema import metadata
-
-    engine = connect(postgres_url)
-    yield engine
-    metadata.drop_all(engine)
-    engine.dispose()
-
-
 def noted(tmp_path, reference, note: str):
     """The mini year's allocations workbook with ``note`` on transfer T1: another version of the same file."""
     year = mini_year()
@@ -67,29 +56,29 @@ def wait_until_waiting(engine: sa.Engine, task: Future) -> None:
         time.sleep(0.02)  # polling the server's view of the other connection, not timing it
 
 
-def test_two_saves_from_the_same_version_store_one_and_refuse_the_other(postgres, tmp_path, reference):
-    [first] = save(postgres, noted(tmp_path, reference, "ฉบับที่ 1"), reference, "maker1")
+def test_two_saves_from_the_same_version_store_one_and_refuse_the_other(postgres_store, tmp_path, reference):
+    [first] = save(postgres_store, noted(tmp_path, reference, "ฉบับที่ 1"), reference, "maker1")
     base = (first.submission_id, 0)
     mine, theirs = noted(tmp_path, reference, "แก้โดย ก"), noted(tmp_path, reference, "แก้โดย ข")
-    shot = snapshot(check(postgres, [mine], reference, as_of=AS_OF, parser=parse_in_process).files[0])
+    shot = snapshot(check(postgres_store, [mine], reference, as_of=AS_OF, parser=parse_in_process).files[0])
     with ThreadPoolExecutor(1) as pool:
-        with postgres.begin() as conn:  # maker A's save, not yet committed
+        with postgres_store.begin() as conn:  # maker A's save, not yet committed
             check_base(conn, shot, base)
             store_snapshot(conn, shot, "maker1", AS_OF)
             # maker B's save, from the same version
-            other = pool.submit(save, postgres, theirs, reference, "maker1b", bases={theirs.name: base})
-            wait_until_waiting(postgres, other)
+            other = pool.submit(save, postgres_store, theirs, reference, "maker1b", bases={theirs.name: base})
+            wait_until_waiting(postgres_store, other)
         with pytest.raises(StaleEdit):  # not the database's duplicate-key error: B is told why, A's stays
             other.result(timeout=WAIT)
-    with postgres.connect() as conn:
+    with postgres_store.connect() as conn:
         stored = conn.execute(sa.select(submissions.c.version, submissions.c.status, submissions.c.file_name)
                               .order_by(submissions.c.version)).all()
     assert stored == [(1, "replaced", first.file), (2, "submitted", mine.name)]
 
 
-def test_an_approval_being_written_is_not_undone_by_a_new_version(postgres, postgres_url, tmp_path, reference):
-    checker = add_user(postgres, reference, "checker8", "checker", "checker-pass", region=8)
-    [first] = save(postgres, noted(tmp_path, reference, "ฉบับที่ 1"), reference, "maker1")
+def test_an_approval_being_written_is_not_undone_by_a_new_version(postgres_store, postgres_url, tmp_path, reference):
+    checker = add_user(postgres_store, reference, "checker8", "checker", "checker-pass", region=8)
+    [first] = save(postgres_store, noted(tmp_path, reference, "ฉบับที่ 1"), reference, "maker1")
     second = noted(tmp_path, reference, "ฉบับที่ 2")
     deciding, paused, go_on = connect(postgres_url), threading.Event(), threading.Event()
 
@@ -102,14 +91,14 @@ def test_an_approval_being_written_is_not_undone_by_a_new_version(postgres, post
     with ThreadPoolExecutor(2) as pool:
         approval = pool.submit(decide, deciding, reference, checker, first.submission_id, 0, Decision.APPROVE, "")
         assert paused.wait(WAIT), "the approval was never written"
-        upload = pool.submit(save, postgres, second, reference, "maker1")
-        wait_until_waiting(postgres, upload)
+        upload = pool.submit(save, postgres_store, second, reference, "maker1")
+        wait_until_waiting(postgres_store, upload)
         go_on.set()
         assert approval.result(timeout=WAIT)["status"] == "approved"  # what the checker is shown
         [outcome] = upload.result(timeout=WAIT)
     deciding.dispose()
     assert outcome.status == "locked"  # the maker is told the current version is approved
-    with postgres.connect() as conn:
+    with postgres_store.connect() as conn:
         stored = conn.execute(sa.select(submissions.c.version, submissions.c.status, submissions.c.locked)).all()
         trail = conn.execute(sa.select(audit.c.action).order_by(audit.c.id)).scalars().all()
     assert stored == [(1, "approved", True)] and trail == ["import", "approve"]
