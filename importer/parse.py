@@ -274,12 +274,14 @@ def typed_column(sd: SheetData, col: Column, file: str) -> tuple[pd.Series, list
     """One column of a raw sheet normalised (``sd.frame`` holds it): its typed values by Excel row, and an S05
     finding at each cell that will not parse."""
     values, errors = normalise_column(sd.frame[col.key], col.type, col.choices)
+    failed = errors.notna()
+    if not failed.any():
+        return values, []
     if col.type == "choice":  # an unknown choice is the validator's S07, with the list to pick from
-        unknown = errors.notna()
-        values[unknown] = sd.frame.loc[unknown, col.key].map(clean_text)
-        errors[unknown] = None
+        values[failed] = sd.frame.loc[failed, col.key].map(clean_text)
+        return values, []
     findings = []
-    for row, error in errors[errors.notna()].items():
+    for row, error in errors[failed].items():
         raw = sd.frame.at[row, col.key]
         findings.append(Finding.of("S05", f"{col.th}: {error.message_th}", f"{col.en}: {error.message_en}",
                                    file=file, sheet=sd.sheet.key, row=int(row), column=col.key,
@@ -287,17 +289,26 @@ def typed_column(sd: SheetData, col: Column, file: str) -> tuple[pd.Series, list
     return values, findings
 
 
+# A sheet this long has its columns typed two at a time: much of a column's time is in Arrow's kernels, which
+# leave the GIL free (100,000 rows: 0.085 → 0.065 s); a shorter one is not worth the threads.
+THREADED_ROWS = 20_000
+
+
 def typed_sheet(sd: SheetData, file: str) -> tuple[ParsedSheet, list[Finding]]:
     """Normalise every column of a raw sheet; a cell that will not parse becomes an S05 finding."""
-    columns, findings = {}, []
-    for col in sd.sheet.columns:
-        if col.key not in sd.frame:
-            columns[col.key] = pd.Series(pd.NA, index=sd.frame.index, dtype=object)
-            continue
-        columns[col.key], found = typed_column(sd, col, file)
-        findings += found
+    present = [col for col in sd.sheet.columns if col.key in sd.frame]
+
+    def typed_one(col: Column) -> tuple[pd.Series, list[Finding]]:
+        return typed_column(sd, col, file)
+    if len(sd.frame) >= THREADED_ROWS:
+        with ThreadPoolExecutor(2) as pool:
+            typed = dict(zip(present, pool.map(typed_one, present), strict=True))
+    else:
+        typed = {col: typed_one(col) for col in present}
+    columns = {col.key: typed[col][0] if col in typed else pd.Series(pd.NA, index=sd.frame.index, dtype=object)
+               for col in sd.sheet.columns}
     values = pd.DataFrame(columns, index=sd.frame.index)
-    return ParsedSheet(sd, values, file), findings
+    return ParsedSheet(sd, values, file), [f for col in present for f in typed[col][1]]
 
 
 def _sizes(xml: SheetXmlBook) -> dict[str, int]:
