@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def composite(left: Sequence, right: Sequence | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -37,8 +39,46 @@ def composite(left: Sequence, right: Sequence | None = None) -> tuple[np.ndarray
     return np.where(missing_left, -1, left_keys), np.where(missing_right, -1, right_keys)
 
 
+# When one side is this many times longer than the other (and at least NARROW_ROWS long), only its rows whose last
+# key column holds a value of the other side's are numbered: a payment's document no. is among 100 clearings'
+# advance nos. for a few of 100,000 payments, and factorising every payment's key cost 3-8 ms per match.
+NARROW_RATIO, NARROW_ROWS = 8, 10_000
+
+
 def match(left: Sequence, right: Sequence) -> np.ndarray:
     """For each key of ``left`` (a list of columns), the position of the first equal key of ``right``; -1 if none."""
+    if len(right[0]) >= max(NARROW_ROWS, NARROW_RATIO * len(left[0])):
+        rows = _may_meet(right[-1], left[-1])
+        if rows is not None:  # only these rows of ``right`` can be equal to a key of ``left``
+            at = _match(left, [_rows(c, rows) for c in right])
+            return np.append(rows, -1)[at]  # -1 (not found) takes the -1 appended
+    if len(left[0]) >= max(NARROW_ROWS, NARROW_RATIO * len(right[0])):
+        rows = _may_meet(left[-1], right[-1])
+        if rows is not None:
+            found = np.full(len(left[0]), -1, dtype=np.int64)
+            found[rows] = _match([_rows(c, rows) for c in left], right)
+            return found
+    return _match(left, right)
+
+
+def _rows(column, rows: np.ndarray) -> pd.Series:
+    return pd.Series(column, copy=False).iloc[rows]
+
+
+def _may_meet(column, other) -> np.ndarray | None:
+    """The positions of ``column`` whose value is one of ``other``'s, by Arrow's hash lookup (no factorising); None
+    when the two do not convert to one Arrow type (then every row is kept) or most rows would be kept anyway."""
+    try:
+        values = pa.array(pd.Series(column, copy=False), from_pandas=True)
+        wanted = pa.array(pd.Series(other, copy=False), from_pandas=True).cast(values.type)
+        found = pc.is_in(values, value_set=pc.drop_null(wanted)).to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    rows = np.flatnonzero(found)
+    return rows if len(rows) * 2 < len(found) else None
+
+
+def _match(left: Sequence, right: Sequence) -> np.ndarray:
     mine, theirs = composite(left, right)
     # Hashed: the first row of each key of ``right`` in a table that each key of ``left`` looks up, O(n)
     # where a sorted search cost O(n log n) (the keys are not dense enough for an array indexed by key).
@@ -49,7 +89,10 @@ def match(left: Sequence, right: Sequence) -> np.ndarray:
 
 def take(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
     """``values`` at positions ``at`` (from :func:`match`), indexed by ``index``; NaN where ``at`` is -1."""
-    taken = values.to_numpy()[at] if len(values) else np.full(len(at), np.nan, dtype=object)
+    if not len(values):
+        return pd.Series(np.full(len(at), np.nan, dtype=object), index=index)
+    # taken first, then made numpy: Arrow text made Python strings whole cost 9 ms per 100,000 rows
+    taken = values.iloc[np.where(at >= 0, at, 0)].to_numpy()
     return pd.Series(taken, index=index).where(at >= 0)
 
 
