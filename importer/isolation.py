@@ -35,6 +35,8 @@ Both take paths and give, in the same order, a ``ParsedWorkbook`` or the ``Unrea
 from __future__ import annotations
 
 import atexit
+import ctypes
+import io
 import math
 import mmap
 import os
@@ -139,6 +141,25 @@ class ReaderGaveOut(Unreadable):
         self.worker_exit = worker_exit  # the worker's exit code (-6: aborted, -9: killed), for the logs
 
 
+# glibc's malloc tuned for a process that makes and frees many arrays of about a megabyte (a column of 100,000
+# rows): by default each is mapped on its own and unmapped when freed, and the heap's free top is handed back to
+# the kernel, so every new array faults in fresh zeroed pages. Kept and reused instead (validate of 100,000 rows
+# median 0.956 → 0.913 s, BENCHMARKS.md, issue 15, session 8), at the price of up to 256 MB of freed memory held.
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # mallopt's parameters (malloc.h)
+ALLOCATOR = ((M_MMAP_THRESHOLD, 32 << 20), (M_TRIM_THRESHOLD, 256 << 20), (M_TOP_PAD, 128 << 20))
+
+
+def tune_allocator() -> None:
+    """Tune this process's C allocator (:data:`ALLOCATOR`); the ``sms`` command, the review app and every reader
+    worker call it at their start. Nothing happens on a C library without glibc's ``mallopt``."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    for parameter, value in ALLOCATOR:
+        mallopt(parameter, value)
+
+
 # -- in the worker ------------------------------------------------------------------------------------------
 def worker_start(memory_bytes: int) -> None:
     """A worker's start: cap its address space, and write no core file when the reader aborts (a core of a
@@ -150,6 +171,7 @@ def worker_start(memory_bytes: int) -> None:
     # of the typing: 0.11-0.14 s of system time in one run of two (100,000 rows), none with the C library's
     # allocator, whose typing took 0.12-0.14 s every time (BENCHMARKS.md, issue 15, session 7).
     pa.set_memory_pool(pa.system_memory_pool())
+    tune_allocator()  # a worker made by forkserver does not inherit its caller's
     if memory_bytes:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
@@ -208,11 +230,33 @@ class Shipped:
     spans: list[tuple[int, int]]
 
 
+class _Pickler(pickle.Pickler):
+    """pickle's, except that Arrow text travels as the chunks it is in: pandas' own pickling of it first copies
+    it into one chunk (``combine_chunks``: 6 ms for the 36 MB of a 100,000-row sheet's text)."""
+
+    def reducer_override(self, obj):
+        from pandas.arrays import ArrowStringArray
+
+        if type(obj) is ArrowStringArray and (chunked := obj.__arrow_array__()).num_chunks:
+            return _text_array, (chunked.chunks, obj.dtype)
+        return NotImplemented
+
+
+def _text_array(chunks: list, dtype) -> object:
+    """The pandas text array of Arrow ``chunks`` (the other end of :class:`_Pickler`), no copy."""
+    import pyarrow as pa
+    from pandas.arrays import ArrowStringArray
+
+    return ArrowStringArray(pa.chunked_array(chunks, type=chunks[0].type), dtype=dtype)
+
+
 def ship(packed: Packed) -> Packed | Shipped:
     """In the worker: write the arrays of a large result to shared memory; a small one (or when shared memory is
     missing or full) goes through the pipe whole."""
     buffers: list[pickle.PickleBuffer] = []
-    data = pickle.dumps(packed, protocol=5, buffer_callback=buffers.append)
+    pickled = io.BytesIO()
+    _Pickler(pickled, protocol=5, buffer_callback=buffers.append).dump(packed)
+    data = pickled.getvalue()
     raws = [b.raw() for b in buffers]
     size = sum(r.nbytes for r in raws) + 64 * len(raws)
     if size < SHIP_BYTES or not os.path.isdir(SHM):
