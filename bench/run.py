@@ -81,10 +81,11 @@ def child(step: str, file: Path, url: str | None, lifted: bool) -> dict:
                                                           dtypes="string").to_arrow()
             return {"rows": table.num_rows}
     elif step in ("validate", "import"):
-        from importer.isolation import configure
+        from importer.isolation import configure, tune_allocator
         from reference.reference_set import load_default
         from services.submission import check, submit
         from store.db import connect
+        tune_allocator()  # and the C allocator tuned, as the sms command runs it
         configure(start_method="fork")  # the reader in forked worker processes, as the sms command runs it
         if lifted:
             lift_gate()

@@ -24,6 +24,7 @@ SECTIONS = {
 def main() -> None:
     """One run of the app's script (Streamlit runs it again on every interaction)."""
     st.set_page_config(page_title="SMS Workbench", page_icon="📋", layout="wide")
+    state.tuned_allocator()
     user = state.sign_in()
     if user is None:
         st.stop()

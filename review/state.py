@@ -18,6 +18,7 @@ import datetime as dt
 import sqlalchemy as sa
 import streamlit as st
 
+from importer.isolation import tune_allocator
 from reference.reference_set import ReferenceSet
 from review import session
 from store.db import connect, database_url
@@ -31,6 +32,13 @@ USER, TOKEN = "user", "session_token"  # session_state keys: the signed-in User,
 @st.cache_resource
 def engine_for(url: str) -> sa.Engine:
     return connect(url)
+
+
+@st.cache_resource
+def tuned_allocator() -> bool:
+    """The server process's C allocator tuned for columns, once (``importer.isolation.tune_allocator``)."""
+    tune_allocator()
+    return True
 
 
 def engine() -> sa.Engine:

@@ -61,9 +61,11 @@ def wrong(message_th: str, message_en: str, reason: Reason = Reason.BAD_PARAMETE
 def fork_readers() -> None:
     """Workbooks are parsed in worker processes (``importer.isolation``) that no file can take down. A command is
     one-shot and single-threaded when it reads, and has imported pandas already: its workers are forks of it,
-    with no second import of pandas (the review app's workers come from a clean fork server instead)."""
-    from importer.isolation import configure
+    with no second import of pandas (the review app's workers come from a clean fork server instead). The C
+    allocator is tuned for columns (``importer.isolation.tune_allocator``) before the first fork."""
+    from importer.isolation import configure, tune_allocator
 
+    tune_allocator()
     configure(start_method="fork")
 
 
