@@ -66,16 +66,24 @@ def _rows(column, rows: np.ndarray) -> pd.Series:
 
 
 def _may_meet(column, other) -> np.ndarray | None:
-    """The positions of ``column`` whose value is one of ``other``'s, by Arrow's hash lookup (no factorising); None
-    when the two do not convert to one Arrow type (then every row is kept) or most rows would be kept anyway."""
-    try:
-        values = pa.array(pd.Series(column, copy=False), from_pandas=True)
-        wanted = pa.array(pd.Series(other, copy=False), from_pandas=True).cast(values.type)
-        found = pc.is_in(values, value_set=pc.drop_null(wanted)).to_numpy(zero_copy_only=False)
-    except (pa.ArrowException, TypeError, ValueError):
+    """The positions of ``column`` whose value is one of ``other``'s; None when most rows are (then all are kept)
+    or the two do not convert to one Arrow type."""
+    found = _in(column, other)
+    if found is None:
         return None
     rows = np.flatnonzero(found)
     return rows if len(rows) * 2 < len(found) else None
+
+
+def _in(column, other) -> np.ndarray | None:
+    """Whether each value of ``column`` is one of ``other``'s (False for a missing one), by Arrow's hash lookup:
+    no factorising of either side. None when the two do not convert to one Arrow type."""
+    try:
+        values = pa.array(pd.Series(column, copy=False), from_pandas=True)
+        wanted = pa.array(pd.Series(other, copy=False), from_pandas=True).cast(values.type)
+        return pc.is_in(values, value_set=pc.drop_null(wanted)).to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
 
 
 def _match(left: Sequence, right: Sequence) -> np.ndarray:
@@ -105,4 +113,6 @@ def lookup(totals: pd.Series, frame: pd.DataFrame, columns: Sequence[str]) -> pd
 
 def isin(frame: pd.DataFrame, fields: Sequence[str], target: pd.DataFrame, target_fields: Sequence[str]) -> pd.Series:
     """Whether each row's key (one column or several) is a key of ``target``; False where a part is missing."""
+    if len(fields) == 1 and (found := _in(frame[fields[0]], target[target_fields[0]])) is not None:
+        return pd.Series(found, index=frame.index)
     return pd.Series(match([frame[f] for f in fields], [target[f] for f in target_fields]) >= 0, index=frame.index)
