@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from domain.frames import as_datetime
 from domain.keys import lookup
 from domain.vocabulary import PaymentKind
 
@@ -40,7 +41,7 @@ def dated_by(frame: pd.DataFrame, column: str, end: dt.date | None) -> pd.DataFr
     """
     if end is None:
         return frame
-    dates = pd.to_datetime(frame[column], errors="coerce")
+    dates = as_datetime(frame[column])
     return frame[(dates <= pd.Timestamp(end)).to_numpy(bool)]
 
 
@@ -92,7 +93,7 @@ def advances(payments: pd.DataFrame, clearings: pd.DataFrame, as_of: dt.date, *,
     out = paid.copy()
     out["cleared"] = _per_advance(paid, clearings, clearings["spent"] + clearings["returned"], on)
     out["outstanding"] = (out["amount"].astype("float64") - out["cleared"]).clip(lower=0).round(2)
-    dates = pd.to_datetime(out["document_date"], errors="coerce")
+    dates = as_datetime(out["document_date"])
     out["days"] = (pd.Timestamp(as_of) - dates).dt.days
     out["overdue"] = ((out["outstanding"] > CENT) & (out["days"] > ADVANCE_OVERDUE_DAYS)).to_numpy(bool)
     return out

@@ -19,6 +19,7 @@ import pyarrow as pa
 from domain import ledger
 from domain.findings import Finding, display
 from domain.fiscal import fiscal_year_bounds, format_be_date
+from domain.frames import as_datetime
 from domain.keys import composite, isin, lookup, match, take
 from domain.ledger import CENT
 from domain.vocabulary import PaymentKind
@@ -271,15 +272,17 @@ def b07_money_not_planned(t: Tables) -> list[Finding]:
                         "money not yet planned.", c=rows["project_code"], p=p, b=b))
 
 
+ACTIVITY = ["project_code", "activity_no"]  # an activity's key, on payments and activities alike
+
+
 def _tipping_documents(rows: pd.DataFrame, net: pd.Series, budget: pd.Series) -> pd.Series:
     """For each row of an overspent activity, the document no. of the payment that takes the activity over its
     budget: the first, in date order, at which the running total passes it."""
-    activity = ["project_code", "activity_no"]
-    order = rows.assign(_net=net, _budget=budget, _date=pd.to_datetime(rows["document_date"], errors="coerce"))
-    order = order.sort_values([*activity, "_date", "_row"], kind="stable")
-    running = order.groupby(activity)["_net"].cumsum()
-    first = order[running - order["_budget"] > CENT].groupby(activity)["document_no"].first()
-    return lookup(first, rows, activity)
+    order = rows.assign(_net=net, _budget=budget, _date=as_datetime(rows["document_date"]))
+    order = order.sort_values([*ACTIVITY, "_date", "_row"], kind="stable")
+    running = order.groupby(ACTIVITY)["_net"].cumsum()
+    first = order[running - order["_budget"] > CENT].groupby(ACTIVITY)["document_no"].first()
+    return lookup(first, rows, ACTIVITY)
 
 
 @reports_on("payments")
@@ -287,11 +290,14 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
     """B08: disbursed for an activity (payments + advances − returned, :mod:`domain.ledger`) is no more than
     its budget. Reported at the amount of every payment of the overspent activity, naming the payment (by
     date) that takes it over."""
-    pay = t["payments"]
+    pay, acts = t["payments"], t["activities"]
     net = ledger.net_per_row(pay, t["clearings"])
-    disbursed = net.groupby([pay["project_code"], pay["activity_no"]]).transform("sum")
-    budgets = t["activities"].groupby(["project_code", "activity_no"])["budget"].sum()
-    budget = _per_row(budgets, pay, "project_code", "activity_no")
+    # each payment's activity and the activities' rows numbered alike, once: one factorising for both sums
+    mine, theirs = composite([pay[k] for k in ACTIVITY], [acts[k] for k in ACTIVITY])
+    disbursed = net.groupby(mine).transform("sum").where(mine >= 0)
+    known = theirs >= 0
+    budget = pd.Series(acts["budget"].to_numpy()[known], dtype="float64").groupby(theirs[known]).sum()
+    budget = pd.Series(budget.reindex(mine).to_numpy(), index=pay.index)  # NaN: no such activity (B11's)
     rows = pay[disbursed - budget > CENT]
     d, b = disbursed[rows.index], budget[rows.index]
     x = _tipping_documents(rows, net[rows.index], budget[rows.index]) if len(rows) else rows.index
@@ -401,7 +407,7 @@ def b12_dates_in_year(t: Tables) -> list[Finding]:
         for col in (c for c in SHEETS[sheet_key][1].columns if c.type == "date"):
             when = frame[col.key]
             present = when.notna()
-            dates = pd.to_datetime(when.where(present), errors="coerce")
+            dates = as_datetime(when)
             outside = present & ((dates < pd.Timestamp(start)) | (dates > pd.Timestamp(end)))
             late = present & ~outside & (dates > pd.Timestamp(t.as_of)) & (not col.planned)
             for mask, th, en in (
