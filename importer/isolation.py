@@ -149,15 +149,15 @@ M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # mallopt's paramete
 ALLOCATOR = ((M_MMAP_THRESHOLD, 32 << 20), (M_TRIM_THRESHOLD, 256 << 20), (M_TOP_PAD, 128 << 20))
 
 
-def tune_allocator() -> None:
+def tune_allocator() -> bool:
     """Tune this process's C allocator (:data:`ALLOCATOR`); the ``sms`` command, the review app and every reader
-    worker call it at their start. Nothing happens on a C library without glibc's ``mallopt``."""
+    worker call it at their start. Whether the allocator took every setting: False on a C library without glibc's
+    ``mallopt`` (nothing changes there)."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
-        return
-    for parameter, value in ALLOCATOR:
-        mallopt(parameter, value)
+        return False
+    return all([mallopt(parameter, value) == 1 for parameter, value in ALLOCATOR])  # every one tried
 
 
 # -- in the worker ------------------------------------------------------------------------------------------

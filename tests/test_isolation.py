@@ -307,3 +307,23 @@ def test_any_reader_failure_ahead_of_the_survey_is_read_again_guarded(tmp_path, 
     [isolated] = parsed_in_a_fork_pool(path, task=failing_ahead)
     assert first_reads[0][0].worker_exit == isolation.ABANDONED and len(first_reads) == 2
     assert isinstance(isolated, ParsedWorkbook) and isolated.rows == 30_000 + 3 and isolated.findings == []
+
+
+def test_arrow_text_in_several_chunks_comes_back_as_it_was_through_shared_memory():
+    """Arrow text travels as its chunks (not copied into one first): values, blanks, Thai text and dtype as sent."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    chunks = pa.chunked_array([["0001", None], ["ก ข", "x" * (2 * isolation.SHIP_BYTES)]])  # past the pipe's size
+    sent = pd.Series(pd.arrays.ArrowStringArray(chunks, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+    shipped = isolation.ship({"text": sent})
+    assert isinstance(shipped, isolation.Shipped)
+    came = isolation.land(shipped)["text"]
+    assert came.dtype == sent.dtype and came.equals(sent) and came.array.__arrow_array__().num_chunks == 2
+    assert came.iloc[0] == "0001" and pd.isna(came.iloc[1]) and came.iloc[2] == "ก ข"
+
+
+def test_the_c_allocator_takes_the_settings_that_keep_freed_columns_for_reuse():
+    """glibc's mallopt accepts each setting (this machine's C library is glibc, as the deployment's)."""
+    assert isolation.tune_allocator() is True

@@ -542,3 +542,33 @@ def test_amounts_as_accountants_write_them_read_back(satang, style):
     cell = AMOUNT_STYLES[style](text)
     assert parse_number(cell) == expected
     assert normalise_column(pd.Series([cell, text]), "money")[0].tolist() == [expected, satang / 100]
+
+
+def test_a_long_sheet_typed_two_columns_at_a_time_reads_as_one_typed_column_by_column():
+    """A sheet of THREADED_ROWS rows or more has its columns typed on two threads: the same values, dtypes and S05
+    findings, in the same order, as typed one column after the other (every kind of column, blanks and bad cells
+    among them)."""
+    from importer import parse
+    from importer.reader import SheetData
+    from templates.catalog import SHEETS
+
+    sheet = SHEETS["payments"][1]
+    n = 3_000
+    cells = {"unit_code": ["10683", " 10683", "๑๐๖๘๓", None], "document_no": [f"D{i:05d}" for i in range(7)],
+             "document_date": ["2026-01-15 00:00:00", "15/1/2569", "31/2/2569", None, "2 ก.พ. 69"],
+             "project_code": ["P01", "P02 ", "P01"], "activity_no": ["1", "2", "1.5", "x"],
+             "kind": ["เบิกจ่าย", "เงินยืม", "อื่น ๆ"], "amount": ["1,234.50", "(10.00)", "1,2345", "-", "บาท", "99"],
+             "payee": ["ร้าน ก", "ร้าน\u00a0ข"], "description": ["ค่าวัสดุ", "  ", "x\r\ny"]}
+    rows = pd.RangeIndex(2, n + 2, name="row")  # Excel rows, under a header on row 1
+    frame = pd.DataFrame({key: pd.Series([values[i % len(values)] for i in range(n)], index=rows, dtype="str")
+                          for key, values in cells.items()}, index=rows)
+    data = SheetData(sheet, "payments", frame, {key: chr(65 + i) for i, key in enumerate(cells)}, 1)
+    with mock.patch.object(parse, "THREADED_ROWS", 10**9):
+        one_by_one, found_one_by_one = parse.typed_sheet(data, "f.xlsx")
+    with mock.patch.object(parse, "THREADED_ROWS", n):
+        threaded, found_threaded = parse.typed_sheet(data, "f.xlsx")
+    assert threaded.values.dtypes.equals(one_by_one.values.dtypes)
+    assert threaded.values.equals(one_by_one.values)
+    assert found_threaded == found_one_by_one
+    assert {f.column for f in found_threaded} == {"document_date", "activity_no", "amount"}
+    assert found_threaded[0].rule == "S05" and found_threaded[0].cell == "C4"  # 31/2/2569 on row 4, column C
