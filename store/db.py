@@ -9,6 +9,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+# the embedded default's dialect imported with the store, like any other import, not by the first connect (5 ms)
+import sqlalchemy.dialects.sqlite  # noqa: F401
+
 from domain.errors import Reason, SmsError
 from domain.vocabulary import AuditAction
 from store.schema import REFERENCE_TABLES, audit, metadata
@@ -70,13 +73,17 @@ def upgrade_schema(engine: sa.Engine) -> list[str]:
     loads their reference workbook again (audited, so the admin can read why). A required column missing from
     a data table would need values nobody has: refused with :class:`StoreUnavailable`.
     """
-    inspector = sa.inspect(engine)
-    existing = set(inspector.get_table_names())
-    missing = {t: [c for c in t.columns if c.name not in {x["name"] for x in inspector.get_columns(t.name)}]
-               for t in metadata.sorted_tables if t.name in existing}
+    # every table's columns in one call (one query on PostgreSQL): asked table by table it was 7 ms on SQLite
+    stored = {name: {c["name"] for c in columns}
+              for (_, name), columns in sa.inspect(engine).get_multi_columns().items()}
+    missing = {t: [c for c in t.columns if c.name not in stored[t.name]]
+               for t in metadata.sorted_tables if t.name in stored}
+    missing = {t: columns for t, columns in missing.items() if columns}
     reference = list(REFERENCE_TABLES.values())
     outdated = [t.name for t in reference if any(not c.nullable for c in missing.get(t, []))]
     done = []
+    if not missing:
+        return done
     with engine.begin() as conn:
         if outdated:
             for table in reversed(reference):
