@@ -413,9 +413,10 @@ def b12_dates_in_year(t: Tables) -> list[Finding]:
             for mask, th, en in (
                 (outside, f"วันที่ไม่อยู่ในปีงบประมาณ {t.fiscal_year} ({format_be_date(start)} – "
                           f"{format_be_date(end)})",
-                 f"the date is outside fiscal year {t.fiscal_year} ({start:%d/%m/%Y} – {end:%d/%m/%Y})"),
+                 f"the date is outside fiscal year {t.fiscal_year} ({format_be_date(start)} – "
+                 f"{format_be_date(end)}, BE)"),
                 (late, f"วันที่อยู่หลังวันที่ข้อมูล {format_be_date(t.as_of)}",
-                 f"the date is after the as-of date {t.as_of:%d/%m/%Y}"),
+                 f"the date is after the as-of date {format_be_date(t.as_of)} (BE)"),
             ):
                 rows = frame[mask]
                 out += t.emit("B12", rows, sheet_key, col.key, f"{col.th}: {th}"
