@@ -16,7 +16,9 @@ from domain.errors import Reason, SmsError
 from domain.vocabulary import AuditAction
 from store.schema import REFERENCE_TABLES, audit, metadata
 
-DEFAULT_SQLITE = Path("outputs") / "sms.sqlite"
+# In the project's own outputs/, wherever a command is run from: relative to the working folder, `sms` run from
+# elsewhere made a new empty database and checked workbooks against it without a word.
+DEFAULT_SQLITE = Path(__file__).resolve().parents[1] / "outputs" / "sms.sqlite"
 
 
 def database_url() -> str:

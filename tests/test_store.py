@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -168,3 +169,13 @@ def test_a_reference_set_stored_before_a_new_required_column_gives_way_to_the_sh
         [comment] = conn.execute(sa.select(audit.c.comment).where(audit.c.actor == "sms")).scalars()
     assert "ref_kpis" in comment and "load your reference workbook again" in comment
     again.dispose()
+
+
+def test_the_default_database_is_the_projects_wherever_a_command_runs_from(tmp_path, monkeypatch):
+    """Run from another folder, `sms` once made a new empty database there and checked workbooks against it."""
+    from store.db import database_url
+
+    monkeypatch.delenv("SMS_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    project = Path(__file__).resolve().parents[1]
+    assert database_url() == f"sqlite:///{project / 'outputs' / 'sms.sqlite'}"
