@@ -96,6 +96,9 @@ _NUMBER_RULES = (
     ("^([-+]) +", "\\1"),  # "- 1,234.00"
     ("^-$", "0"),  # a lone dash is zero
 )
+# In a code, the hyphens and dashes Word and LINE put for "-" (non-breaking hyphen, en dash, minus sign…) are its
+# hyphen: on screen "93900‑69‑02" cannot be told from the project it names.
+_DASH = "[\u2010-\u2015\u2212]"
 _MIDNIGHT = ("^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$", "\\1")  # a date cell in a text column reads as its date
 _CLOCK = ("^1899-12-3[01] ([0-9]{2}:[0-9]{2}:[0-9]{2})$", "\\1")  # and a time cell as its time
 _TIME_TEXT = "1899-12-3[01][ T][0-9:.]+"  # a time-of-day cell: Excel's day 0 or 1 and a time
@@ -194,7 +197,7 @@ def parse_code(v: object) -> str | None:
             "15 of them; format the cell as Text and type the code again",
         )
     text = clean_text(v)
-    return text and text.translate(_ARABIC_DIGITS)
+    return text and _re(_DASH).sub("-", text).translate(_ARABIC_DIGITS)
 
 
 def parse_number(v: object) -> float | None:
@@ -401,6 +404,8 @@ def _fast_text(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def _fast_code(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    dashed = s.str.contains(_DASH).to_numpy(bool)
+    s = s.mask(dashed, s[dashed].str.replace(_DASH, "-", regex=True)) if dashed.any() else s
     return _clean(_arabic(s)), np.ones(len(s), dtype=bool)
 
 

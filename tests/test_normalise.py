@@ -90,6 +90,8 @@ def test_clean_text(cell, text):
         ("0001", "0001"),
         (" N4504\u00a0", "N4504"),
         ("0000000001", "0000000001"),
+        ("93900\u201169\u201102", "93900-69-02"),  # non-breaking hyphens, as Word puts them
+        ("P\u2013๐๑", "P-01"),  # an en dash and Thai digits
     ],
 )
 def test_parse_code(cell, code):
@@ -460,6 +462,8 @@ MIXED = [
     "ไตรมาสที่ ๒",
     "m1",
     "รอเบิก",
+    "93900\u201169\u201102",
+    "A\u2212\u20131",
 ]
 
 
