@@ -275,6 +275,20 @@ def test_b11_on_a_long_code_says_excel_keeps_15_digits(tmp_path, reference):
     assert "15" not in next(f.message_en for fr in short.files for f in fr.findings if f.rule == "B11")
 
 
+def test_b11_on_a_code_without_its_leading_zeros_names_the_code_and_says_format_as_text(tmp_path, reference):
+    """Project 0012 exists; a payment names 12 (typed into a number cell, Excel dropped the zeros): the B11 says
+    which code was probably meant and what to do; a code not found for another reason gets no such hint."""
+    def zeros(year):
+        year["projects"]["projects"].loc[0, "project_code"] = "0012"
+        year["disbursements"]["payments"].loc[0, "project_code"] = "12"
+    report = check(tmp_path, reference, zeros)
+    b11 = {f.cell: f for fr in report.files for f in fr.findings if f.rule == "B11" and f.sheet == "payments"}
+    assert b11["D2"].value == "12"
+    assert "0012" in b11["D2"].message_th and "Text" in b11["D2"].message_th
+    assert "If 0012 was meant" in b11["D2"].message_en and "leading zeros" in b11["D2"].message_en
+    assert not any("leading zeros" in f.message_en for cell, f in b11.items() if cell != "D2")
+
+
 def test_rules_hold_across_workbooks_given_together(tmp_path, reference):
     """B03 needs allocations (step 1) and funding (step 2): two files, one finding."""
     year = mini_year()

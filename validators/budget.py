@@ -365,6 +365,22 @@ def _long_code_hint(field: str) -> Callable[[pd.DataFrame, int], pd.Series]:
         {True: LONG_CODE_HINT[language], False: ""})
 
 
+def _zeros_hint(field: str, known: pd.Series) -> Callable[[pd.DataFrame, int], pd.Series]:
+    """Where a code not found is a ``known`` code without its leading zeros ("12" for "0012": a number cell drops
+    them), that code and what to do, in Thai (0) or English (1)."""
+    codes = known.dropna().astype(str)
+    padded = dict(zip(codes.str.lstrip("0"), codes, strict=True)) if len(codes) else {}
+    padded = {short: code for short, code in padded.items() if short != code and short.isdigit()}
+    return lambda rows, language: rows[field].astype(str).map(
+        lambda v: ZEROS_HINT[language].format(code=padded[v]) if v in padded else "")
+
+
+ZEROS_HINT = (" (ถ้าหมายถึงรหัส {code} ช่องนี้เป็นตัวเลข Excel จึงตัดเลข 0 ข้างหน้าออก "
+              "ให้จัดรูปแบบเซลล์เป็นข้อความ (Text) แล้วพิมพ์รหัสใหม่)",
+              " If {code} was meant: the cell is a number, so Excel dropped the leading zeros; format the cell as "
+              "Text and type the code again.")
+
+
 @reports_on()
 def b11_references_exist(t: Tables) -> list[Finding]:
     """B11: every code and reference exists: the spec's ``codes`` columns in the reference data, its ``ref``
@@ -388,7 +404,11 @@ def b11_references_exist(t: Tables) -> list[Finding]:
             if rows.empty:
                 continue
             th, en = _names(sheet_key, link.fields)
-            shown, hint = _shown_key(link.fields), _long_code_hint(link.fields[-1])
+            shown, long = _shown_key(link.fields), _long_code_hint(link.fields[-1])
+            zeros = _zeros_hint(link.fields[-1], target[link.target_fields[-1]])
+
+            def hint(r, language, long=long, zeros=zeros):
+                return long(r, language) + zeros(r, language)
             out += t.emit("B11", rows, sheet_key, link.fields[-1],
                           Text(f"ไม่พบ{th} '{{v}}' ใน{link.target.th} ให้ตรวจรหัส หรือส่งข้อมูลนั้นก่อน{{h}}", v=shown,
                                h=lambda r, hint=hint: hint(r, 0)),
