@@ -133,9 +133,9 @@ def templates_spec(
 
 
 # -- validate and import ---------------------------------------------------------------------------------
-def print_report(report: Report, limit: int = 50) -> None:
+def print_report(report: Report, limit: int = 50, fiscal_year: int | None = None) -> None:
     """Each file's verdict and its first ``limit`` findings, in Thai and English (rich is loaded only for a
-    table of findings: a clean file's line costs no start-up)."""
+    table of findings: a clean file's line costs no start-up); ``fiscal_year``: the one the user gave."""
     for fr in report.files:
         if fr.unreadable:
             typer.secho(f"✗ {fr.path}", fg="red", bold=True)
@@ -146,8 +146,20 @@ def print_report(report: Report, limit: int = 50) -> None:
         typer.echo(f"{mark} {typer.style(str(fr.path), bold=True)} {fr.parsed.template.key} "
                    f"v{fr.parsed.workbook.version}, {fr.parsed.rows:,} แถว/rows, ผิดพลาด/errors {fr.errors:,}, "
                    f"คำเตือน/warnings {fr.warnings:,}")
+        if note := year_note(fr.fiscal_year, fiscal_year):
+            typer.echo(note)
         if fr.findings:
             print_findings(fr.findings, limit)
+
+
+def year_note(used: int | None, given: int | None) -> str:
+    """Why a file was checked in another fiscal year than --fiscal-year: the file names its own (the option is for
+    files that do not); empty when they agree or none was given."""
+    if given is None or used is None or used == given:
+        return ""
+    return (f"  ตรวจเป็นปีงบประมาณ {used} ตามที่ไฟล์ระบุไว้ (--fiscal-year {given} ใช้กับไฟล์ที่ไม่ได้ระบุปี)\n"
+            f"  checked as fiscal year {used}, which the file names (--fiscal-year {given} applies to files that "
+            "do not name theirs)")
 
 
 def print_findings(findings: list, limit: int) -> None:
@@ -204,7 +216,7 @@ def validate_command(
 
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1, default=str))
     else:
-        print_report(report)
+        print_report(report, fiscal_year=fiscal_year)
     if annotate:
         from validators.annotate import annotate_all, describe
 
@@ -228,8 +240,9 @@ def exit_code(outcomes: list[Outcome]) -> int:
     return 0 if all(o.status.kept for o in outcomes) else 1
 
 
-def print_outcomes(outcomes: list[Outcome]) -> None:
-    """One line per workbook: what happened to it, and the changes or findings behind it."""
+def print_outcomes(outcomes: list[Outcome], fiscal_year: int | None = None) -> None:
+    """One line per workbook: what happened to it, and the changes or findings behind it; ``fiscal_year``: the one
+    the user gave."""
     from rich.console import Console
 
     from domain.vocabulary import ImportOutcome, RowChange
@@ -241,6 +254,8 @@ def print_outcomes(outcomes: list[Outcome]) -> None:
         colour = "green" if o.status == ImportOutcome.STORED else ("cyan" if o.status.kept else "red")
         console.print(f"[{colour}]{o.status.label}[/]  {o.file}  {o.template} {o.cost_center}"
                       + (f" v{o.version}" if o.version else ""))
+        if note := year_note(o.fiscal_year, fiscal_year):
+            console.print(note, highlight=False)
         if o.status == ImportOutcome.STORED:
             console.print("    " + "  ".join(f"{c.th}/{c.en} {o.counts[c]:,}" for c in RowChange))
         if o.status == ImportOutcome.UNCHANGED:
@@ -250,7 +265,7 @@ def print_outcomes(outcomes: list[Outcome]) -> None:
     failed = (ImportOutcome.REFUSED, ImportOutcome.UNREADABLE)
     refused = [o.report for o in outcomes if o.status in failed and o.report]
     if refused:
-        print_report(Report(refused))
+        print_report(Report(refused))  # each file's year said above
 
 
 @app.command("import")
@@ -274,7 +289,7 @@ def import_command(
     when = parse_as_of(as_of)
     engine = connect()
     outcomes = submit(engine, files, current_reference(engine), actor=actor, as_of=when, fiscal_year=fiscal_year)
-    print_outcomes(outcomes)
+    print_outcomes(outcomes, fiscal_year)
     raise typer.Exit(exit_code(outcomes))
 
 

@@ -185,3 +185,16 @@ def test_import_says_why_it_refuses_a_workbook_without_errors(tmp_path, database
     assert "names no cost centre" in said and "ไม่ได้ระบุศูนย์ต้นทุน" in said
     reference = invoke("import", tmp_path / "reference.xlsx")
     assert reference.exit_code == 1 and "sms reference load" in " ".join(reference.output.split())
+
+
+def test_a_fiscal_year_other_than_the_files_own_is_said_not_silently_ignored(tmp_path, reference, database):
+    """The workbook names FY 2569; --fiscal-year 2570 applies only to files that name none: validate and import
+    say which year was used and why, in both languages (it was ignored without a word)."""
+    good = write_year(tmp_path, reference, mini_year())
+    for command in ("validate", "import"):
+        result = invoke(command, good[0], "--fiscal-year", "2570", "--as-of", "31/3/2569")
+        assert result.exit_code == 0, result.output
+        assert "ปีงบประมาณ 2569 ตามที่ไฟล์ระบุไว้" in result.output
+        assert "checked as fiscal year 2569, which the file names (--fiscal-year 2570" in result.output
+    same = invoke("validate", good[0], "--fiscal-year", "2569", "--as-of", "31/3/2569")
+    assert same.exit_code == 0 and "--fiscal-year 2569" not in same.output
