@@ -144,7 +144,7 @@ class ReaderGaveOut(Unreadable):
 # glibc's malloc tuned for a process that makes and frees many arrays of about a megabyte (a column of 100,000
 # rows): by default each is mapped on its own and unmapped when freed, and the heap's free top is handed back to
 # the kernel, so every new array faults in fresh zeroed pages. Kept and reused instead (validate of 100,000 rows
-# median 0.956 → 0.913 s, BENCHMARKS.md, issue 15, session 8), at the price of up to 256 MB of freed memory held.
+# median 0.957 → 0.929 s, BENCHMARKS.md, issue 15, session 8), at the price of up to 256 MB of freed memory held.
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3  # mallopt's parameters (malloc.h)
 ALLOCATOR = ((M_MMAP_THRESHOLD, 32 << 20), (M_TRIM_THRESHOLD, 256 << 20), (M_TOP_PAD, 128 << 20))
 

@@ -37,8 +37,7 @@ def engine_for(url: str) -> sa.Engine:
 @st.cache_resource
 def tuned_allocator() -> bool:
     """The server process's C allocator tuned for columns, once (``importer.isolation.tune_allocator``)."""
-    tune_allocator()
-    return True
+    return tune_allocator()
 
 
 def engine() -> sa.Engine:

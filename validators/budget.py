@@ -375,6 +375,13 @@ def _zeros_hint(field: str, known: pd.Series) -> Callable[[pd.DataFrame, int], p
         lambda v: ZEROS_HINT[language].format(code=padded[v]) if v in padded else "")
 
 
+def _code_hint(field: str, known: pd.Series) -> Callable[[pd.DataFrame, int], pd.Series]:
+    """What Excel may have done to a code not found, in Thai (0) or English (1): kept 15 digits of 16 or more, or
+    dropped the leading zeros of one of the ``known`` codes; empty otherwise."""
+    long, zeros = _long_code_hint(field), _zeros_hint(field, known)
+    return lambda rows, language: long(rows, language) + zeros(rows, language)
+
+
 ZEROS_HINT = (" (ถ้าหมายถึงรหัส {code} ช่องนี้เป็นตัวเลข Excel จึงตัดเลข 0 ข้างหน้าออก "
               "ให้จัดรูปแบบเซลล์เป็นข้อความ (Text) แล้วพิมพ์รหัสใหม่)",
               " If {code} was meant: the cell is a number, so Excel dropped the leading zeros; format the cell as "
@@ -404,11 +411,7 @@ def b11_references_exist(t: Tables) -> list[Finding]:
             if rows.empty:
                 continue
             th, en = _names(sheet_key, link.fields)
-            shown, long = _shown_key(link.fields), _long_code_hint(link.fields[-1])
-            zeros = _zeros_hint(link.fields[-1], target[link.target_fields[-1]])
-
-            def hint(r, language, long=long, zeros=zeros):
-                return long(r, language) + zeros(r, language)
+            shown, hint = _shown_key(link.fields), _code_hint(link.fields[-1], target[link.target_fields[-1]])
             out += t.emit("B11", rows, sheet_key, link.fields[-1],
                           Text(f"ไม่พบ{th} '{{v}}' ใน{link.target.th} ให้ตรวจรหัส หรือส่งข้อมูลนั้นก่อน{{h}}", v=shown,
                                h=lambda r, hint=hint: hint(r, 0)),
