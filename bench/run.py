@@ -10,7 +10,8 @@ median beside it, the least CPU time (printed because other processes share this
 machine) and the highest peak RSS. Steps:
 
 - read-fastexcel: fastexcel, every cell of the payments sheet as text into Arrow, as importer/reader.py
-  reads it (its type sampling nulls late values otherwise);
+  reads it (its type sampling nulls late values otherwise), with fastexcel and pyarrow imported before the
+  clock starts, as every step's libraries are;
 - validate: ``services.submission.check`` with the stored context of the benchmark's own
   SQLite database, into which the allocations and projects workbooks were imported first; the
   workbook is parsed in a forked worker process, as ``sms validate`` does (importer/isolation.py),
@@ -75,6 +76,8 @@ def high_water_mb() -> float:
 def child(step: str, file: Path, url: str | None, lifted: bool) -> dict:
     if step == "read-fastexcel":
         import fastexcel
+        import pyarrow  # noqa: F401 - loaded before the clock starts, as validate's libraries are; fastexcel loads
+        # it at the first to_arrow otherwise, and that import (~0.1 s) was counted in the baseline until session 9
 
         def work():
             table = fastexcel.read_excel(file).load_sheet(SHEET, header_row=None, skip_rows=0,
