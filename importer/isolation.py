@@ -39,6 +39,7 @@ import ctypes
 import io
 import math
 import mmap
+import multiprocessing
 import os
 import pickle
 import resource
@@ -46,9 +47,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
+
+from pebble import ProcessExpired, ProcessPool
 
 from domain.errors import Reason, SmsError, Unreadable
 
@@ -150,9 +155,16 @@ ALLOCATOR = ((M_MMAP_THRESHOLD, 32 << 20), (M_TRIM_THRESHOLD, 256 << 20), (M_TOP
 
 
 def tune_allocator() -> bool:
-    """Tune this process's C allocator (:data:`ALLOCATOR`); the ``sms`` command, the review app and every reader
-    worker call it at their start. Whether the allocator took every setting: False on a C library without glibc's
-    ``mallopt`` (nothing changes there)."""
+    """Make the C allocator Arrow's too, and tune it (:data:`ALLOCATOR`); the ``sms`` command, the review app and
+    every reader worker call it at their start. Whether the C allocator took every setting: False on a C library
+    without glibc's ``mallopt`` (it is then used as it is)."""
+    import pyarrow as pa  # here: the caller may not need Arrow at all (sms --help)
+
+    # Arrow's own allocator (mimalloc) hands pages back to the kernel at its own moments: in a worker, 0.11-0.14 s
+    # of system time at random in the typing (BENCHMARKS.md, issue 15, session 7); in the caller, the budget
+    # rules' copies fault in fresh pages where the tuned C allocator reuses its own (caller's CPU for a validate
+    # of 100,000 rows, median 0.255 → 0.230 s, peak 208 → 197 MB, session 9).
+    pa.set_memory_pool(pa.system_memory_pool())
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
@@ -164,13 +176,7 @@ def tune_allocator() -> bool:
 def worker_start(memory_bytes: int) -> None:
     """A worker's start: cap its address space, and write no core file when the reader aborts (a core of a
     500 GB address space is no help to anyone)."""
-    import pyarrow as pa  # here: the caller may not need Arrow at all (sms --help)
-
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    # Arrow's default allocator (mimalloc) in a forked worker handed pages back to the kernel at random moments
-    # of the typing: 0.11-0.14 s of system time in one run of two (100,000 rows), none with the C library's
-    # allocator, whose typing took 0.12-0.14 s every time (BENCHMARKS.md, issue 15, session 7).
-    pa.set_memory_pool(pa.system_memory_pool())
     tune_allocator()  # a worker made by forkserver does not inherit its caller's
     if memory_bytes:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -364,10 +370,6 @@ class ReaderPool:
             return self._pool
 
     def _start(self, files: int):
-        import multiprocessing
-
-        from pebble import ProcessPool
-
         method, workers = self.start_method, self.limits.workers
         if method == "fork" and threading.active_count() > 1:
             method = "forkserver"  # forking a process that runs other threads can leave a worker hung on a lock
@@ -423,11 +425,6 @@ class ReaderPool:
         return results
 
     def _outcome(self, path: Path, future, pool, deadline: float):
-        from concurrent.futures import TimeoutError as FutureTimeout
-        from concurrent.futures.process import BrokenProcessPool
-
-        from pebble import ProcessExpired
-
         try:
             result = future.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
