@@ -68,12 +68,15 @@ def sheet_names(sheet: Sheet) -> set[str]:
     return {fold(sheet.name), fold(sheet.th), fold(sheet.en), fold(sheet.key)}
 
 
+# How a worksheet is loaded: every cell as text; skip_rows=0 keeps the rows above the first filled one, so batch
+# rows are Excel rows; leading empty columns are dropped, and each column says where it was.
+AS_TEXT = {"header_row": None, "skip_rows": 0, "dtypes": "string"}
+
+
 def load_rows(book: fastexcel.ExcelReader, name: str, n_rows: int | None = None) -> tuple[pa.RecordBatch, list[int]]:
-    """Every cell of a worksheet as text, row i of the batch being Excel row i + 1, and the
+    """Every cell of a worksheet as text (:data:`AS_TEXT`), row i of the batch being Excel row i + 1, and the
     Excel column index (0 = A) of each of its columns."""
-    # skip_rows=0 keeps the rows above the first filled one, so batch rows are Excel rows;
-    # leading empty columns are dropped, and each column says where it was.
-    sheet = book.load_sheet(name, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string")
+    sheet = book.load_sheet(name, n_rows=n_rows, **AS_TEXT)
     return sheet.to_arrow(), [c.absolute_index for c in sheet.available_columns()]
 
 
@@ -155,6 +158,14 @@ def check_version(template: Template, version: int, file: str) -> dict[str, str]
         f"{file} uses version {version} of the {template.key} template, which can no longer be read; "
         f"download version {template.version} and copy your data into it.",
         reason=Reason.OLD_VERSION)
+
+
+def named_as_a_sheet(name: str) -> bool:
+    """Whether a worksheet is named as a sheet of some template (:func:`find_worksheet` takes it by that name)."""
+    return fold(name) in _SHEET_NAMES
+
+
+_SHEET_NAMES = frozenset(n for t in TEMPLATES.values() for s in t.sheets for n in sheet_names(s))
 
 
 def find_worksheet(book: fastexcel.ExcelReader, sheet: Sheet, claimed: set[str]) -> str | None:

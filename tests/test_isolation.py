@@ -263,6 +263,35 @@ def test_a_large_sheet_read_beside_its_survey_gives_what_the_guarded_read_gives(
     assert list(temp.iterdir()) == []
 
 
+def test_a_large_sheet_named_as_a_templates_is_loaded_from_the_start_and_a_units_own_sheet_only_if_asked(
+        tmp_path, monkeypatch, reference):
+    """With every sheet counted large, the worker's parse starts loading the template's sheets at once (before
+    ``_meta`` says which template it is), but not ``_meta`` nor a unit's own sheet beside them, which the reader
+    never reads: the rows and findings are those of the parse that loads each sheet when asked."""
+    import openpyxl
+
+    import importer.parse as parse
+
+    path = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})[0]
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("บันทึกของหน่วย").append(["หมายเหตุ", "โอนครบแล้ว"])
+    book.save(path)
+    [guarded] = parse_in_process([path])
+    monkeypatch.setattr(parse, "SMALL_PART", 0)
+    early, load_early = [], parse._load_early
+    monkeypatch.setattr(parse, "_load_early", lambda source, name: early.append(name) or load_early(source, name))
+
+    def abandon():
+        raise AssertionError("the survey vouches for every sheet of this file")
+    parsed = parse.parse_workbook(path, abandon)
+    sheets = {s.name for s in parsed.template.sheets}
+    assert sorted(early) == sorted(n for n in openpyxl.load_workbook(path, read_only=True).sheetnames if n in sheets)
+    assert early and "บันทึกของหน่วย" not in early and "_meta" not in early
+    assert parsed.findings == guarded.findings and parsed.rows == guarded.rows
+    for key, ps in parsed.sheets.items():
+        assert ps.values.equals(guarded.sheets[key].values)
+
+
 def test_a_large_sheet_the_reader_fails_on_ahead_of_its_survey_is_refused_as_the_guard_says(tmp_path, reference):
     """A row numbered "abc" near the top of a large sheet makes the reader fail long before the survey reaches it:
     the file is read again, guarded, and the refusal names the damaged sheet as a read in one process does (it
@@ -324,6 +353,11 @@ def test_arrow_text_in_several_chunks_comes_back_as_it_was_through_shared_memory
     assert came.iloc[0] == "0001" and pd.isna(came.iloc[1]) and came.iloc[2] == "ก ข"
 
 
-def test_the_c_allocator_takes_the_settings_that_keep_freed_columns_for_reuse():
-    """glibc's mallopt accepts each setting (this machine's C library is glibc, as the deployment's)."""
+def test_the_c_allocator_takes_the_settings_that_keep_freed_columns_for_reuse_and_serves_arrow():
+    """glibc's mallopt accepts each setting (this machine's C library is glibc, as the deployment's), and Arrow's
+    columns come from it rather than from Arrow's own allocator."""
+    import pyarrow as pa
+
     assert isolation.tune_allocator() is True
+    assert pa.default_memory_pool().backend_name == "system"
+    assert pa.array(["0001", "ก ข"]).to_pylist() == ["0001", "ก ข"]  # allocated from it
