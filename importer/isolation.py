@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import functools
 import io
 import math
 import mmap
@@ -51,7 +52,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -75,6 +76,7 @@ START_METHODS = ("fork", "forkserver", "spawn")
 ABANDONED = 75  # a worker's exit code when it gave up a speculative load (os.EX_TEMPFAIL: try again)
 
 Parser = Callable[[Sequence[Path]], "list[ParsedWorkbook | Unreadable]"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -307,26 +309,47 @@ def _abandon() -> NoReturn:
     os._exit(ABANDONED)
 
 
-def parse_task(path: str) -> Packed | Shipped | Unreadable | _OutOfMemory:
+def parse_task(path: str, keep: bool = False) -> Packed | Shipped | Unreadable | _OutOfMemory:
     """One file, in a worker: the parsed workbook packed for the trip back, or why it is unreadable. A large sheet
-    is loaded while its guard runs; a worker that dies doing so is given the file again (:func:`guarded_task`)."""
-    return _parse_task(path, _abandon)
+    is loaded while its guard runs; a worker that dies doing so is given the file again (:func:`guarded_task`).
+    With ``keep``, the worker keeps the workbook for a :func:`follow_up_task` (until its next parse)."""
+    return _parse_task(path, _abandon, keep)
 
 
-def guarded_task(path: str) -> Packed | Shipped | Unreadable | _OutOfMemory:
+def guarded_task(path: str, keep: bool = False) -> Packed | Shipped | Unreadable | _OutOfMemory:
     """As :func:`parse_task`, each sheet loaded only once its guard has passed: the file's findings exactly."""
-    return _parse_task(path, None)
+    return _parse_task(path, None, keep)
 
 
-def _parse_task(path: str, abandon: Callable[[], NoReturn] | None) -> Packed | Shipped | Unreadable | _OutOfMemory:
+_kept: dict[str, Packed] = {}  # in a worker: the workbook it last parsed with ``keep``, by path
+
+
+def _parse_task(path: str, abandon: Callable[[], NoReturn] | None, keep: bool
+                ) -> Packed | Shipped | Unreadable | _OutOfMemory:
     from importer.parse import parse_workbook
 
+    _kept.clear()  # one workbook at most: a follow-up that did not come in time is done by the caller
     try:
-        return ship(pack(parse_workbook(Path(path), abandon)))
+        packed = pack(parse_workbook(Path(path), abandon))
     except Unreadable as exc:
         return exc
     except MemoryError:
         return _OutOfMemory()
+    if keep:
+        _kept[path] = packed
+    return ship(packed)
+
+
+@dataclass
+class _NotHere:
+    """What a follow-up returns in a worker that does not hold the workbook (another worker read it, or this one
+    has read another file since): the caller does the work itself."""
+
+
+def follow_up_task(path: str, then: Callable[[ParsedWorkbook], object]) -> object:
+    """In a worker: ``then`` of the workbook it kept from parsing ``path`` (see :meth:`ReaderPool.parse_then`)."""
+    packed = _kept.pop(path, None)
+    return _NotHere() if packed is None else then(unpack(packed))
 
 
 # -- in the caller ------------------------------------------------------------------------------------------
@@ -360,6 +383,7 @@ class ReaderPool:
         # the guard alone would have taken as long).
         self.fallback = guarded_task if task is parse_task else None
         self._pool = None
+        self._forked = False  # whether the running pool's workers are forks of this process
         self._lock = threading.Lock()
 
     def _running(self, files: int):
@@ -375,6 +399,7 @@ class ReaderPool:
             method = "forkserver"  # forking a process that runs other threads can leave a worker hung on a lock
         if method == "fork":  # a one-shot command: no more workers than the files it was given
             workers = max(1, min(workers, files))
+        self._forked = method == "fork"
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             # the server imports the reader (pandas, pyarrow, fastexcel) once; each worker is a fork of it
@@ -393,24 +418,62 @@ class ReaderPool:
 
     def parse_many(self, paths: Sequence[Path]) -> list[ParsedWorkbook | Unreadable]:
         """Each file parsed in a worker, as many at once as there are workers; in the order given."""
+        return self._read([Path(p) for p in paths], keep=False)
+
+    def parse_then(self, paths: Sequence[Path], then: Callable[[ParsedWorkbook], T]
+                   ) -> list[tuple[ParsedWorkbook | Unreadable, Callable[[], T] | None]]:
+        """:meth:`parse_many`, each workbook read coming with a function that returns ``then`` of it (None for an
+        unreadable file). ``then`` (a module-level function) runs in the worker that read the file, beside what
+        the caller does next, when the workers are forks of this process (they have what it imported): the
+        column checks of 100,000 rows run there while the caller runs the budget rules (the caller's CPU for the
+        validate 0.19 → 0.165 s, BENCHMARKS.md, issue 15, session 9). Otherwise, or when another worker took the
+        follow-up, or it failed, ``then`` runs here when asked for."""
         paths = [Path(p) for p in paths]
-        results = self._parse_many(paths, self.task)
+        self._running(len(paths))  # started first: whether its workers are forks of this process is known then
+        follow = self._forked and self.task is parse_task
+        results = self._read(paths, keep=follow)
+        return [(r, None if isinstance(r, Unreadable) else self._later(path, r, then, follow))
+                for path, r in zip(paths, results, strict=True)]
+
+    def _later(self, path: Path, parsed: ParsedWorkbook, then: Callable[[ParsedWorkbook], T], follow: bool
+               ) -> Callable[[], T]:
+        """``then`` of ``parsed``: asked of the worker that kept it when ``follow``, else done here when called."""
+        here, pool = functools.partial(then, parsed), self._pool
+        if not follow or pool is None:
+            return here
+        try:
+            future = pool.schedule(follow_up_task, args=(str(path), then), timeout=self.limits.seconds)
+        except RuntimeError:  # the pool broke meanwhile (pebble's "not active")
+            return here
+
+        def result() -> T:
+            try:
+                out = future.result(timeout=self.limits.seconds + GRACE)
+            except Exception:  # noqa: BLE001 - whatever stopped the worker (a crash, its time): done here instead
+                out = _NotHere()
+            return here() if isinstance(out, _NotHere) else out
+        return result
+
+    def _read(self, paths: list[Path], keep: bool) -> list[ParsedWorkbook | Unreadable]:
+        results = self._parse_many(paths, self.task, keep)
         again = [i for i, r in enumerate(results) if isinstance(r, ReaderGaveOut) and r.reason != Reason.READER_TIMEOUT]
         if self.fallback and again:
-            for i, result in zip(again, self._parse_many([paths[i] for i in again], self.fallback), strict=True):
+            for i, result in zip(again, self._parse_many([paths[i] for i in again], self.fallback, keep), strict=True):
                 results[i] = result
         return results
 
-    def _parse_many(self, paths: list[Path], task: Callable[[str], object]) -> list[ParsedWorkbook | Unreadable]:
+    def _parse_many(self, paths: list[Path], task: Callable[..., object], keep: bool = False
+                    ) -> list[ParsedWorkbook | Unreadable]:
         if not paths:
             return []
+        args = (True,) if keep else ()  # a test's task takes the path alone
         pool = self._running(len(paths))
         try:
-            futures = [pool.schedule(task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
+            futures = [pool.schedule(task, args=(str(p), *args), timeout=self.limits.seconds) for p in paths]
         except RuntimeError:  # the pool broke after it was checked ("not active"): once more, on a new one
             self._discard(pool)
             pool = self._running(len(paths))
-            futures = [pool.schedule(task, args=(str(p),), timeout=self.limits.seconds) for p in paths]
+            futures = [pool.schedule(task, args=(str(p), *args), timeout=self.limits.seconds) for p in paths]
         start, results = time.monotonic(), []
         for i, (path, future) in enumerate(zip(paths, futures, strict=True)):
             # Each file's own limit is enforced by the pool; this deadline only catches a pool that stopped
@@ -421,7 +484,7 @@ class ReaderPool:
             if results[-1] is _STUCK:
                 results[-1] = ReaderGaveOut(path.name, Reason.READER_TIMEOUT, self.limits)
                 self._discard(pool)
-                return results + self._parse_many(paths[i + 1:], task)  # the files behind it, on a new pool
+                return results + self._parse_many(paths[i + 1:], task, keep)  # the files behind it, on a new pool
         return results
 
     def _outcome(self, path: Path, future, pool, deadline: float):
@@ -508,6 +571,12 @@ atexit.register(shutdown)
 def parse_isolated(paths: Sequence[Path]) -> list[ParsedWorkbook | Unreadable]:
     """Each file parsed in this process's shared pool of workers (see the module's docstring)."""
     return shared_pool().parse_many(paths)
+
+
+def parse_isolated_then(paths: Sequence[Path], then: Callable[[ParsedWorkbook], T]
+                        ) -> list[tuple[ParsedWorkbook | Unreadable, Callable[[], T] | None]]:
+    """:meth:`ReaderPool.parse_then` in this process's shared pool."""
+    return shared_pool().parse_then(paths, then)
 
 
 def parse(path: Path, parser: Parser | None = None) -> ParsedWorkbook:

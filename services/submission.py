@@ -100,10 +100,11 @@ def read_all(sources: Iterable[Source], reference: ReferenceSet, *, as_of: dt.da
     """Each source read and checked on its own (parsed by ``parser``: default, each in a worker process that no
     file can take down); a workbook outside ``allowed`` (None: any cost centre) is refused with
     :class:`NotYours` and read no further; a unit's blank template (:func:`blank_unit_workbook`) is checked."""
-    reports = read_many(list(sources), reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser)
+    reports = read_many(list(sources), reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser, later=True)
     for r in reports:
         if allowed is not None and r.parsed and r.cost_center not in allowed and not blank_unit_workbook(r):
             r.unreadable, r.parsed, r.findings, r.own_findings = NotYours(r.file, r.cost_center), None, [], []
+            r.pending = None
     return reports
 
 

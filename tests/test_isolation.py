@@ -30,6 +30,7 @@ from domain.errors import Reason, SmsError
 from importer import isolation
 from importer.isolation import Limits, ReaderGaveOut, ReaderPool, parse_in_process, parse_task
 from importer.parse import ParsedWorkbook
+from validators.validate import column_findings
 
 ROOT = Path(__file__).parents[1]
 STRAY_CELL = Path(__file__).parent / "data" / "stray-cell-no-dimension.xlsx"  # field case 02: a space at XFD1048576
@@ -203,6 +204,59 @@ def test_a_worker_returns_what_the_callers_own_process_reads(files, monkeypatch,
     assert set(Path(isolation.SHM).glob("sms-reader-*")) == before  # nothing left behind in shared memory
 
 
+def where_and_what(parsed: ParsedWorkbook) -> tuple[int, list[tuple[str, str, str]]]:
+    """The process a follow-up ran in, and the column checks' findings of ``parsed`` (rule, cell, value)."""
+    return os.getpid(), [(f.rule, f.cell, f.value) for f in column_findings(parsed)]
+
+
+@pytest.fixture
+def column_errors(tmp_path, reference) -> Path:
+    """The mini year's allocations with a blank required cell (S04), a code of the wrong form (S06) and an
+    amount of three decimals (S09), in a folder of its own."""
+    year = mini_year()
+    year["allocations"]["transfers"].loc[0, "transfer_no"] = None
+    year["allocations"]["transfers"].loc[1, "output_code"] = "123"
+    year["allocations"]["transfers"].loc[1, "amount"] = 50000.125
+    (tmp_path / "errors").mkdir()
+    return write_year(tmp_path / "errors", reference, {"allocations": year["allocations"]})[0]
+
+
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_the_column_checks_run_in_the_forked_worker_that_read_the_file_and_find_what_the_caller_would(
+        column_errors, start_method):
+    """With forked workers (the sms command's), ``then`` runs in the worker that read the file, while the caller
+    goes on; with a fork server's (the app's, which never imported the validators) it runs in the caller. The
+    findings are the caller's own either way."""
+    pool = ReaderPool(Limits(), start_method=start_method)
+    try:
+        [(parsed, later)] = pool.parse_then([column_errors], where_and_what)
+        pid, found = later()
+    finally:
+        pool.close()
+    assert (pid != os.getpid()) == (start_method == "fork")
+    assert found == where_and_what(parse_in_process([column_errors])[0])[1]
+    assert {rule for rule, _, _ in found} == {"S04", "S06", "S09"}
+
+
+def test_a_follow_up_the_worker_cannot_do_is_done_by_the_caller(column_errors, files, tmp_path):
+    """A worker keeps only the workbook it read last: asked about the one before, it says so, and the caller's
+    function does the work itself; a file that cannot be read has no follow-up."""
+    _, normal = files
+    text = tmp_path / "budget.xlsx"
+    text.write_text("transfer_no,amount\nT1,100\n", encoding="utf-8")
+    pool = ReaderPool(Limits(workers=1), start_method="fork")
+    try:
+        (first, first_later), (_, second_later), (unreadable, none) = pool.parse_then([column_errors, normal, text],
+                                                                                      where_and_what)
+        assert first_later()[0] == second_later()[0] == os.getpid()  # the worker has read another file since each
+        assert isinstance(unreadable, SmsError) and none is None
+        assert pool.parse_then([normal], where_and_what)[0][1]()[0] != os.getpid()  # read last: followed up there
+    finally:
+        pool.close()
+    assert first_later()[1] == where_and_what(first)[1] and {r for r, _, _ in first_later()[1]} == {"S04", "S06", "S09"}
+    assert second_later()[1] == []
+
+
 def test_the_limits_are_read_from_the_environment_and_a_wrong_one_is_explained():
     assert Limits.from_env({}) == Limits()
     assert Limits.from_env({"SMS_PARSE_MEMORY_MB": "3000", "SMS_PARSE_SECONDS": "30.5",
@@ -217,8 +271,8 @@ def recorded_reads(monkeypatch) -> list[list]:
     """Each round of a pool's reads as it came back, before a retry replaces any (filled as the pool reads)."""
     first_reads, parse_many = [], ReaderPool._parse_many
 
-    def recorded(self, paths, task):
-        first_reads.append(parse_many(self, paths, task))
+    def recorded(self, paths, task, keep=False):
+        first_reads.append(parse_many(self, paths, task, keep))
         return first_reads[-1][:]
     monkeypatch.setattr(ReaderPool, "_parse_many", recorded)
     return first_reads

@@ -18,6 +18,7 @@ without it):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,7 +28,7 @@ import pandas as pd
 from domain.findings import Finding
 from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.frames import LazyFrames
-from importer.isolation import Parser, parse_isolated
+from importer.isolation import Parser, parse_isolated, parse_isolated_then
 from importer.parse import ParsedWorkbook, Unreadable
 from reference.reference_set import ReferenceSet
 from templates import UNIT_TEMPLATES
@@ -52,6 +53,16 @@ class FileReport:
     cost_center: str = ""
     fiscal_year: int | None = None
     own_findings: list[Finding] = field(default_factory=list)
+    # what makes own_findings while the column checks still run in the worker that read the file (read_many's
+    # ``later``): check_together waits for them (settle) once the budget rules have run beside them
+    pending: Callable[[], list[Finding]] | None = field(default=None, repr=False)
+
+    def settle(self) -> None:
+        """``own_findings`` (and ``findings``, until the budget rules add theirs) complete, once the column checks
+        running in the reader's worker are back."""
+        if self.pending is not None:
+            self.own_findings, self.pending = self.pending(), None
+            self.findings = list(self.own_findings)
 
     @property
     def file(self) -> str:
@@ -208,31 +219,47 @@ def read(source: Path | ParsedWorkbook, reference: ReferenceSet, *, as_of: dt.da
 
 
 def read_many(sources: Sequence[Path | ParsedWorkbook], reference: ReferenceSet, *, as_of: dt.date,
-              fiscal_year: int | None = None, parser: Parser | None = None) -> list[FileReport]:
+              fiscal_year: int | None = None, parser: Parser | None = None, later: bool = False) -> list[FileReport]:
     """Parse files (those not parsed yet, together, by ``parser``: default :func:`importer.isolation.
     parse_isolated`, each in a worker process) and check what needs each file alone.
 
     Reports, never raises, an unreadable file (one the reader crashed on, or ran out of memory or time on,
     included). The cost centre comes from the workbook's metadata or its rows; the fiscal year (BE) from
     the metadata, else ``fiscal_year``, else ``as_of``'s. Returns the reports in the order given.
+
+    With ``later`` (for a caller that hands the reports to :func:`check_together`, which waits for them), the
+    column checks of a file read by the default parser run in the worker that read it while the caller goes
+    on (:meth:`importer.isolation.ReaderPool.parse_then`); each report's findings are complete once settled.
     """
     sources = list(sources)
     paths = [Path(s) for s in sources if not isinstance(s, ParsedWorkbook)]
-    parsed = iter((parser or parse_isolated)(paths) if paths else [])
+    if paths and later and parser is None:
+        read = iter(parse_isolated_then(paths, column_findings))
+    else:
+        read = ((r, None) for r in ((parser or parse_isolated)(paths) if paths else []))
     reports = []
     for source in sources:
-        result = source if isinstance(source, ParsedWorkbook) else next(parsed)
+        result, checked = (source, None) if isinstance(source, ParsedWorkbook) else next(read)
         if isinstance(result, Unreadable):
             reports.append(FileReport(Path(source), unreadable=result))
             continue
         report = FileReport(result.workbook.path if isinstance(source, ParsedWorkbook) else Path(source), result)
-        report.own_findings = mark_hidden(report.parsed.findings + column_findings(report.parsed)
-                                          + percent_units(report.parsed, reference), report.parsed)
-        report.findings = list(report.own_findings)
+        report.pending = functools.partial(own_findings, result, checked or functools.partial(column_findings, result),
+                                           percent_units(result, reference))
+        if not later:
+            report.settle()
         report.cost_center = cost_center_of(report.parsed, reference)
         report.fiscal_year = fiscal_year_for(report.parsed, fiscal_year, as_of)
         reports.append(report)
     return reports
+
+
+def own_findings(parsed: ParsedWorkbook, column: Callable[[], list[Finding]], percent: list[Finding]
+                 ) -> list[Finding]:
+    """What a file alone is found to have: the reader's findings, ``column``'s (:func:`column_findings`, perhaps
+    still running in the reader's worker) and ``percent`` (:func:`validators.columns.percent_units`), each at a
+    hidden row or column saying so."""
+    return mark_hidden(parsed.findings + column() + percent, parsed)
 
 
 # A required column the reader could not take (missing, or named by two headers): the budget rules would report
@@ -251,8 +278,9 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
     for report in (r for r in reports if r.parsed and r.parsed.template.key != "reference"):
         groups.setdefault((report.cost_center, report.fiscal_year), []).append(report)
     for (cost_center, year), group in groups.items():
-        if any(f.rule in UNREAD_COLUMN for r in group for f in r.own_findings):
+        if any(f.rule in UNREAD_COLUMN for r in group for f in r.parsed.findings):  # the reader's: S01, S11
             for report in group:
+                report.settle()
                 report.findings = order(report.own_findings, report.parsed)
             continue
         given = {r.parsed.template.key for r in group}
@@ -261,9 +289,12 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
         for finding in check_budget(build_tables(group, context, reference, year, as_of)):
             by_file.setdefault(finding.file, []).append(finding)
         for report in group:
+            report.settle()  # the column checks ran beside the rules, in the reader's worker
             budget = mark_hidden(without_echoes(report.own_findings, by_file.get(str(report.path), [])),
                                  report.parsed)
             report.findings = order(report.own_findings + budget, report.parsed)
+    for report in reports:  # those in no group: unreadable, or reference data
+        report.settle()
     return Report(reports)
 
 
@@ -276,5 +307,6 @@ def validate(sources: Iterable[Path | ParsedWorkbook], reference: ReferenceSet, 
     its :class:`FileReport`, never raised. ``parser`` parses the files (see :func:`read_many`).
     """
     as_of = as_of or dt.date.today()
-    return check_together(read_many(list(sources), reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser),
+    return check_together(read_many(list(sources), reference, as_of=as_of, fiscal_year=fiscal_year, parser=parser,
+                                    later=True),
                           reference, as_of=as_of, stored=stored)
