@@ -15,7 +15,7 @@ from test_rules import overdraw_allocation, write_year
 
 from services.submission import submit
 from store.schema import DATA_TABLES, audit, submissions
-from store.submissions import stored_context
+from store.submissions import current_submission, stored_context
 from validators.validate import validate
 
 
@@ -44,6 +44,19 @@ def test_import_stores_each_workbook_as_one_submission(engine, tmp_path, referen
     assert stored[0]["file_bytes"] == paths[0].read_bytes() and stored[0]["submitted_by"] == "maker1"
     assert amounts == [60000, 40000, 50000]
     assert actions == [("import", "maker1")] * 4
+
+
+def test_the_current_version_is_found_without_reading_its_workbook(engine, tmp_path, reference):
+    """A check asks for the current version of every other template of the cost centre: its record comes back
+    (id, version, digest, lock) without the stored file, which for 100,000 payments is 5.5 MB."""
+    paths = write_year(tmp_path, reference, mini_year())
+    submit(engine, paths, reference, actor="maker1", as_of=AS_OF)
+    with engine.connect() as conn:
+        current = current_submission(conn, "projects", CC, FY)
+        stored = conn.execute(sa.select(submissions).where(submissions.c.id == current["id"])).mappings().one()
+    assert "file_bytes" not in current and stored["file_bytes"] == paths[1].read_bytes()
+    assert {k: current[k] for k in ("version", "file_sha256", "locked")} == {
+        k: stored[k] for k in ("version", "file_sha256", "locked")}
 
 
 def test_identical_reimport_changes_nothing_and_says_so(engine, tmp_path, reference):
