@@ -13,7 +13,7 @@ go on. Workers stay warm between files, so a small file costs a round trip, not 
 result comes back through shared memory (:class:`Shipped`), not the pipe.
 
 The limits come from the environment (:meth:`Limits.from_env`): ``SMS_PARSE_MEMORY_MB`` (address space
-of one worker), ``SMS_PARSE_SECONDS`` (time to read one file) and ``SMS_PARSE_WORKERS``.
+a worker may add to what it starts with), ``SMS_PARSE_SECONDS`` (time to read one file) and ``SMS_PARSE_WORKERS``.
 
 How workers start (:func:`configure`): the review app is a multi-threaded server, and a process forked
 from one thread while another holds a lock can hang, so the default is ``forkserver``: a clean
@@ -62,9 +62,10 @@ if TYPE_CHECKING:
     from importer.parse import ParsedWorkbook
 
 MEMORY_ENV, SECONDS_ENV, WORKERS_ENV = "SMS_PARSE_MEMORY_MB", "SMS_PARSE_SECONDS", "SMS_PARSE_WORKERS"
-# A worker's address space, not its resident memory: pandas, Arrow and the reader reserve far more than they
-# touch. Parsing 1,000,000 rows (about the largest workbook the safety gate lets through) reaches ~2.9 GB of
-# address space for ~1.5 GB resident (BENCHMARKS.md, "Isolation"); a file that asks for more is refused.
+# The address space a worker may add to what it starts with, not its resident memory: pandas, Arrow and the reader
+# reserve far more than they touch. Parsing 1,000,000 rows (about the largest workbook the safety gate lets
+# through) adds 1.4 GB of address space to a fork of the sms command, 2.2 GB to a fork server's worker, for
+# ~1.1 GB resident (session 9); a file that asks for more is refused.
 DEFAULT_MEMORY_MB = 6144
 DEFAULT_SECONDS = 120.0  # 1,000,000 rows read in ~10 s on a quiet machine
 DEFAULT_WORKERS = 2
@@ -81,7 +82,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Limits:
-    """What one file may cost its worker: address space (MB) and seconds; and how many workers read at once."""
+    """What one file may cost its worker: address space (MB, beyond the worker's own at its start) and seconds;
+    and how many workers read at once."""
 
     memory_mb: int = DEFAULT_MEMORY_MB
     seconds: float = DEFAULT_SECONDS
@@ -176,14 +178,29 @@ def tune_allocator() -> bool:
 
 # -- in the worker ------------------------------------------------------------------------------------------
 def worker_start(memory_bytes: int) -> None:
-    """A worker's start: cap its address space, and write no core file when the reader aborts (a core of a
-    500 GB address space is no help to anyone)."""
+    """A worker's start: cap the address space it may add to what it starts with at ``memory_bytes``, and write no
+    core file when the reader aborts (a core of a 500 GB address space is no help to anyone).
+
+    What it starts with differs: a fork server's worker 0.4 GB, a fork of the ``sms`` command 1.5 GB (the
+    libraries' reservations, mostly untouched). Capped at ``memory_bytes`` in all, a fork given less than its
+    caller already had failed every allocation, and a thread that could not start hung it until its time limit,
+    refused as a far blank cell."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     tune_allocator()  # a worker made by forkserver does not inherit its caller's
     if memory_bytes:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+        cap = _address_space() + memory_bytes
+        cap = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (``VmSize``); 0 where ``/proc`` does not say."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmSize:")) * 1024
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 @dataclass

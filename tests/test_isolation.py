@@ -141,7 +141,7 @@ def test_a_crash_a_memory_blow_up_and_a_hang_are_each_that_files_refusal(tmp_pat
     names = ("abort.xlsx", "hog.xlsx", "hang.xlsx", "kill.xlsx")
     for name in names:
         shutil.copy(normal, tmp_path / name)
-    limits = Limits(memory_mb=vm_size_mb() + 2048, seconds=5, workers=2)
+    limits = Limits(memory_mb=2048, seconds=5, workers=2)
     pool = ReaderPool(limits, start_method="fork", task=misbehaving)
     try:
         results = pool.parse_many([tmp_path / n for n in names] + [normal])
@@ -160,6 +160,21 @@ def test_a_crash_a_memory_blow_up_and_a_hang_are_each_that_files_refusal(tmp_pat
         assert isinstance(again, ParsedWorkbook)
     finally:
         pool.close()
+
+
+def test_a_memory_limit_below_what_a_forked_worker_starts_with_still_reads_a_small_file(files):
+    """The limit is what a worker may add to the address space it starts with: a fork of this process starts with
+    all of this one's (more than 512 MB here), and capped at 512 MB in all it failed every allocation and hung
+    until its time limit, refused as a far blank cell."""
+    _, normal = files
+    limits = Limits(memory_mb=512, seconds=60, workers=1)
+    assert vm_size_mb() > limits.memory_mb
+    pool = ReaderPool(limits, start_method="fork")
+    try:
+        [parsed] = pool.parse_many([normal])
+    finally:
+        pool.close()
+    assert isinstance(parsed, ParsedWorkbook) and parsed.rows == 5
 
 
 def test_a_pool_that_stops_answering_is_replaced_and_the_files_behind_it_are_read(tmp_path, files, monkeypatch):
