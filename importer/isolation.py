@@ -142,10 +142,11 @@ class ReaderGaveOut(Unreadable):
                   f"(ไฟล์อื่นตรวจต่อได้ตามปกติ) {_FAR_CELL_TH}{_SPLIT_TH}")
             en = (f"{file} was not read within the {limits.seconds:g} seconds allowed for one file (the other files "
                   f"are checked as usual). {_FAR_CELL_EN}{_SPLIT_EN}")
-        else:
-            th = f"อ่านไฟล์ {file} ไม่ได้ เพราะโปรแกรมอ่านไฟล์หยุดทำงานกลางคัน (ไฟล์อื่นตรวจต่อได้ตามปกติ) {_FAR_CELL_TH}"
+        else:  # mostly an allocation the reader could not make (a far cell's, or more than the memory allowed)
+            th = (f"อ่านไฟล์ {file} ไม่ได้ เพราะโปรแกรมอ่านไฟล์หยุดทำงานกลางคัน (ไฟล์อื่นตรวจต่อได้ตามปกติ) "
+                  f"{_FAR_CELL_TH}{_SPLIT_TH}")
             en = (f"{file} could not be read: the reader stopped part way through it (the other files are checked "
-                  f"as usual). {_FAR_CELL_EN}")
+                  f"as usual). {_FAR_CELL_EN}{_SPLIT_EN}")
         super().__init__(th, en, reason, file=file)
         self.worker_exit = worker_exit  # the worker's exit code (-6: aborted, -9: killed), for the logs
 
@@ -178,14 +179,19 @@ def tune_allocator() -> bool:
 
 # -- in the worker ------------------------------------------------------------------------------------------
 def worker_start(memory_bytes: int) -> None:
-    """A worker's start: cap the address space it may add to what it starts with at ``memory_bytes``, and write no
-    core file when the reader aborts (a core of a 500 GB address space is no help to anyone).
+    """A worker's start: cap the address space it may add to what it starts with at ``memory_bytes``, write no
+    core file when the reader aborts (a core of a 500 GB address space is no help to anyone), and print nothing.
 
     What it starts with differs: a fork server's worker 0.4 GB, a fork of the ``sms`` command 1.5 GB (the
     libraries' reservations, mostly untouched). Capped at ``memory_bytes`` in all, a fork given less than its
     caller already had failed every allocation, and a thread that could not start hung it until its time limit,
     refused as a far blank cell."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # What the reader prints as it dies ("memory allocation of 167772160 bytes failed", and Rust's backtrace where
+    # RUST_BACKTRACE is set) is not for the user, whose refusal says what happened and what to do.
+    nowhere = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(nowhere, 2)
+    os.close(nowhere)
     tune_allocator()  # a worker made by forkserver does not inherit its caller's
     if memory_bytes:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -35,13 +35,16 @@ from validators.validate import column_findings
 ROOT = Path(__file__).parents[1]
 STRAY_CELL = Path(__file__).parent / "data" / "stray-cell-no-dimension.xlsx"  # field case 02: a space at XFD1048576
 SMS = [str(Path(sys.executable).parent / "sms")]
-# The same command, with the reader made to abort (SIGABRT, as calamine does) on any file whose name says so. The
-# CLI forks its workers, so they inherit the change.
+# The same command, with the reader made to abort (SIGABRT, as calamine does, saying why on standard error) on any
+# file whose name says so. The CLI forks its workers, so they inherit the change.
 SMS_ABORTING = [sys.executable, "-c", """
 import os, sys
 import importer.parse as parse
 read = parse.read_workbook
-parse.read_workbook = lambda path, *a, **k: os.abort() if "abort" in path.name else read(path, *a, **k)
+def aborting():
+    os.write(2, b"memory allocation of 549755813888 bytes failed\\n")
+    os.abort()
+parse.read_workbook = lambda path, *a, **k: aborting() if "abort" in path.name else read(path, *a, **k)
 from sms.cli import main
 sys.argv[0] = "sms"
 main()
@@ -119,6 +122,8 @@ def test_a_workbook_that_aborts_the_reader_is_refused_and_the_others_are_checked
     done = run(SMS_ABORTING, command, aborting, normal, "--as-of", "31/3/2569", env=env)
     assert done.returncode == 2, done.stdout + done.stderr
     refused_in_both_languages(done.stdout, aborting.name)
+    assert "split it into several workbooks" in done.stdout
+    assert "memory allocation" not in done.stdout + done.stderr  # what the reader says as it dies is not shown
     assert "B01" in done.stdout and normal.name in done.stdout  # the other file was checked: its two errors
     if command == "import":
         assert "unreadable" in done.stdout and "refused (errors)" in done.stdout  # nothing stored
