@@ -9,6 +9,7 @@ task function run in the worker (no fixed sleeps: a hang is ended by the pool's 
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -50,11 +51,6 @@ sys.argv[0] = "sms"
 main()
 """]
 LIBRARY_WORDS = ("Calamine", "calamine", "fastexcel", "pebble", "ProcessExpired", "Traceback", "SIGABRT", "Error:")
-
-
-def vm_size_mb() -> int:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmSize:")) // 1024
 
 
 class Unsendable:
@@ -167,19 +163,14 @@ def test_a_crash_a_memory_blow_up_and_a_hang_are_each_that_files_refusal(tmp_pat
         pool.close()
 
 
-def test_a_memory_limit_below_what_a_forked_worker_starts_with_still_reads_a_small_file(files):
-    """The limit is what a worker may add to the address space it starts with: a fork of this process starts with
-    all of this one's (more than 512 MB here), and capped at 512 MB in all it failed every allocation and hung
-    until its time limit, refused as a far blank cell."""
+def test_a_memory_limit_below_what_the_command_starts_with_still_reads_a_small_file(files, env):
+    """The limit is what a worker may add to the address space it starts with: a fork of the sms command starts with
+    the command's (~1.5 GB of libraries' reservations), and capped at 512 MB in all it failed every allocation and
+    hung until its time limit, refused as a far blank cell."""
     _, normal = files
-    limits = Limits(memory_mb=512, seconds=60, workers=1)
-    assert vm_size_mb() > limits.memory_mb
-    pool = ReaderPool(limits, start_method="fork")
-    try:
-        [parsed] = pool.parse_many([normal])
-    finally:
-        pool.close()
-    assert isinstance(parsed, ParsedWorkbook) and parsed.rows == 5
+    done = run(SMS, "validate", normal, "--as-of", "31/3/2569",
+               env={**env, "SMS_PARSE_MEMORY_MB": "512", "SMS_PARSE_SECONDS": "60"})
+    assert done.returncode == 1 and "B01" in done.stdout, done.stdout + done.stderr  # read, and checked
 
 
 def test_a_pool_that_stops_answering_is_replaced_and_the_files_behind_it_are_read(tmp_path, files, monkeypatch):
@@ -224,9 +215,31 @@ def test_a_worker_returns_what_the_callers_own_process_reads(files, monkeypatch,
     assert set(Path(isolation.SHM).glob("sms-reader-*")) == before  # nothing left behind in shared memory
 
 
-def where_and_what(parsed: ParsedWorkbook) -> tuple[int, list[tuple[str, str, str]]]:
-    """The process a follow-up ran in, and the column checks' findings of ``parsed`` (rule, cell, value)."""
+# ``ReaderPool.parse_then`` in a fresh process (pytest's own runs other threads by the time this file runs, and a
+# pool asked to fork such a process starts a fork server instead): each file's follow-up, the column checks'
+# findings (rule, cell, value), and whether it ran in a worker or in the caller. The last argument asks the worker
+# about the file it read last once more, after the others.
+FOLLOW_UPS = [sys.executable, "-c", """
+import json, os, sys
+from pathlib import Path
+from importer.isolation import Limits, ReaderPool
+from validators.validate import column_findings
+def where_and_what(parsed):
     return os.getpid(), [(f.rule, f.cell, f.value) for f in column_findings(parsed)]
+method, *paths = sys.argv[1:]
+pool = ReaderPool(Limits(workers=1), start_method=method)
+read = pool.parse_then([Path(p) for p in paths], where_and_what)
+again = pool.parse_then([Path(paths[-1])], where_and_what)[0][1]
+out = [None if later is None else later() for _, later in read] + [again()]
+pool.close()
+print(json.dumps([None if o is None else {"worker": o[0] != os.getpid(), "found": o[1]} for o in out]))
+"""]
+
+
+def follow_ups(method: str, *paths: Path, env: dict) -> list[dict | None]:
+    done = run(FOLLOW_UPS, method, *paths, env=env)
+    assert done.returncode == 0, done.stderr
+    return [None if o is None else {**o, "found": [tuple(f) for f in o["found"]]} for o in json.loads(done.stdout)]
 
 
 @pytest.fixture
@@ -241,40 +254,31 @@ def column_errors(tmp_path, reference) -> Path:
     return write_year(tmp_path / "errors", reference, {"allocations": year["allocations"]})[0]
 
 
+def column_cells(path: Path) -> list[tuple[str, str, str]]:
+    return [(f.rule, f.cell, f.value) for f in column_findings(parse_in_process([path])[0])]
+
+
 @pytest.mark.parametrize("start_method", ["fork", "forkserver"])
 def test_the_column_checks_run_in_the_forked_worker_that_read_the_file_and_find_what_the_caller_would(
-        column_errors, start_method):
-    """With forked workers (the sms command's), ``then`` runs in the worker that read the file, while the caller
-    goes on; with a fork server's (the app's, which never imported the validators) it runs in the caller. The
+        column_errors, env, start_method):
+    """With forked workers (the sms command's), the column checks run in the worker that read the file while the
+    caller goes on; with a fork server's (the app's, which never imported the validators) in the caller. The
     findings are the caller's own either way."""
-    pool = ReaderPool(Limits(), start_method=start_method)
-    try:
-        [(parsed, later)] = pool.parse_then([column_errors], where_and_what)
-        pid, found = later()
-    finally:
-        pool.close()
-    assert (pid != os.getpid()) == (start_method == "fork")
-    assert found == where_and_what(parse_in_process([column_errors])[0])[1]
-    assert {rule for rule, _, _ in found} == {"S04", "S06", "S09"}
+    [first, again] = follow_ups(start_method, column_errors, env=env)
+    assert first["worker"] == again["worker"] == (start_method == "fork")
+    assert first["found"] == again["found"] == column_cells(column_errors)
+    assert {rule for rule, _, _ in first["found"]} == {"S04", "S06", "S09"}
 
 
-def test_a_follow_up_the_worker_cannot_do_is_done_by_the_caller(column_errors, files, tmp_path):
-    """A worker keeps only the workbook it read last: asked about the one before, it says so, and the caller's
-    function does the work itself; a file that cannot be read has no follow-up."""
+def test_a_follow_up_the_worker_cannot_do_is_done_by_the_caller(column_errors, files, tmp_path, env):
+    """A worker keeps only the workbook it read last: asked about those before, it says so, and the caller does the
+    work itself, with the same findings; a file that cannot be read has no follow-up."""
     _, normal = files
     text = tmp_path / "budget.xlsx"
     text.write_text("transfer_no,amount\nT1,100\n", encoding="utf-8")
-    pool = ReaderPool(Limits(workers=1), start_method="fork")
-    try:
-        (first, first_later), (_, second_later), (unreadable, none) = pool.parse_then([column_errors, normal, text],
-                                                                                      where_and_what)
-        assert first_later()[0] == second_later()[0] == os.getpid()  # the worker has read another file since each
-        assert isinstance(unreadable, SmsError) and none is None
-        assert pool.parse_then([normal], where_and_what)[0][1]()[0] != os.getpid()  # read last: followed up there
-    finally:
-        pool.close()
-    assert first_later()[1] == where_and_what(first)[1] and {r for r, _, _ in first_later()[1]} == {"S04", "S06", "S09"}
-    assert second_later()[1] == []
+    errors, unreadable, last, again = follow_ups("fork", column_errors, text, normal, env=env)
+    assert errors == {"worker": False, "found": column_cells(column_errors)} and unreadable is None
+    assert last == again == {"worker": True, "found": []}  # read last: followed up in its worker
 
 
 def test_the_limits_are_read_from_the_environment_and_a_wrong_one_is_explained():
