@@ -390,17 +390,13 @@ def test_a_large_sheet_the_reader_fails_on_ahead_of_its_survey_is_refused_as_the
 
 
 def failing_ahead(path: str):
-    """The worker's parse with the load of a large sheet made to fail while its survey runs (it only runs inside
-    ``importer.parse._quiet_stderr``); the guarded read of the same file is left as it is."""
-    import contextlib
-
+    """The worker's parse with the load of a large sheet made to fail while its survey runs (it only runs through
+    ``importer.parse._ahead``); the guarded read of the same file is left as it is."""
     import importer.parse as parse
 
-    @contextlib.contextmanager
-    def failing():
+    def failing(book, name, **options):
         raise RuntimeError("the reader failed")
-        yield
-    parse._quiet_stderr = failing
+    parse._ahead = failing
     return parse_task(path)
 
 
