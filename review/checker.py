@@ -40,6 +40,8 @@ S = SubmissionStatus
 QUEUE_STATUSES = {S.SUBMITTED.label: [S.SUBMITTED], S.RETURNED.label: [S.RETURNED], S.APPROVED.label: [S.APPROVED],
                   S.REPLACED.label: [S.REPLACED], "ทั้งหมด / all": list(S.kept())}
 SHOW, OPEN, OPEN_NEXT, CHECKED = "queue-status", "open-submission", "open-next", "stored-report"  # session keys
+SHOWN = "shown-submission"  # session key: (id, revision) of the submission the detail showed, as it was then
+NOTHING = "ไม่มีรายการ / Nothing here"
 DECISION = "decision"  # where the page tells a decision's or a correction's outcome (review.notices)
 
 
@@ -94,12 +96,19 @@ def decision(user: User, row: dict) -> None:
                    "checkers approve or return.")
         return
     notices.show(DECISION, lambda notice: notice.about == row["id"])
-    st.text_area("ความเห็น / Comment", key=f"comment-{row['id']}", placeholder="จำเป็นเมื่อส่งกลับ / required to return")
-    a, b, c = st.columns(3)
-    for column, action, mark in ((a, Decision.APPROVE, "✓ "), (b, Decision.RETURN, "↩ "), (c, Decision.REOPEN, "")):
-        column.button(f"{mark}{action.th} / {action.en.capitalize()}", key=f"{action}-{row['id']}",
-                      disabled=row["status"] not in TRANSITIONS[action][0], on_click=take_decision,
-                      args=(user, row["id"], row["revision"], action))
+    # One form: the comment travels with the click that decides. A text area alone sends its value in a run of
+    # its own (on Ctrl+Enter or leaving it), and the page drawn by that run may already show the submission
+    # changed by someone else, with the button the checker was reaching for disabled under the pointer.
+    with st.form(f"decide-{row['id']}", border=False, enter_to_submit=False):
+        st.text_area("ความเห็น / Comment", key=f"comment-{row['id']}",
+                     placeholder="จำเป็นเมื่อส่งกลับ / required to return")
+        a, b, c = st.columns(3)
+        for column, action, mark in ((a, Decision.APPROVE, "✓ "), (b, Decision.RETURN, "↩ "),
+                                     (c, Decision.REOPEN, "")):
+            with column:
+                st.form_submit_button(f"{mark}{action.th} / {action.en.capitalize()}", key=f"{action}-{row['id']}",
+                                      disabled=row["status"] not in TRANSITIONS[action][0], on_click=take_decision,
+                                      args=(user, row["id"], row["revision"], action))
 
 
 def take_decision(user: User, submission_id: int, revision: int, action: Decision) -> None:
@@ -208,22 +217,53 @@ def page(user: User) -> None:
         st.session_state[SHOW] = S.SUBMITTED.label
     which = st.radio("แสดง / Show", list(QUEUE_STATUSES), horizontal=True, key=SHOW)
     queue = list_submissions(state.engine(), scope, statuses=QUEUE_STATUSES[which])
-    if queue.empty:
+    kept = changed_meanwhile(scope, queue) if opening is None else None
+    listed = queue if kept is None else kept if queue.empty else pd.concat([queue, kept], ignore_index=True)
+    if listed.empty:
         notices.show(DECISION)
-        st.info("ไม่มีรายการ / Nothing here")
+        st.info(NOTHING)
         return
     names = state.reference()["cost_centers"].set_index("cost_center")["name_th"]
-    queue = queue.assign(name=queue["cost_center"].map(names))
+    listed = listed.assign(name=listed["cost_center"].map(names))
     columns = ["id", "template", "cost_center", "name", "version", "status", "rows", "warnings", "submitted_by",
                "submitted_at"]
-    table(submissions_table(queue, columns))
-    by_id = queue.set_index("id")
+    if queue.empty:
+        st.info(NOTHING)
+    else:
+        table(submissions_table(listed.head(len(queue)), columns))
+    by_id = listed.set_index("id")
     if opening in by_id.index:
         st.session_state[OPEN] = opening
-    chosen = st.selectbox("เลือกรายการ / Open submission", queue["id"].tolist(), key=OPEN,
+    chosen = st.selectbox("เลือกรายการ / Open submission", listed["id"].tolist(), key=OPEN,
                           format_func=lambda i: f"#{i} {TEMPLATES[by_id.at[i, 'template']].th} "
                                                 f"ฉบับที่ {by_id.at[i, 'version']} {by_id.at[i, 'name']} "
                                                 f"({by_id.at[i, 'cost_center']})")  # found by its code too
+    if kept is None or chosen != kept["id"].iat[0]:  # a kept one keeps the revision it was shown at
+        st.session_state[SHOWN] = (chosen, int(by_id.at[chosen, "revision"]))
     with top:
         notices.show(DECISION, lambda notice: notice.about != chosen)
+        if kept is not None and chosen == kept["id"].iat[0]:
+            left_the_list(chosen, S(kept["status"].iat[0]))
     detail(user, int(chosen))
+
+
+def left_the_list(submission_id: int, status: SubmissionStatus) -> None:
+    st.warning(f"#{submission_id} ที่เปิดอยู่ถูกเปลี่ยนโดยผู้อื่นระหว่างนี้ ตอนนี้เป็น {status.th} จึงไม่อยู่ในรายการนี้แล้ว "
+               f"ยังเปิดไว้ให้อ่าน หน้านี้ไม่ได้บันทึกอะไร เลือกรายการอื่นด้านบน / #{submission_id}, open here, was "
+               f"changed meanwhile by someone else: it is now {status.en}, so it has left this list. It stays "
+               f"open for you to read; nothing was recorded from this page. Choose another above.")
+
+
+def changed_meanwhile(scope: set[str] | None, queue: pd.DataFrame) -> pd.DataFrame | None:
+    """The submission this session has open, when someone else has since moved it out of the list shown
+    (approved, returned or replaced it: its revision moved on), as a one-row frame of ``queue``'s columns;
+    else None. It stays open so that the detail never turns into another submission under the checker's
+    hand: the next click would decide one the checker has not read. One the checker decided here (a notice
+    about it is waiting) or moved out by changing the list shown leaves as before."""
+    shown = st.session_state.get(SHOWN)
+    if shown is None or st.session_state.get(OPEN) != shown[0] or shown[0] in set(queue["id"]):
+        return None
+    if any(notice.about == shown[0] for notice in notices.inbox()):
+        return None
+    row = list_submissions(state.engine(), scope, ids=[shown[0]])
+    return row if not row.empty and row["revision"].iat[0] != shown[1] else None

@@ -16,9 +16,10 @@ LIST_COLUMNS = ("id", "template", "cost_center", "fiscal_year", "version", "stat
 
 
 def list_submissions(engine: sa.Engine, cost_centers: set[str] | None, *, statuses: Iterable[str] | None = None,
-                     fiscal_year: int | None = None) -> pd.DataFrame:
-    """Submissions in a user's scope (None = all), newest first; the scope is part of the query. Columns
-    :data:`LIST_COLUMNS` and ``corrected``: whether the version is a checker's correction (its audit says so)."""
+                     fiscal_year: int | None = None, ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """Submissions in a user's scope (None = all), newest first, of ``statuses``, ``fiscal_year`` and ``ids``
+    when given; the scope is part of the query. Columns :data:`LIST_COLUMNS` and ``corrected``: whether the
+    version is a checker's correction (its audit says so)."""
     s = submissions.c
     corrected = sa.exists().where(audit.c.submission_id == s.id, audit.c.action == AuditAction.CORRECTED.value)
     query = (sa.select(*(s[c] for c in LIST_COLUMNS), corrected.label("corrected"))
@@ -29,6 +30,8 @@ def list_submissions(engine: sa.Engine, cost_centers: set[str] | None, *, status
         query = query.where(s.status.in_(list(statuses)))
     if fiscal_year is not None:
         query = query.where(s.fiscal_year == fiscal_year)
+    if ids is not None:
+        query = query.where(s.id.in_(list(ids)))
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(query).mappings().all(), columns=[*LIST_COLUMNS, "corrected"])
 

@@ -144,7 +144,7 @@ def test_checker_returns_with_a_comment_the_maker_then_sees(db, tmp_path, refere
     at = signed_in("checker8", "checker-pass")
     next(b for b in at.button if "Return" in b.label).click().run()
     assert "Write why it is returned" in texts(at)
-    at.text_area(key=f"comment-{sid}").set_value("ใบโอน T2 ลงวันที่ผิด").run()
+    at.text_area(key=f"comment-{sid}").set_value("ใบโอน T2 ลงวันที่ผิด")  # sent with the click: one form
     next(b for b in at.button if "Return" in b.label).click().run()
     maker = signed_in("maker1", "maker-pass")
     comments = maker.dataframe[-1].value
@@ -168,6 +168,37 @@ def test_a_decision_on_a_submission_another_checker_decided_meanwhile_is_refused
     with db.connect() as conn:
         assert conn.execute(sa.select(submissions.c.status)).scalar() == "approved"
         assert conn.execute(sa.select(audit.c.action).where(audit.c.action == "return")).all() == []
+
+
+def test_a_submission_another_checker_decides_stays_open_instead_of_turning_into_the_next(db, tmp_path, reference):
+    """Two submissions wait; the checker reads the first while another checker approves it. The page's next run
+    keeps that one open, approved, and says so: the detail never becomes the next submission under the
+    checker's hand, whose Return button would then decide one the checker never read."""
+    paths = write_year(tmp_path, reference, mini_year())
+    first, second = (r.submission_id for r in submit(db, paths[:2], reference, actor="maker1", as_of=AS_OF))
+    add_user(db, reference, "checker8b", "checker", "checker-pass", region=8)
+    mine = signed_in("checker8", "checker-pass")
+    reading = mine.selectbox(key="open-submission").value
+    other = next(i for i in (first, second) if i != reading)
+    theirs = signed_in("checker8b", "checker-pass")
+    assert theirs.selectbox(key="open-submission").value == reading
+    next(b for b in theirs.button if "Approve" in b.label).click().run()
+
+    mine.text_area(key=f"comment-{reading}").set_value("ใบโอน T2 ลงวันที่ผิด").run()
+    assert not mine.exception, mine.exception
+    assert mine.selectbox(key="open-submission").value == reading
+    [warning] = [w.value for w in mine.warning]
+    assert f"#{reading}, open here, was changed meanwhile by someone else: it is now approved" in warning
+    assert f"#{reading} ที่เปิดอยู่ถูกเปลี่ยนโดยผู้อื่นระหว่างนี้ ตอนนี้เป็น อนุมัติ" in warning
+    assert {b.label: b.disabled for b in mine.button if "/ Re" in b.label or "Approve" in b.label} == {
+        "✓ อนุมัติ / Approve": True, "↩ ส่งกลับแก้ไข / Return": False,  # as for any approved version, read knowingly
+        "เปิดให้แก้ไข / Reopen": False}
+    assert table_with(mine, "เลขที่ / Id")["เลขที่ / Id"].tolist() == [other]  # the queue lists what waits
+
+    mine.selectbox(key="open-submission").set_value(other).run()  # the checker moves on: the approved one leaves
+    assert len(mine.selectbox(key="open-submission").options) == 1
+    assert not mine.warning
+    assert not next(b for b in mine.button if "Return" in b.label).disabled
 
 
 def test_other_regions_and_cost_centres_see_nothing(db, tmp_path, reference):

@@ -362,19 +362,23 @@ def test_maker_fixes_a_flagged_cell_and_the_checker_approves(app, page, referenc
     assert (queued["เลขที่ / Id"], queued["แบบฟอร์ม / Template"], queued["รหัสศูนย์ต้นทุน / Cost centre code"]) == (
         "1", "รับโอนและจัดสรรงบประมาณ / Transfers received and allocations", CC)
     shot(page, "checker_queue.png")
+    comment = page.get_by_label("ความเห็น / Comment")
+    comment.fill("ยอดตรงกับหนังสือแจ้งจัดสรร")
+    comment.press("Control+Enter")  # out of habit: it must not decide (had it, the Approve button would be gone)
     page.get_by_role("button", name="✓ อนุมัติ / Approve").click()
     expect(page.get_by_test_id("stAlertContentSuccess").filter(has_text="อนุมัติ / Approve: #1")).to_be_visible()
     settle(page)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
     shot(page, "checker_approved.png")
 
     with app.engine.connect() as conn:
         stored = conn.execute(sa.select(submissions.c.status, submissions.c.locked, submissions.c.submitted_by)).all()
         edits = conn.execute(sa.select(audit.c.actor, audit.c.sheet, audit.c.row_number, audit.c.column,
                                        audit.c.old_value, audit.c.new_value).where(audit.c.action == "edit")).all()
-        approvals = conn.execute(sa.select(audit.c.actor).where(audit.c.action == "approve")).all()
+        approvals = conn.execute(sa.select(audit.c.actor, audit.c.comment).where(audit.c.action == "approve")).all()
     assert stored == [("approved", True, "maker1")]
     assert edits == [("maker1", "allocations", 3, "amount", "50000", "40000")]
-    assert approvals == [("checker8",)]
+    assert approvals == [("checker8", "ยอดตรงกับหนังสือแจ้งจัดสรร")]  # the comment went with the click
 
 
 def test_the_checker_corrects_a_flagged_cell_with_a_reason_and_the_maker_reads_it(app, page, reference):

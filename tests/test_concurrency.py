@@ -9,7 +9,9 @@ session was shown is then held against the database: each version stored once, n
 template, cost centre and year, exactly the ones makers were told were stored; every decision a checker saw
 confirmed is stored and audited, and no other; and no key has more than one version current. Every click is
 clicked once: a click the app drops fails the test (it did, before the grid kept its rows from run to run,
-before one run at a time per session, and before decisions became button callbacks; see the commits).
+before one run at a time per session, before decisions became button callbacks, and before the comment went
+with the click in one form: the comment's own run could show the submission decided meanwhile, or the next one,
+under the Return button; see the commits).
 
 Then a stale save across the two processes: makers A (server 1) and B (server 2) of one cost centre both fix
 a workbook while version 1 is the newest; B submits first; A is refused with the stale-edit message and
@@ -266,11 +268,8 @@ def decide_open(page: Page, decision: Decision, name: str) -> str | None:
         return None
     keyed = page.locator(f"[class*='st-key-{decision.value}-']")  # Streamlit marks an element with its key
     sid = re.search(rf"st-key-{decision.value}-(\d+)", keyed.get_attribute("class"))[1]
-    if decision == Decision.RETURN:
-        comment = page.get_by_label("ความเห็น / Comment")
-        comment.fill("ใบโอน T1 จัดสรรไม่ตรงกับหนังสือแจ้ง")
-        comment.press("Control+Enter")  # a text area sends its value on Ctrl+Enter
-        settle(page)
+    if decision == Decision.RETURN:  # the comment goes with the click (one form): no run in between
+        page.get_by_label("ความเห็น / Comment").fill("ใบโอน T1 จัดสรรไม่ตรงกับหนังสือแจ้ง")
     answer = page.get_by_test_id("stAlertContentSuccess").filter(has_text=f"{name}: #{sid}").or_(
         page.get_by_test_id("stAlertContentError").filter(has_text=f"#{sid} ไม่ได้บันทึก"))
     click(page, button, answer)
