@@ -248,7 +248,7 @@ def page(user: User) -> None:
 
 
 def left_the_list(submission_id: int, status: SubmissionStatus) -> None:
-    st.warning(f"#{submission_id} ที่เปิดอยู่ถูกเปลี่ยนโดยผู้อื่นระหว่างนี้ ตอนนี้เป็น {status.th} จึงไม่อยู่ในรายการนี้แล้ว "
+    st.warning(f"#{submission_id} ที่เปิดอยู่ถูกเปลี่ยนโดยผู้อื่นระหว่างนี้ (สถานะตอนนี้: {status.th}) จึงไม่อยู่ในรายการนี้แล้ว "
                f"ยังเปิดไว้ให้อ่าน หน้านี้ไม่ได้บันทึกอะไร เลือกรายการอื่นด้านบน / #{submission_id}, open here, was "
                f"changed meanwhile by someone else: it is now {status.en}, so it has left this list. It stays "
                f"open for you to read; nothing was recorded from this page. Choose another above.")

@@ -189,7 +189,7 @@ def test_a_submission_another_checker_decides_stays_open_instead_of_turning_into
     assert mine.selectbox(key="open-submission").value == reading
     [warning] = [w.value for w in mine.warning]
     assert f"#{reading}, open here, was changed meanwhile by someone else: it is now approved" in warning
-    assert f"#{reading} ที่เปิดอยู่ถูกเปลี่ยนโดยผู้อื่นระหว่างนี้ ตอนนี้เป็น อนุมัติ" in warning
+    assert f"#{reading} ที่เปิดอยู่ถูกเปลี่ยนโดยผู้อื่นระหว่างนี้ (สถานะตอนนี้: อนุมัติ)" in warning
     assert {b.label: b.disabled for b in mine.button if "/ Re" in b.label or "Approve" in b.label} == {
         "✓ อนุมัติ / Approve": True, "↩ ส่งกลับแก้ไข / Return": False,  # as for any approved version, read knowingly
         "เปิดให้แก้ไข / Reopen": False}
@@ -199,6 +199,20 @@ def test_a_submission_another_checker_decides_stays_open_instead_of_turning_into
     assert len(mine.selectbox(key="open-submission").options) == 1
     assert not mine.warning
     assert not next(b for b in mine.button if "Return" in b.label).disabled
+
+
+def test_a_version_replaced_while_the_checker_reads_it_stays_open_with_the_newer_one_queued(db, tmp_path, reference):
+    sid = stored_year(db, tmp_path, reference)
+    at = signed_in("checker8", "checker-pass")
+    assert at.selectbox(key="open-submission").value == sid
+    [newer] = submit(db, write_year(tmp_path / "again", reference, mini_year())[:1], reference, actor="maker1",
+                     as_of=AS_OF)
+    at.run()
+    assert at.selectbox(key="open-submission").value == sid
+    [warning] = [w.value for w in at.warning]
+    assert "(สถานะตอนนี้: ถูกแทนที่ด้วยฉบับใหม่)" in warning and "it is now replaced by a newer version" in warning
+    assert table_with(at, "เลขที่ / Id")["เลขที่ / Id"].tolist() == [newer.submission_id]
+    assert all(b.disabled for b in at.button if "Approve" in b.label or "Return" in b.label)
 
 
 def test_other_regions_and_cost_centres_see_nothing(db, tmp_path, reference):
