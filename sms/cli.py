@@ -133,21 +133,26 @@ def templates_spec(
 
 
 # -- validate and import ---------------------------------------------------------------------------------
-def print_report(report: Report, limit: int = 50, fiscal_year: int | None = None) -> None:
+def print_report(report: Report, limit: int = 50, fiscal_year: int | None = None, refused: bool = False) -> None:
     """Each file's verdict and its first ``limit`` findings, in Thai and English (rich is loaded only for a
-    table of findings: a clean file's line costs no start-up); ``fiscal_year``: the one the user gave."""
+    table of findings: a clean file's line costs no start-up); ``fiscal_year``: the one the user gave;
+    ``refused``: the files were refused (marked ✗ even without an error: the reason is printed above them)."""
+    from services.submission import NO_COST_CENTRE, blank_unit_workbook
+
     for fr in report.files:
         if fr.unreadable:
             typer.secho(f"✗ {fr.path}", fg="red", bold=True)
             typer.echo(f"  {fr.unreadable.message_th}\n  {fr.unreadable.message_en}")
             continue
-        mark = typer.style("✗", fg="red") if fr.errors else (
+        mark = typer.style("✗", fg="red") if fr.errors or refused else (
             typer.style("!", fg="yellow") if fr.warnings else typer.style("✓", fg="green"))
         typer.echo(f"{mark} {typer.style(str(fr.path), bold=True)} {fr.parsed.template.key} "
                    f"v{fr.parsed.workbook.version}, {fr.parsed.rows:,} แถว/rows, ผิดพลาด/errors {fr.errors:,}, "
                    f"คำเตือน/warnings {fr.warnings:,}")
         if note := year_note(fr.fiscal_year, fiscal_year):
             typer.echo(note)
+        if blank_unit_workbook(fr) and not refused:  # checked, but import would refuse it: said before it is tried
+            typer.echo(f"  {NO_COST_CENTRE[0]}\n  {NO_COST_CENTRE[1]}")
         if fr.findings:
             print_findings(fr.findings, limit)
 
@@ -265,7 +270,7 @@ def print_outcomes(outcomes: list[Outcome], fiscal_year: int | None = None) -> N
     failed = (ImportOutcome.REFUSED, ImportOutcome.UNREADABLE)
     refused = [o.report for o in outcomes if o.status in failed and o.report]
     if refused:
-        print_report(Report(refused))  # each file's year said above
+        print_report(Report(refused), refused=True)  # each file's year said above
 
 
 @app.command("import")

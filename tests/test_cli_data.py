@@ -183,6 +183,9 @@ def test_import_says_why_it_refuses_a_workbook_without_errors(tmp_path, database
     assert blank.exit_code == 1
     said = " ".join(blank.output.split())  # the console wraps lines at its width
     assert "names no cost centre" in said and "ไม่ได้ระบุศูนย์ต้นทุน" in said
+    assert "✗ " in said and "✓" not in said  # refused: no tick beside "errors 0"
+    checked = invoke("validate", tmp_path / "disbursements.xlsx")  # no error, so exit 0; but it could not be sent
+    assert checked.exit_code == 0 and "names no cost centre" in " ".join(checked.output.split())
     reference = invoke("import", tmp_path / "reference.xlsx")
     assert reference.exit_code == 1 and "sms reference load" in " ".join(reference.output.split())
 
