@@ -251,6 +251,26 @@ def test_b01_message_gives_both_totals(tmp_path, reference):
     assert "110,000.00" in b01.message_th and b01.value == "60000"
 
 
+def test_two_workbooks_of_one_template_get_one_b13_each_not_one_per_row(tmp_path, reference):
+    """Two disbursements workbooks of one cost centre and year given together (an old and a new one): only one can
+    be sent, since a submission replaces the whole previous version. Each gets one B13 naming the other; the rows
+    are not flagged one by one (the rules across both flagged every key and total of both)."""
+    paths = write_year(tmp_path, reference, mini_year())
+    again = build_workbook(TEMPLATES["disbursements"], tmp_path / "disbursements-new.xlsx", reference,
+                           fiscal_year=FY, cost_center=CC, data=mini_year()["disbursements"])
+    report = validate([*paths, again], reference, as_of=AS_OF)
+    by_file = {fr.path.name: [(f.rule, f.cell) for f in fr.findings] for fr in report.files}
+    assert by_file == {"allocations.xlsx": [], "projects.xlsx": [], "disbursements.xlsx": [("B13", "")],
+                       "outputs.xlsx": [], "disbursements-new.xlsx": [("B13", "")]}
+    [old] = next(fr for fr in report.files if fr.path.name == "disbursements.xlsx").findings
+    assert old.is_error and old.message_en.startswith("disbursements.xlsx and disbursements-new.xlsx are both the ")
+    assert "only one can be sent" in old.message_en and "disbursements-new.xlsx เป็นแบบฟอร์ม" in old.message_th
+    same = validate([paths[0], paths[0]], reference, as_of=AS_OF)
+    assert [f.message_en.split(";")[0] for fr in same.files for f in fr.findings] == [
+        "allocations.xlsx is given more than once, as the Transfers received and allocations workbook of one cost "
+        "centre and fiscal year"] * 2
+
+
 def test_b02_unit_of_this_cost_centre_passes(tmp_path, reference):
     assert U2 in reference.units_of(CC)["unit_code"].tolist()
     assert not found(check(tmp_path, reference), "B02")

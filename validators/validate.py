@@ -272,16 +272,18 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
     """Run the budget rules across the readable files of each (cost centre, fiscal year), against the
     rows ``stored`` returns for the templates not given; set each file's ``findings`` to its own plus
     the rules'. Reference workbooks are checked alone; a group with a column not read (S01, S11) gets
-    its column findings only. Returns the reports, in the order given."""
+    its column findings only, and one with a template given twice those and a B13 for each such
+    workbook (:func:`same_template_twice`). Returns the reports, in the order given."""
     reports = list(reports)
     groups: dict[tuple[str, int], list[FileReport]] = {}
     for report in (r for r in reports if r.parsed and r.parsed.template.key != "reference"):
         groups.setdefault((report.cost_center, report.fiscal_year), []).append(report)
     for (cost_center, year), group in groups.items():
-        if any(f.rule in UNREAD_COLUMN for r in group for f in r.parsed.findings):  # the reader's: S01, S11
+        twice = same_template_twice(group)
+        if twice or any(f.rule in UNREAD_COLUMN for r in group for f in r.parsed.findings):  # reader's: S01, S11
             for report in group:
                 report.settle()
-                report.findings = order(report.own_findings, report.parsed)
+                report.findings = order(report.own_findings + twice.get(id(report), []), report.parsed)
             continue
         given = {r.parsed.template.key for r in group}
         context = stored(cost_center, year, given) if stored and cost_center else {}
@@ -296,6 +298,32 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
     for report in reports:  # those in no group: unreadable, or reference data
         report.settle()
     return Report(reports)
+
+
+def same_template_twice(group: list[FileReport]) -> dict[int, list[Finding]]:
+    """One B13 per workbook of a (cost centre, year) group given with another of its template (by ``id`` of
+    the report): a submission replaces the whole previous version, so only one can be sent, and the budget
+    rules across such a pair would flag every key and total of both (thousands of rows). Empty when each
+    template is given once."""
+    by_template: dict[str, list[FileReport]] = {}
+    for report in group:
+        by_template.setdefault(report.parsed.template.key, []).append(report)
+    return {id(report): [twice(report, [r.path.name for r in reports])]
+            for reports in by_template.values() if len(reports) > 1 for report in reports}
+
+
+def twice(report: FileReport, names: list[str]) -> Finding:
+    """The B13 of a workbook given with ``names`` (its own among them) of the same template, cost centre and year."""
+    t, name = report.parsed.template, report.path.name
+    others = ", ".join(n for n in dict.fromkeys(names) if n != name)
+    th = f"ไฟล์ {name} และ {others} เป็น" if others else f"ไฟล์ {name} ถูกให้มามากกว่าหนึ่งครั้ง เป็น"
+    en = f"{name} and {others} are both" if others else f"{name} is given more than once, as"
+    return Finding.of(
+        "B13", f"{th}แบบฟอร์ม{t.th} ของศูนย์ต้นทุนและปีงบประมาณเดียวกัน การส่งแต่ละครั้งแทนที่ข้อมูลเดิมทั้งชุด จึงส่งได้ไฟล์เดียว "
+               "ให้รวมแถวไว้ในไฟล์เดียว หรือนำไฟล์ที่ไม่ใช้ออก",
+        f"{en} the {t.en} workbook of one cost centre and fiscal year; each submission replaces the whole "
+        "previous version, so only one can be sent: put all the rows in one workbook, or remove the one you do "
+        "not mean.", file=str(report.path))
 
 
 def validate(sources: Iterable[Path | ParsedWorkbook], reference: ReferenceSet, *, as_of: dt.date | None = None,
