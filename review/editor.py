@@ -1,8 +1,9 @@
 """The sheet editor: st.data_editor columns derived from the spec, and edits turned into a new workbook.
 
 The editor shows typed values with each row's findings beside them, flagged rows first. A cell the
-reader could not read (an amount typed "หนึ่งพัน", a date 31/02/2569) shows what was typed, never a
-blank: its column is shown as text, since a number column cannot hold the typed words. Edits are
+reader could not read (an amount typed "หนึ่งพัน", a date 31/02/2569), or a code or choice that is not on
+its list, shows what was typed, never a blank: its column is shown as text, since a number column cannot
+hold the typed words and a dropdown draws a value off its list blank. Edits are
 kept as the reader reads them (``services.edits.as_read``), so a corrected amount typed "1,000" is
 the number 1000 in the audit trail and in the workbook; they are overlaid on the cells the unit
 uploaded (``services.edits``), where an unreadable value nobody touched stays as typed, to be flagged
@@ -30,35 +31,55 @@ from templates.catalog import SHEETS
 from templates.spec import Column
 
 ROW, FINDINGS = "แถว / row", "ปัญหา / findings"
-TEXT_TYPES = ("text", "code", "choice")  # the column types whose values are text in the grid
 
 
 def column_config(col: Column, reference: ReferenceSet, cost_center: str | None, as_text: bool = False):
     """The editor column of a spec column: dropdowns for closed lists, number formats, limits, help; a text
-    column when ``as_text`` (the column holds a cell typed but unreadable, shown as typed)."""
+    column when ``as_text`` (the column holds a cell typed but unreadable, or off its list: shown as typed)."""
     label, help_text = f"{col.th} / {col.en}", " / ".join(h for h in (col.help_th, col.help_en) if h) or None
     common = {"label": label, "help": help_text, "required": col.required}
     if col.type == "date":  # typed as staff type them, in the Buddhist Era; the normaliser reads it back
         return st.column_config.TextColumn(**{**common, "help": "วัน/เดือน/ปี พ.ศ. เช่น 15/11/2568 / "
                                                               "day/month/BE year, e.g. 15/11/2568"})
     if as_text:
-        typed = "ช่องที่อ่านไม่ได้แสดงตามที่พิมพ์ / a cell that could not be read shows what was typed"
+        typed = ("ช่องที่อ่านไม่ได้หรือไม่อยู่ในรายการแสดงตามที่พิมพ์ / a cell that could not be read, or is not on "
+                 "the list, shows what was typed")
         return st.column_config.TextColumn(**{**common, "help": " · ".join(h for h in (help_text, typed) if h)})
-    if col.choices:
-        return st.column_config.SelectboxColumn(options=list(col.choices), **common)
+    if (options := listed(col, reference, cost_center)) is not None:
+        return st.column_config.SelectboxColumn(options=options, **common)
     if col.type == "month":
         return st.column_config.SelectboxColumn(options=list(FISCAL_MONTH_ORDER), format_func=month_label, **common)
     if col.type == "quarter":
         return st.column_config.SelectboxColumn(options=[1, 2, 3, 4], **common)
-    if col.codes:
-        scoped = reference.scoped(col.codes, cost_center)
-        return st.column_config.SelectboxColumn(options=[str(c) for c in scoped.iloc[:, 0]], **common)
     if col.type in ("money", "number", "integer"):
         step = 1 if col.type == "integer" else 0.01
         fmt = "%d" if col.type == "integer" else "localized"
         return st.column_config.NumberColumn(min_value=col.lower_bound, max_value=col.upper_bound, step=step,
                                              format=fmt, **common)
     return st.column_config.TextColumn(**common)
+
+
+def listed(col: Column, reference: ReferenceSet, cost_center: str | None) -> list[str] | None:
+    """The dropdown of a text column with a closed list: its choices, or its codes scoped to ``cost_center``;
+    None for any other column."""
+    if col.choices:
+        return list(col.choices)
+    if col.codes:
+        return [str(c) for c in reference.scoped(col.codes, cost_center).iloc[:, 0]]
+    return None
+
+
+def off_the_list(values: pd.DataFrame, columns: list[Column], reference: ReferenceSet,
+                 cost_center: str | None) -> set[str]:
+    """Keys of the closed-list columns holding a value that is not one of their options (an S06 or S07 cell):
+    a dropdown column draws such a value blank, so the grid shows these columns as text, as typed."""
+    out = set()
+    for col in columns:
+        if col.key in values and (options := listed(col, reference, cost_center)) is not None:
+            present = values[col.key].dropna()
+            if not present[present != ""].astype(str).isin(options).all():
+                out.add(col.key)
+    return out
 
 
 def unreadable_columns(parsed: ParsedSheet, findings: list[Finding] = ()) -> set[str]:
@@ -108,8 +129,6 @@ def editor_frame(parsed: ParsedSheet, findings: list[Finding]) -> pd.DataFrame:
     for (row, column), text in error_cells(parsed, findings).items():
         if row in frame.index:
             frame.at[row, column] = text
-        elif col.type in TEXT_TYPES:  # a blank as blank: the grid draws a missing value as "None"
-            frame[col.key] = frame[col.key].astype(object).where(frame[col.key].notna(), "")
     notes = {}
     for f in findings:
         if f.row is not None and f.sheet == parsed.sheet.key:
@@ -173,7 +192,7 @@ def sheet_grid(parsed: ParsedSheet, findings: list[Finding], reference: Referenc
     rows = editor_frame(parsed, findings)
     held = held_cells(st.session_state.get(key), rows)
     shown = overlay(rows, held) if overlay else rows
-    as_text = unreadable_columns(parsed, findings)
+    as_text = unreadable_columns(parsed, findings) | off_the_list(shown, sheet.columns, reference, cost_center)
     config = {c.key: column_config(c, reference, cost_center, c.key in as_text) for c in sheet.columns}
     config[ROW] = st.column_config.NumberColumn(ROW, pinned=True, width="small")
     config[FINDINGS] = st.column_config.TextColumn(FINDINGS, width="large")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -117,6 +118,21 @@ def test_the_maker_sees_the_words_typed_in_an_amount_and_fixes_them_in_the_grid(
     assert next(m for m in at.metric if "Errors" in m.label).value == "0"
     fixed = at.data_editor[0].value
     assert fixed.loc[fixed["แถว / row"] == 3, "amount"].tolist() == [50000]  # a number column again
+
+
+def test_a_code_off_its_list_shows_as_typed_not_blank(db, tmp_path, reference):
+    """An activity code that is not one of the list's (S06 "N45"): a dropdown column draws a value off its list
+    blank, so the maker saw an empty cell beside "N45 does not match"; the column is text while it holds one."""
+    year = mini_year()
+    year["allocations"]["transfers"].loc[0, "activity_code"] = "N45"  # Excel row 2
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    editor = at.data_editor[0]  # the transfers sheet
+    kinds = {key: column.get("type_config", {}).get("type") for key, column in json.loads(editor.proto.columns).items()}
+    assert kinds["activity_code"] == "text" and kinds["output_code"] == "selectbox"  # a clean one keeps its list
+    shown = editor.value.set_index("แถว / row")
+    assert shown.at[2, "activity_code"] == "N45" and "S06" in shown.at[2, "ปัญหา / findings"]
 
 
 def stored_year(db, tmp_path, reference) -> int:
