@@ -117,7 +117,11 @@ _KINDS = {  # not_a_workbook variants: (Thai noun, English noun, can Excel conve
     "xlsb": ("ไฟล์ Excel แบบไบนารี (.xlsb)", "an Excel Binary Workbook (.xlsb)", True),
     "web": ("หน้าเว็บหรือไฟล์ XML ที่ตั้งชื่อเป็นไฟล์ Excel", "a web page or XML file with an Excel name", True),
     "zip": ("ไฟล์บีบอัด (zip)", "a zip archive", False),
+    "pdf": ("เอกสาร PDF", "a PDF document", False),
+    "image": ("ไฟล์รูปภาพ", "a picture", False),
 }
+# the first bytes of files people pick by mistake; a PDF's first line is text, which the sniffing took for a CSV
+SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "image", b"\xff\xd8\xff": "image", b"GIF8": "image"}
 
 
 def _mb(n: int, up: bool = False) -> str:
@@ -280,7 +284,7 @@ def _check(path: Path, name: str, limits: _Limits) -> Checked:
         if head.startswith(OLE2_MAGIC):
             fh.seek(0)
             raise _ole2_refusal(fh, name)
-        kind = _sniff_text(head)
+        kind = next((k for magic, k in SIGNATURES.items() if head.startswith(magic)), None) or _sniff_text(head)
         if kind == "csv":
             raise _refuse(Reason.CSV, name)
         raise _refuse(Reason.NOT_A_WORKBOOK, name, kind)

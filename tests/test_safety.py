@@ -254,6 +254,17 @@ def test_old_word_document(tmp_path):
     assert "Word" in exc.message_en
 
 
+def test_a_pdf_or_a_picture_is_called_what_it_is_not_a_text_file(tmp_path):
+    """A PDF's first line is text, so the text sniffing called it "a text or CSV file"."""
+    pdf = tmp_path / "budget.xlsx"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" * 40)
+    exc = refused(pdf, "not_a_workbook")
+    assert "is a PDF document, not an Excel workbook" in exc.message_en and "เอกสาร PDF" in exc.message_th
+    png = tmp_path / "screenshot.xlsx"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    assert "is a picture, not an Excel workbook" in refused(png, "not_a_workbook").message_en
+
+
 def test_docx_is_not_a_workbook(tmp_path):
     path = tmp_path / "memo.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
