@@ -55,6 +55,10 @@ _NUMBER_MSG = (
     "ไม่ใช่ตัวเลข ให้พิมพ์เฉพาะตัวเลข เช่น 1,234.50 หรือ -1,234.50",
     "not a number; type digits only, e.g. 1,234.50 or -1,234.50",
 )
+_WHOLE_NUMBER_MSG = (
+    "ไม่ใช่ตัวเลข ให้พิมพ์เฉพาะตัวเลขจำนวนเต็ม เช่น 1,234",
+    "not a number; type digits only, a whole number, e.g. 1,234",
+)
 _INTEGER_MSG = (
     "ต้องเป็นจำนวนเต็มไม่มีทศนิยม เช่น 1,234",
     "not a whole number; type it without decimals, e.g. 1,234",
@@ -230,7 +234,12 @@ def parse_number(v: object) -> float | None:
 
 def parse_integer(v: object) -> int | None:
     """A whole number (any form :func:`parse_number` reads, without a fraction)."""
-    n = parse_number(v)
+    try:
+        n = parse_number(v)
+    except NormaliseError as exc:  # words: said with a whole number's example, not an amount's "1,234.50"
+        if (exc.message_th, exc.message_en) == _NUMBER_MSG:
+            raise NormaliseError(*_WHOLE_NUMBER_MSG) from None
+        raise
     if n is None:
         return None
     if not (n.is_integer() and abs(n) < 1e15):  # past 15 digits Excel itself has rounded it

@@ -179,6 +179,10 @@ def test_parse_integer_refuses_fractions(cell):
 
 def test_parse_integer_says_when_it_is_no_number_at_all():
     assert_refused(parse_integer, "สิบ", "ไม่ใช่ตัวเลข", "not a number")
+    assert_refused(parse_integer, "สิบ", "เช่น 1,234", "e.g. 1,234")  # a whole number's example
+    with pytest.raises(NormaliseError) as caught:
+        parse_integer("สิบ")
+    assert "1,234.50" not in caught.value.message_en + caught.value.message_th  # not an amount's
 
 
 # ---- dates
