@@ -21,6 +21,7 @@ from store.users import add_user
 from templates import TEMPLATES
 from templates.headers import header
 from templates.workbook import build_workbook
+from validators.validate import validate
 
 APP = str(Path(__file__).parents[1] / "review_app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -118,6 +119,25 @@ def test_the_maker_sees_the_words_typed_in_an_amount_and_fixes_them_in_the_grid(
     assert next(m for m in at.metric if "Errors" in m.label).value == "0"
     fixed = at.data_editor[0].value
     assert fixed.loc[fixed["แถว / row"] == 3, "amount"].tolist() == [50000]  # a number column again
+
+
+def test_the_cards_count_with_thousands_separators(db, tmp_path, reference):
+    """1,200 payments against a project nobody stored: the error card counts with a separator as the rows card
+    does (it read 2002 beside 1,200)."""
+    year = mini_year()
+    first = year["disbursements"]["payments"].iloc[[0]]
+    payments = pd.concat([first.assign(document_no=f"D{n}", project_code="P9") for n in range(1, 1201)],
+                         ignore_index=True)
+    [path] = write_year(tmp_path, reference, {"disbursements": {**year["disbursements"], "payments": payments,
+                                                               "clearings": year["disbursements"]["clearings"][:0]}})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    assert not at.exception, at.exception
+    cards = {m.label: m.value for m in at.metric}
+    errors = next(v for label, v in cards.items() if "Errors" in label)
+    expected = validate([path], reference, as_of=AS_OF).files[0].errors  # the same check outside the app
+    assert expected > 1000 and errors == f"{expected:,}" and "," in errors
+    assert next(v for label, v in cards.items() if "Rows" in label) == "1,200"
 
 
 def test_a_code_off_its_list_shows_as_typed_not_blank(db, tmp_path, reference):
