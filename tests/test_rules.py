@@ -251,6 +251,13 @@ def test_b01_message_gives_both_totals(tmp_path, reference):
     assert "110,000.00" in b01.message_th and b01.value == "60000"
 
 
+def test_b13_names_the_other_row_with_the_same_key(tmp_path, reference):
+    report = check(tmp_path, reference, duplicate_document)  # document D1 of unit U1 at Excel rows 2 and 3
+    b13 = {f.cell: f for fr in report.files for f in fr.findings if f.rule == "B13"}
+    assert "appears more than once (also row 3)" in b13["B2"].message_en and "ซ้ำกับแถว 3 " in b13["B2"].message_th
+    assert "(also row 2)" in b13["B3"].message_en and "ซ้ำกับแถว 2 " in b13["B3"].message_th
+
+
 def test_two_workbooks_of_one_template_get_one_b13_each_not_one_per_row(tmp_path, reference):
     """Two disbursements workbooks of one cost centre and year given together (an old and a new one): only one can
     be sent, since a submission replaces the whole previous version. Each gets one B13 naming the other; the rows

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -456,14 +457,38 @@ def b13_keys_unique(t: Tables) -> list[Finding]:
         pk = list(SHEETS[sheet_key][1].primary_key)
         if not pk or frame.empty:
             continue
-        keys = composite([frame[k] for k in pk])[0]
-        rows = frame[(keys >= 0) & pd.Series(keys, index=frame.index).duplicated(keep=False)]
-        shown = _shown_key(pk)
+        keys = pd.Series(composite([frame[k] for k in pk])[0], index=frame.index)
+        rows = frame[(keys >= 0) & keys.duplicated(keep=False)]
+        shown, also = _shown_key(pk), _also_at(rows, keys[rows.index])
         th, en = _names(sheet_key, pk)
         out += t.emit("B13", rows, sheet_key, pk[-1],
-                      Text(f"{th} '{{v}}' ซ้ำกับแถวอื่น ต้องไม่ซ้ำกัน", v=shown),
-                      Text(f"{en} '{{v}}' appears more than once; each must be unique.", v=shown))
+                      Text(f"{th} '{{v}}' ซ้ำกับ{{o}} ต้องไม่ซ้ำกัน", v=shown, o=lambda r, also=also: also(r, 0)),
+                      Text(f"{en} '{{v}}' appears more than once (also {{o}}); each must be unique.", v=shown,
+                           o=lambda r, also=also: also(r, 1)))
     return out
+
+
+def _also_at(rows: pd.DataFrame, keys: pd.Series, most: int = 3) -> Callable[[pd.DataFrame, int], pd.Series]:
+    """For each row reported, where else ``rows`` hold its key (``keys``, aligned), in Thai (0) or English (1):
+    "row 5, row 9" of its own file, "row 5 of other.xlsx"; ``most`` places, then how many more. Worked out
+    only for the keys of the rows reported (at most MAX_PER_RULE)."""
+    def place(i, own_file, language: int) -> str:
+        file, row = rows.at[i, "_file"], int(rows.at[i, "_row"])
+        if file == own_file:
+            return (f"แถว {row}", f"row {row}")[language]
+        return (f"แถว {row} ของ {Path(file).name}", f"row {row} of {Path(file).name}")[language]
+
+    def also(shown: pd.DataFrame, language: int) -> pd.Series:
+        near = keys[keys.isin(keys[shown.index].unique())]
+        places = near.index.groupby(near.to_numpy())
+        out = []
+        for i in shown.index:
+            said = list(dict.fromkeys(place(j, shown.at[i, "_file"], language) for j in places[keys[i]] if j != i))
+            more = len(said) - most
+            out.append(", ".join(said[:most]) + ((f" และอีก {more:,} แห่ง", f" and {more:,} more")[language]
+                                                 if more > 0 else ""))
+        return pd.Series(out, index=shown.index)
+    return also
 
 
 @reports_on("kpi_results")
