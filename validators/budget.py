@@ -12,7 +12,6 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -469,24 +468,19 @@ def b13_keys_unique(t: Tables) -> list[Finding]:
 
 
 def _also_at(rows: pd.DataFrame, keys: pd.Series, most: int = 3) -> Callable[[pd.DataFrame, int], pd.Series]:
-    """For each row reported, where else ``rows`` hold its key (``keys``, aligned), in Thai (0) or English (1):
-    "row 5, row 9" of its own file, "row 5 of other.xlsx"; ``most`` places, then how many more. Worked out
-    only for the keys of the rows reported (at most MAX_PER_RULE)."""
-    def place(i, own_file, language: int) -> str:
-        file, row = rows.at[i, "_file"], int(rows.at[i, "_row"])
-        if file == own_file:
-            return (f"แถว {row}", f"row {row}")[language]
-        return (f"แถว {row} ของ {Path(file).name}", f"row {row} of {Path(file).name}")[language]
-
+    """For each row reported, the other Excel rows that hold its key (``keys``, aligned with ``rows``), in Thai
+    (0) or English (1): "row 5, row 9"; ``most`` of them, then how many more. One file's rows only: two
+    workbooks of one template are checked apart from the rules (``validators.validate.same_template_twice``).
+    Worked out only for the keys of the rows reported (at most MAX_PER_RULE)."""
     def also(shown: pd.DataFrame, language: int) -> pd.Series:
         near = keys[keys.isin(keys[shown.index].unique())]
         places = near.index.groupby(near.to_numpy())
         out = []
         for i in shown.index:
-            said = list(dict.fromkeys(place(j, shown.at[i, "_file"], language) for j in places[keys[i]] if j != i))
-            more = len(said) - most
-            out.append(", ".join(said[:most]) + ((f" และอีก {more:,} แห่ง", f" and {more:,} more")[language]
-                                                 if more > 0 else ""))
+            others = [int(rows.at[j, "_row"]) for j in places[keys[i]] if j != i]
+            said = ", ".join((f"แถว {r}", f"row {r}")[language] for r in others[:most])
+            more = len(others) - most
+            out.append(said + ((f" และอีก {more:,} แถว", f" and {more:,} more")[language] if more > 0 else ""))
         return pd.Series(out, index=shown.index)
     return also
 
