@@ -287,10 +287,17 @@ def typed_column(sd: SheetData, col: Column, file: str) -> tuple[pd.Series, list
     findings = []
     for row, error in errors[failed].items():
         raw = sd.frame.at[row, col.key]
-        findings.append(Finding.of("S05", f"{col.th}: {error.message_th}", f"{col.en}: {error.message_en}",
-                                   file=file, sheet=sd.sheet.key, row=int(row), column=col.key,
-                                   header=col.header, cell=sd.cell(col.key, int(row)), value=str(raw)))
+        typed = _quoted(str(raw))
+        findings.append(Finding.of("S05", f"{col.th} {typed}: {error.message_th}",
+                                   f"{col.en} {typed}: {error.message_en}", file=file, sheet=sd.sheet.key,
+                                   row=int(row), column=col.key, header=col.header, cell=sd.cell(col.key, int(row)),
+                                   value=str(raw)))
     return values, findings
+
+
+def _quoted(text: str, most: int = 40) -> str:
+    """What was typed, quoted for a message, cut at ``most`` characters (a cell may hold a paragraph)."""
+    return f"'{text}'" if len(text) <= most else f"'{text[:most]}…'"
 
 
 # A sheet this long has its columns typed two at a time: much of a column's time is in Arrow's kernels, which

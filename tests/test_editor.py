@@ -88,6 +88,9 @@ def test_a_cell_typed_but_unreadable_shows_what_was_typed_beside_its_finding(tmp
     assert (shown.loc[2, "transfer_date"], shown.loc[3, "amount"]) == ("31/02/2569", "หนึ่งแสน")
     assert (shown.loc[3, "transfer_date"], shown.loc[2, "amount"]) == ("10/1/2569", "100,000.00")  # read ones, as read
     assert "S05 C2:" in shown.loc[2, FINDINGS] and "S05 H3:" in shown.loc[3, FINDINGS]
+    s05 = {f.cell: f for f in report.findings if f.rule == "S05"}  # each message quotes what was typed
+    assert s05["H3"].message_en.startswith("Amount (THB) 'หนึ่งแสน': not a number")
+    assert s05["C2"].message_th.startswith("วันที่รับโอน '31/02/2569': ")
 
 
 def test_an_error_value_and_an_uncalculated_formula_show_as_such_in_the_grid(reference):

@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from mini_year import mini_year
+from mini_year import CC2, FY, mini_year, mini_year_of_cc2
 from sheet_forms import Cell, Form
 from test_rules import over_allocate, write_year
 from test_sheet_xml import many_transfers, written
@@ -31,6 +31,8 @@ from domain.errors import Reason, SmsError
 from importer import isolation
 from importer.isolation import Limits, ReaderGaveOut, ReaderPool, parse_in_process, parse_task
 from importer.parse import ParsedWorkbook
+from templates import TEMPLATES
+from templates.workbook import build_workbook
 from validators.validate import column_findings
 
 ROOT = Path(__file__).parents[1]
@@ -94,10 +96,12 @@ def env(tmp_path):
 
 @pytest.fixture
 def files(tmp_path, reference):
-    """A stray-cell workbook and a normal one with two B01 errors, given together."""
-    year = mini_year()
+    """A stray-cell workbook and a normal one with two B01 errors, given together: another cost centre's, since
+    two allocations workbooks of one cost centre are one B13 each and the budget rules wait."""
+    year = mini_year_of_cc2()
     over_allocate(year)
-    [normal] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    normal = build_workbook(TEMPLATES["allocations"], tmp_path / "allocations.xlsx", reference, fiscal_year=FY,
+                            cost_center=CC2, data=year["allocations"])
     stray = tmp_path / "stray-cell.xlsx"
     shutil.copy(STRAY_CELL, stray)
     return stray, normal
