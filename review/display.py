@@ -151,3 +151,15 @@ def corrections_table(trail: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame
                          version=cells["submission_id"].map(by_id["version"]).astype("Int64"),
                          reason=cells["comment"])
     return audit_table(shown, CORRECTION_COLUMNS)
+
+
+def decisions_table(trail: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame:
+    """The checkers' decisions and comments (``trail``: ``store.history.audit_trail`` rows) as the maker reads
+    them: when, by whom, the decision, the template and version it was on (from ``listed``:
+    ``store.history.list_submissions`` rows, as the maker's table names them), the comment, and the
+    submission's number last; oldest first."""
+    decided = trail[trail["action"].isin(list(Decision))]
+    by_id = listed.set_index("id")
+    shown = decided.assign(template=decided["submission_id"].map(by_id["template"]).map(template_title),
+                           version=decided["submission_id"].map(by_id["version"]).astype("Int64"))
+    return audit_table(shown, ["at", "actor", "action", "template", "version", "comment", "submission_id"])

@@ -20,7 +20,7 @@ from domain.fiscal import fiscal_year as fiscal_year_of
 from domain.vocabulary import Decision, ImportOutcome, Severity
 from review import corrections, notices, state
 from review import drafts as kept
-from review.display import audit_table, cell_text, labelled, submissions_table, table
+from review.display import cell_text, decisions_table, labelled, submissions_table, table
 from review.drafts import check_drafts, drafts, reports, workdir
 from review.editor import Draft, sheet_grid
 from services.submission import NO_COST_CENTRE, Outcome, blank_unit_workbook, submit
@@ -255,10 +255,9 @@ def my_submissions(user: User) -> None:
                                     "fiscal_year", "cost_center", "submitted_by", "id"]))
     trail = audit_trail(state.engine(), frame["id"].tolist())
     corrections.section(user, frame, trail)
-    comments = trail[trail["action"].isin(list(Decision))]
-    if not comments.empty:
+    if trail["action"].isin(list(Decision)).any():
         st.markdown("**ความเห็นผู้กำกับ / Checker's comments**")
-        table(audit_table(comments, ["at", "actor", "action", "submission_id", "comment"]))
+        table(decisions_table(trail, frame))
 
 
 def page(user: User) -> None:

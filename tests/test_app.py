@@ -186,6 +186,11 @@ def test_checker_returns_with_a_comment_the_maker_then_sees(db, tmp_path, refere
     comments = maker.dataframe[-1].value
     assert comments["ความเห็น / Comment"].tolist() == ["ใบโอน T2 ลงวันที่ผิด"]
     assert comments["การกระทำ / Action"].tolist() == ["ส่งกลับแก้ไข / return"]
+    # on what, as the maker's own table names it: the template and its version, then the number
+    mine = table_with(maker, "ฉบับที่ / Version")
+    assert comments.drop(columns=["เวลา / At", "ผู้ทำ / By", "การกระทำ / Action", "ความเห็น / Comment"]).values.tolist(
+        ) == mine[["แบบฟอร์ม / Template", "ฉบับที่ / Version", "เลขที่ / Id"]].values.tolist() == [
+        ["รับโอนและจัดสรรงบประมาณ / Transfers received and allocations", 1, sid]]
 
 
 def test_a_decision_on_a_submission_another_checker_decided_meanwhile_is_refused_aloud(db, tmp_path, reference):
