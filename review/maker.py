@@ -24,7 +24,7 @@ from review.display import cell_text, decisions_table, labelled, submissions_tab
 from review.drafts import check_drafts, drafts, reports, workdir
 from review.editor import Draft, sheet_grid
 from services.submission import NO_COST_CENTRE, Outcome, blank_unit_workbook, submit
-from store.history import audit_trail, list_submissions
+from store.history import audit_trail, get_submission, list_submissions
 from store.submissions import StaleEdit, newest_submission
 from store.users import User
 from templates import UNIT_TEMPLATES
@@ -253,11 +253,28 @@ def my_submissions(user: User) -> None:
     # what a maker looks for first (which template, which version, where it stands) at the left, in sight
     table(submissions_table(frame, ["template", "version", "status", "submitted_at", "errors", "warnings", "rows",
                                     "fiscal_year", "cost_center", "submitted_by", "id"]))
+    submitted_file(user, frame)
     trail = audit_trail(state.engine(), frame["id"].tolist())
     corrections.section(user, frame, trail)
     if trail["action"].isin(list(Decision)).any():
         st.markdown("**ความเห็นผู้กำกับ / Checker's comments**")
         table(decisions_table(trail, frame))
+
+
+def submitted_file(user: User, listed: pd.DataFrame) -> None:
+    """A download of the workbook a submission stored, as it was sent (``listed``: the maker's
+    ``store.history.list_submissions`` rows); read from the store only when its button is pressed."""
+    shown = submissions_table(listed, ["template", "version", "status"]).set_axis(listed["id"].tolist())
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    sid = left.selectbox("ไฟล์ที่ส่งแล้ว / A submitted workbook", shown.index.tolist(), key="submitted-file",
+                         format_func=lambda i: f"#{i} " + " · ".join(str(v) for v in shown.loc[i]))
+    right.download_button("⬇ ไฟล์ที่ส่ง / Submitted file", lambda: stored_file(user, sid),
+                          file_name=listed.set_index("id").at[sid, "file_name"], key="submitted-download")
+
+
+def stored_file(user: User, submission_id: int) -> bytes:
+    """The bytes of a stored workbook the user may see (its scope is part of the query)."""
+    return get_submission(state.engine(), submission_id, user.cost_centers(state.reference()))["file_bytes"]
 
 
 def page(user: User) -> None:

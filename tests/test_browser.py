@@ -25,6 +25,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from mini_year import AS_OF, CC, mini_year
@@ -36,6 +37,7 @@ from services.submission import submit
 from store.db import connect
 from store.schema import audit, submissions
 from store.users import add_user
+from templates import TEMPLATES
 
 pytestmark = pytest.mark.slow
 
@@ -350,6 +352,14 @@ def test_maker_fixes_a_flagged_cell_and_the_checker_approves(app, page, referenc
     expect(page.get_by_text("Stored as version 1")).to_be_visible()
     settle(page)
     shot(page, "maker_submitted.png", top=page.get_by_text("Stored as version 1"))
+    # ... and can download what was sent: the workbook holding the edit
+    with page.expect_download() as download:
+        page.get_by_role("button", name="⬇ ไฟล์ที่ส่ง / Submitted file").click()
+    assert download.value.suggested_filename == workbook.name
+    download.value.save_as(app.folder / "sent" / workbook.name)
+    sent = openpyxl.load_workbook(app.folder / "sent" / workbook.name)["จัดสรร"]
+    amount = 1 + TEMPLATES["allocations"].sheet("allocations").keys.index("amount")
+    assert [sent.cell(row, amount).value for row in (2, 3)] == [60000, 40000]  # Excel row 3 as edited
 
     # The checker of region 8 finds it in the queue and approves it.
     page.get_by_role("button", name="ออกจากระบบ / Sign out").click()
