@@ -23,7 +23,7 @@ from review import drafts as kept
 from review.display import cell_text, decisions_table, labelled, submissions_table, table
 from review.drafts import check_drafts, drafts, reports, workdir
 from review.editor import Draft, sheet_grid
-from services.submission import NO_COST_CENTRE, Outcome, blank_unit_workbook, submit
+from services.submission import NO_COST_CENTRE, Outcome, blank_unit_workbook, held_back, submit
 from store.history import audit_trail, get_submission, list_submissions
 from store.submissions import StaleEdit, newest_submission
 from store.users import User
@@ -236,9 +236,15 @@ def upload_section(user: User) -> None:
         remember_base(user, report)
         draft_card(name, draft, report, user)
     if drafts():
-        blocked = any(r.errors or r.unreadable or blank_unit_workbook(r) for r in map(reports().get, drafts()))
+        names = list(drafts())
+        held = {name: why for name, why in zip(names, held_back(state.engine(), [reports()[n] for n in names],
+                                                                allowed=user.cost_centers(state.reference())),
+                                               strict=True) if why}
+        if held:  # Submit is off: said, file by file, rather than left for the user to guess
+            st.caption("ส่งได้เมื่อทุกไฟล์พร้อม ยังไม่พร้อม / Submit waits until every file is ready; not yet: "
+                       + "; ".join(f"{name} ({not_ready(reports()[name], why)})" for name, why in held.items()))
         if st.button(f"ส่งข้อมูล / Submit ({len(drafts())} ไฟล์ / files)", key="submit", type="primary",
-                     disabled=blocked, help="ส่งทุกไฟล์ข้างบนพร้อมกัน ได้เมื่อไม่มีข้อผิดพลาด / submits every "
+                     disabled=bool(held), help="ส่งทุกไฟล์ข้างบนพร้อมกัน ได้เมื่อไม่มีข้อผิดพลาด / submits every "
                                                "workbook above together, once no error is left"):
             submit_drafts(user)
     notices.show(SUBMIT)
@@ -259,6 +265,13 @@ def my_submissions(user: User) -> None:
     if trail["action"].isin(list(Decision)).any():
         st.markdown("**ความเห็นผู้กำกับ / Checker's comments**")
         table(decisions_table(trail, frame))
+
+
+def not_ready(report: FileReport, why: ImportOutcome) -> str:
+    """Why a workbook holds Submit back, in a few words (its card says the rest)."""
+    if blank_unit_workbook(report) and not report.errors:  # refused, but for no error of its own
+        return "ไม่ได้ระบุศูนย์ต้นทุน / names no cost centre"
+    return f"{why.th} / {why.en}"
 
 
 def submitted_file(user: User, listed: pd.DataFrame) -> None:

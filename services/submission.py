@@ -174,6 +174,15 @@ def _held(report: FileReport, allowed: set[str] | None, locked: set[tuple[str, s
     return ImportOutcome.REFUSED if report.errors else None
 
 
+def held_back(engine: sa.Engine, reports: Sequence[FileReport], allowed: set[str] | None = None
+              ) -> list[ImportOutcome | None]:
+    """For each workbook as checked (in ``reports``' order), why a submit now would not store it: refused for
+    its errors or for naming no cost centre, unreadable, forbidden (outside ``allowed``), or locked (its
+    current version is approved); None where it would be stored. What the maker's page says before Submit."""
+    locked = _locked(engine, reports)
+    return [_held(report, allowed, locked) for report in reports]
+
+
 def _locked(engine: sa.Engine, reports: Sequence[FileReport]) -> set[tuple[str, str, int]]:
     """(template, cost centre, year) of the given workbooks whose current version is approved."""
     out = set()

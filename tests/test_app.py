@@ -742,6 +742,31 @@ def test_a_blank_template_is_checked_but_cannot_be_sent_and_the_maker_reads_why(
     assert {rule for _, _, rule, _ in shown_findings(at)} == {"S12"}
     assert "Calamine" not in texts(at)
     assert next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).disabled
+    assert f"not yet: {name} (ไม่ได้ระบุศูนย์ต้นทุน / names no cost centre)" in captions(at)
+
+
+def test_a_workbook_whose_current_version_is_approved_holds_submit_back_and_says_so(db, tmp_path, reference):
+    """The allocations' current version is approved (locked): a new allocations workbook is checked, and Submit
+    is off before it is pressed, with the reason beside it (it used to look submittable until Submit said no)."""
+    sid = stored_year(db, tmp_path, reference)
+    checker = signed_in("checker8", "checker-pass")
+    next(b for b in checker.button if "Approve" in b.label).click().run()
+    year = mini_year()
+    year["allocations"]["transfers"].loc[0, "note"] = "ฉบับแก้ไข"
+    [path] = write_year(tmp_path / "new", reference, {"allocations": year["allocations"]})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    assert not at.exception, at.exception
+    assert next(m for m in at.metric if "Errors" in m.label).value == "0"
+    assert next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).disabled
+    assert ("not yet: allocations.xlsx (อนุมัติแล้ว แก้ไขไม่ได้จนกว่าผู้กำกับจะเปิดให้ / approved: locked until a "
+            "checker reopens it)") in captions(at)
+    with db.connect() as conn:
+        assert conn.execute(sa.select(submissions.c.id, submissions.c.status)).all() == [(sid, "approved")]
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in at.caption)
 
 
 def test_edits_checked_again_stay_on_their_rows_when_the_rewrite_moves_them(db, tmp_path, reference):
