@@ -86,6 +86,9 @@ def test_findings_sheet_lists_every_finding_with_a_link_to_its_cell(checked):
         assert book.sheetnames[0] == FINDINGS_SHEET and book.active.title == FINDINGS_SHEET
         ws = book[FINDINGS_SHEET]
         assert fr.path.name in ws["A1"].value
+        # what the copy leaves out is said, so its user keeps the original (their own sheets are not in it)
+        assert f"keep your original {fr.path.name}; do not save over it" in ws["A2"].value
+        assert f"ให้เก็บไฟล์ต้นฉบับ {fr.path.name} ไว้ อย่าบันทึกทับ" in ws["A2"].value
         rows = findings_rows(ws)
         assert len(rows) == len(fr.findings)
         for n, (row, f) in enumerate(zip(rows, fr.findings, strict=True), start=1):

@@ -206,9 +206,12 @@ class _Annotation:
                         self.fmt(None, bold=True, font_size=12))
         if self.full:
             how = ("แก้ช่องที่ระบายสีในไฟล์นี้ (สีแดง = ข้อผิดพลาด สีเหลือง = คำเตือน ดูคำอธิบายในข้อคิดเห็นของช่อง) "
-                   "คลิกที่ช่องในคอลัมน์ 'ช่อง' เพื่อไปยังช่องนั้น แล้วบันทึกและอัปโหลดไฟล์นี้ใหม่ / Fix the coloured "
-                   "cells in this file (red = error, yellow = warning; each cell's comment says why), click a cell "
-                   "reference to go there, then save and upload this file again.")
+                   "คลิกที่ช่องในคอลัมน์ 'ช่อง' เพื่อไปยังช่องนั้น แล้วบันทึกและอัปโหลดไฟล์นี้ใหม่ สำเนานี้มีเฉพาะแผ่นงานของ"
+                   f"แบบฟอร์ม ไม่มีแผ่นงานอื่นของหน่วยงาน สูตร คำแนะนำ และรายการให้เลือก ให้เก็บไฟล์ต้นฉบับ {self.report.file} "
+                   "ไว้ อย่าบันทึกทับ / Fix the coloured cells in this file (red = error, yellow = warning; each "
+                   "cell's comment says why), click a cell reference to go there, then save and upload this file "
+                   "again. This copy holds the template's sheets only, without your own sheets, formulas, the "
+                   f"instructions and the dropdowns: keep your original {self.report.file}; do not save over it.")
         else:
             how = (f"แก้ไขในไฟล์ต้นฉบับ {self.report.file} ตามช่องที่ระบุ แล้วอัปโหลดใหม่ / Fix these cells in the "
                    f"original file {self.report.file}, then upload it again.")
