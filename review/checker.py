@@ -170,7 +170,7 @@ def save_correction(user: User, row: dict, edits: list[Edit], reason: str) -> No
     if outcome.status != ImportOutcome.STORED:
         st.error("ฉบับแก้ไขยังมีข้อผิดพลาด ไม่ได้บันทึก แก้ตามรายการแล้วบันทึกอีกครั้ง / The correction has errors; "
                  "nothing was stored. Fix them and save again.")
-        table(findings_frame([f for f in outcome.report.findings if f.is_error]))
+        table(findings_frame([f for f in outcome.report.findings if f.is_error], outcome.report.tab))
         return
     notices.post(box, DECISION, f"บันทึกฉบับแก้ไขแล้ว: ฉบับที่ {outcome.version} (#{outcome.submission_id}) "
                                 f"รออนุมัติ / Correction stored as version {outcome.version} "
@@ -198,7 +198,7 @@ def detail(user: User, submission_id: int) -> None:
     warnings = [f for f in report.findings if not f.is_error]
     st.markdown(f"**คำเตือน / Warnings ({len(warnings)})**")
     if warnings:
-        table(findings_frame(warnings))
+        table(findings_frame(warnings, report.tab))
     st.download_button("⬇ ไฟล์ที่ส่ง / Submitted file", row["file_bytes"], file_name=row["file_name"],
                        key=f"file-{row['id']}")
     correction(user, row, report)

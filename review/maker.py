@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -28,7 +29,6 @@ from store.history import audit_trail, get_submission, list_submissions
 from store.submissions import StaleEdit, newest_submission
 from store.users import User
 from templates import UNIT_TEMPLATES
-from templates.catalog import SHEETS
 from templates.headers import header
 from templates.workbook import build_workbook
 from validators.annotate import annotate, output_path, wants_full
@@ -65,10 +65,11 @@ def receive(user: User, uploads) -> None:
 FINDING_COLUMNS = ("sheet", "cell", "rule", "severity", "value", "message_th", "message_en")
 
 
-def findings_frame(findings: list) -> pd.DataFrame:
-    """Findings as a table for people: the sheet's name (its tab in the workbook), the severity's words, the value
-    as its column reads (an amount with separators; one typed unreadably as typed), headers from the vocabulary."""
-    frame = pd.DataFrame([{"sheet": SHEETS[f.sheet][1].name if f.sheet in SHEETS else f.sheet, "cell": f.cell,
+def findings_frame(findings: list, tab: Callable[[str], str]) -> pd.DataFrame:
+    """Findings as a table for people: the sheet's name (its tab in the workbook: ``tab``, a report's
+    ``FileReport.tab``), the severity's words, the value as its column reads (an amount with separators; one
+    typed unreadably as typed), headers from the vocabulary."""
+    frame = pd.DataFrame([{"sheet": tab(f.sheet), "cell": f.cell,
                            "rule": f.rule, "severity": Severity(f.severity).label,
                            "value": cell_text(f.value, f.sheet, f.column),
                            "message_th": f.message_th, "message_en": f.message_en} for f in findings],
@@ -77,7 +78,7 @@ def findings_frame(findings: list) -> pd.DataFrame:
 
 
 def findings_table(report: FileReport) -> None:
-    frame = findings_frame(report.findings)
+    frame = findings_frame(report.findings, report.tab)
     if frame.empty:
         st.success("ไม่พบปัญหา / No problem found")
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -154,7 +155,7 @@ def print_report(report: Report, limit: int = 50, fiscal_year: int | None = None
         if blank_unit_workbook(fr) and not refused:  # checked, but import would refuse it: said before it is tried
             typer.echo(f"  {NO_COST_CENTRE[0]}\n  {NO_COST_CENTRE[1]}")
         if fr.findings:
-            print_findings(fr.findings, limit)
+            print_findings(fr.findings, limit, fr.tab)
 
 
 def year_note(used: int | None, given: int | None) -> str:
@@ -167,20 +168,19 @@ def year_note(used: int | None, given: int | None) -> str:
             "do not name theirs)")
 
 
-def print_findings(findings: list, limit: int) -> None:
-    """The first ``limit`` findings as a table: sheet, cell, rule, both messages."""
+def print_findings(findings: list, limit: int, tab: Callable[[str], str]) -> None:
+    """The first ``limit`` findings as a table: sheet (``tab`` names it, as the file does), cell, rule, both
+    messages."""
     from rich.console import Console
     from rich.table import Table
 
     from domain.vocabulary import FIGURES
-    from templates.catalog import SHEETS
 
     heads = [f"{FIGURES[k].th}/{FIGURES[k].en.lower()}" for k in ("sheet", "cell", "rule")]
     table = Table(*heads, "ข้อความ/message", show_lines=False)
     for f in findings[:limit]:
         style = "red" if f.is_error else "yellow"
-        sheet = SHEETS[f.sheet][1].name if f.sheet in SHEETS else f.sheet
-        table.add_row(sheet, f.cell, f"[{style}]{f.rule}[/]", f"{f.message_th}\n{f.message_en}")
+        table.add_row(tab(f.sheet), f.cell, f"[{style}]{f.rule}[/]", f"{f.message_th}\n{f.message_en}")
     console = Console()
     console.print(table)
     if len(findings) > limit:

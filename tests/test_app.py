@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -418,6 +419,19 @@ def test_admin_reviews_and_submits(db, tmp_path, reference):
     next(b for b in at.button if "Approve" in b.label).click().run()
     with db.connect() as conn:
         assert conn.execute(sa.select(submissions.c.status).where(submissions.c.id == sid)).scalar() == "approved"
+
+
+def test_findings_on_a_renamed_sheet_name_the_tab_the_unit_has(db, tmp_path, reference):
+    year = mini_year()
+    over_allocate(year)
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    book = openpyxl.load_workbook(path)
+    book["จัดสรร"].title = "Sheet2"
+    book.save(path)
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    assert {(sheet, cell) for sheet, cell, rule, _ in shown_findings(at) if rule == "B01"} == {
+        ("Sheet2 (จัดสรร)", "D2"), ("Sheet2 (จัดสรร)", "D3")}
 
 
 def shown_findings(at: AppTest) -> set[tuple[str, str, str, str]]:

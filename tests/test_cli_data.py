@@ -190,6 +190,21 @@ def test_import_says_why_it_refuses_a_workbook_without_errors(tmp_path, database
     assert reference.exit_code == 1 and "sms reference load" in " ".join(reference.output.split())
 
 
+def test_a_finding_on_a_renamed_sheet_names_the_tab_the_unit_has(tmp_path, reference, database):
+    """The unit renamed the allocations sheet "Sheet2": its B01 findings name that tab (with the template's name
+    beside it), in the command's table as in the app's, not a tab the file does not have."""
+    year = mini_year()
+    over_allocate(year)
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    book = openpyxl.load_workbook(path)
+    book["จัดสรร"].title = "Sheet2"
+    book.save(path)
+    result = invoke("validate", path, "--as-of", "31/3/2569")
+    assert result.exit_code == 1
+    rows = [line for line in result.output.splitlines() if "B01" in line]
+    assert len(rows) == 2 and all("Sheet2 (จัดสรร)" in line for line in rows), result.output
+
+
 def test_a_fiscal_year_other_than_the_files_own_is_said_not_silently_ignored(tmp_path, reference, database):
     """The workbook names FY 2569; --fiscal-year 2570 applies only to files that name none: validate and import
     say which year was used and why, in both languages (it was ignored without a word)."""

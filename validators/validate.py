@@ -68,6 +68,16 @@ class FileReport:
     def file(self) -> str:
         return self.path.name
 
+    def tab(self, sheet_key: str) -> str:
+        """Where a finding of ``sheet_key`` is, as the unit finds it: the worksheet's own name in this file,
+        with the template's in brackets when the unit renamed it ("Sheet1 (จัดสรร)"); the template's name
+        for a sheet the file does not have; "" for a finding of no sheet."""
+        if sheet_key not in SHEETS:
+            return sheet_key
+        name = SHEETS[sheet_key][1].name
+        read = self.parsed.sheets.get(sheet_key) if self.parsed else None
+        return name if read is None or read.data.name == name else f"{read.data.name} ({name})"
+
     @property
     def errors(self) -> int:
         return sum(f.is_error for f in self.findings)
