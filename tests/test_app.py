@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from mini_year import AS_OF, CC, CC2, FY, mini_year, mini_year_of_cc2
 from streamlit.testing.v1 import AppTest
-from test_rules import over_allocate, write_year
+from test_rules import over_allocate, renamed_allocations, write_year
 
 from importer.parse import parse_workbook
 from services.submission import submit
@@ -422,12 +421,7 @@ def test_admin_reviews_and_submits(db, tmp_path, reference):
 
 
 def test_findings_on_a_renamed_sheet_name_the_tab_the_unit_has(db, tmp_path, reference):
-    year = mini_year()
-    over_allocate(year)
-    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
-    book = openpyxl.load_workbook(path)
-    book["จัดสรร"].title = "Sheet2"
-    book.save(path)
+    path = renamed_allocations(tmp_path, reference)
     at = signed_in("maker1", "maker-pass")
     at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
     assert {(sheet, cell) for sheet, cell, rule, _ in shown_findings(at) if rule == "B01"} == {

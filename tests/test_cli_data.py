@@ -7,7 +7,7 @@ import json
 import openpyxl
 import pytest
 from mini_year import mini_year
-from test_rules import over_allocate, write_year
+from test_rules import over_allocate, renamed_allocations, write_year
 from typer.testing import CliRunner
 
 from sms.cli import app
@@ -193,12 +193,7 @@ def test_import_says_why_it_refuses_a_workbook_without_errors(tmp_path, database
 def test_a_finding_on_a_renamed_sheet_names_the_tab_the_unit_has(tmp_path, reference, database):
     """The unit renamed the allocations sheet "Sheet2": its B01 findings name that tab (with the template's name
     beside it), in the command's table as in the app's, not a tab the file does not have."""
-    year = mini_year()
-    over_allocate(year)
-    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
-    book = openpyxl.load_workbook(path)
-    book["จัดสรร"].title = "Sheet2"
-    book.save(path)
+    path = renamed_allocations(tmp_path, reference)
     result = invoke("validate", path, "--as-of", "31/3/2569")
     assert result.exit_code == 1
     rows = [line for line in result.output.splitlines() if "B01" in line]

@@ -156,6 +156,18 @@ def over_allocate(y):
     y["allocations"]["allocations"].loc[1, "amount"] = 50000
 
 
+def renamed_allocations(folder, reference):
+    """The mini year's allocations workbook, over-allocated (B01 at D2 and D3 of the allocations sheet), with that
+    sheet renamed "Sheet2" by the unit."""
+    year = mini_year()
+    over_allocate(year)
+    [path] = write_year(folder, reference, {"allocations": year["allocations"]})
+    book = openpyxl.load_workbook(path)
+    book["จัดสรร"].title = "Sheet2"
+    book.save(path)
+    return path
+
+
 def unit_of_another_cost_centre(y):
     y["allocations"]["allocations"].loc[1, "unit_code"] = "10683"  # รพ.ตรัง
 
