@@ -269,8 +269,11 @@ def my_submissions(user: User) -> None:
 
 
 def not_ready(report: FileReport, why: ImportOutcome) -> str:
-    """Why a workbook holds Submit back, in a few words (its card says the rest)."""
-    if blank_unit_workbook(report) and not report.errors:  # refused, but for no error of its own
+    """Why a workbook holds Submit back (``why``: ``services.submission.held_back``'s), in a few words before
+    anything was sent: its card says the rest."""
+    if why == ImportOutcome.REFUSED and report.errors:
+        return f"ข้อผิดพลาด {report.errors:,} รายการ / {report.errors:,} errors"
+    if why == ImportOutcome.REFUSED and blank_unit_workbook(report):
         return "ไม่ได้ระบุศูนย์ต้นทุน / names no cost centre"
     return f"{why.th} / {why.en}"
 

@@ -74,7 +74,7 @@ def test_maker_uploads_fixes_a_flagged_cell_and_submits(db, tmp_path, reference)
     findings = at.dataframe[0].value
     assert set(findings["ช่อง / Cell"]) == {"D2", "D3"} and set(findings["กฎ / Rule"]) == {"B01"}
     submit = next(b for b in at.button if b.label.startswith("ส่งข้อมูล"))
-    assert submit.disabled
+    assert submit.disabled and "not yet: allocations.xlsx (ข้อผิดพลาด 2 รายการ / 2 errors)" in captions(at)
 
     sheet = next(s for s in at.selectbox if s.label.startswith("แก้ไขแผ่นงาน"))
     sheet.set_value(TEMPLATES["allocations"].sheet("allocations")).run()
