@@ -289,11 +289,11 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
     for report in (r for r in reports if r.parsed and r.parsed.template.key != "reference"):
         groups.setdefault((report.cost_center, report.fiscal_year), []).append(report)
     for (cost_center, year), group in groups.items():
-        twice = same_template_twice(group)
-        if twice or any(f.rule in UNREAD_COLUMN for r in group for f in r.parsed.findings):  # reader's: S01, S11
+        twins = same_template_twice(group)
+        if twins or any(f.rule in UNREAD_COLUMN for r in group for f in r.parsed.findings):  # reader's: S01, S11
             for report in group:
                 report.settle()
-                report.findings = order(report.own_findings + twice.get(id(report), []), report.parsed)
+                report.findings = order(report.own_findings + twins.get(id(report), []), report.parsed)
             continue
         given = {r.parsed.template.key for r in group}
         context = stored(cost_center, year, given) if stored and cost_center else {}
@@ -318,11 +318,11 @@ def same_template_twice(group: list[FileReport]) -> dict[int, list[Finding]]:
     by_template: dict[str, list[FileReport]] = {}
     for report in group:
         by_template.setdefault(report.parsed.template.key, []).append(report)
-    return {id(report): [twice(report, [r.path.name for r in reports])]
+    return {id(report): [given_twice(report, [r.path.name for r in reports])]
             for reports in by_template.values() if len(reports) > 1 for report in reports}
 
 
-def twice(report: FileReport, names: list[str]) -> Finding:
+def given_twice(report: FileReport, names: list[str]) -> Finding:
     """The B13 of a workbook given with ``names`` (its own among them) of the same template, cost centre and year."""
     t, name = report.parsed.template, report.path.name
     others = ", ".join(n for n in dict.fromkeys(names) if n != name)
