@@ -140,7 +140,8 @@ class ReaderGaveOut(Unreadable):
         elif reason == Reason.READER_TIMEOUT:
             th = (f"อ่านไฟล์ {file} ไม่เสร็จภายใน {limits.seconds:g} วินาทีที่กำหนดไว้ต่อไฟล์ "
                   f"(ไฟล์อื่นตรวจต่อได้ตามปกติ) {_FAR_CELL_TH}{_SPLIT_TH}")
-            en = (f"{file} was not read within the {limits.seconds:g} seconds allowed for one file (the other files "
+            unit = "second" if limits.seconds == 1 else "seconds"
+            en = (f"{file} was not read within the {limits.seconds:g} {unit} allowed for one file (the other files "
                   f"are checked as usual). {_FAR_CELL_EN}{_SPLIT_EN}")
         else:  # mostly an allocation the reader could not make (a far cell's, or more than the memory allowed)
             th = (f"อ่านไฟล์ {file} ไม่ได้ เพราะโปรแกรมอ่านไฟล์หยุดทำงานกลางคัน (ไฟล์อื่นตรวจต่อได้ตามปกติ) "

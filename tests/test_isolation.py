@@ -297,6 +297,13 @@ def test_the_limits_are_read_from_the_environment_and_a_wrong_one_is_explained()
         assert "SMS_PARSE_SECONDS" in error.value.message_th and "positive" in error.value.message_en
 
 
+def test_a_time_limit_of_one_second_is_said_in_the_singular():
+    one = ReaderGaveOut("a.xlsx", Reason.READER_TIMEOUT, Limits(seconds=1))
+    assert "within the 1 second allowed" in one.message_en and "1 วินาที" in one.message_th
+    assert "within the 2.5 seconds allowed" in ReaderGaveOut("a.xlsx", Reason.READER_TIMEOUT,
+                                                             Limits(seconds=2.5)).message_en
+
+
 def recorded_reads(monkeypatch) -> list[list]:
     """Each round of a pool's reads as it came back, before a retry replaces any (filled as the pool reads)."""
     first_reads, parse_many = [], ReaderPool._parse_many
