@@ -85,11 +85,13 @@ def off_the_list(values: pd.DataFrame, columns: list[Column], reference: Referen
 def unreadable_columns(parsed: ParsedSheet, findings: list[Finding] = ()) -> set[str]:
     """Keys of the columns (other than free text) holding a cell that was typed but could not be read: blank
     among the typed values while its raw text is not, or holding an error value or an uncalculated formula
-    (an S03 of ``findings``)."""
+    (an S03 of ``findings``); and the amounts with more than 2 decimals (S09), which a number column draws
+    rounded, so that typing the amount shown was no edit."""
     raw = parsed.data.frame
     typed = {col.key for col in parsed.sheet.columns if col.type != "text" and col.key in raw
              and (raw[col.key].fillna("").ne("") & parsed.values[col.key].isna()).any()}
-    return typed | {column for _, column in error_cells(parsed, findings)}
+    satang = {f.column for f in findings if f.rule == "S09" and f.sheet == parsed.sheet.key and f.column}
+    return typed | satang | {column for _, column in error_cells(parsed, findings)}
 
 
 FORMULA = "(สูตร ยังไม่คำนวณ / formula, not calculated)"
@@ -109,8 +111,9 @@ def shown_text(value, col: Column) -> str:
         return value
     if value is None or pd.isna(value):
         return ""
-    if col.type == "money":
-        return f"{value:,.2f}"
+    if col.type == "money":  # two decimals, or every one typed (an S09 amount must show what to fix)
+        typed = display(value)
+        return f"{value:,.{max(2, len(typed.partition('.')[2]))}f}"
     if col.type == "month":
         return month_label(int(value))
     return display(value)

@@ -49,6 +49,27 @@ def test_edits_are_applied_by_excel_row_and_the_workbook_is_rewritten(tmp_path, 
     assert parse_workbook(out).workbook.meta["cost_center"] == report.parsed.workbook.meta["cost_center"]
 
 
+def test_an_amount_with_three_decimals_shows_every_digit_and_typing_it_rounded_is_an_edit(tmp_path, reference):
+    """S09 at H3 (50,000.555 baht): a number column drew it "50,000.56", the amount a maker then types to fix it,
+    which was no edit; the column is text while it holds one, showing every digit typed."""
+    year = mini_year()
+    year["allocations"]["transfers"].loc[1, "amount"] = 50000.555  # Excel row 3
+    [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
+    report = validate([path], reference, as_of=AS_OF).files[0]
+    sheet = report.parsed.sheets["transfers"]
+    assert [f.cell for f in report.findings if f.rule == "S09"] == ["H3"]
+    assert "amount" in unreadable_columns(sheet, report.findings)
+    shown = editor_frame(sheet, report.findings)
+    by_row = shown.set_index(ROW)
+    assert (by_row.loc[3, "amount"], by_row.loc[2, "amount"]) == ("50,000.555", "100,000.00")
+    position = int((shown[ROW] == 3).to_numpy().nonzero()[0][0])
+    edits = edits_from_state({"edited_rows": {position: {"amount": "50,000.56"}}}, shown, "transfers")
+    assert [(e.row, e.column, e.old, e.new) for e in edits] == [(3, "amount", "50000.555", "50000.56")]
+    fixed = validate([write_edited(report.parsed, edits, reference, tmp_path / "edited" / path.name)], reference,
+                     as_of=AS_OF).files[0]
+    assert not [f for f in fixed.findings if f.rule == "S09"]
+
+
 def test_an_amount_edited_with_satang_keeps_every_digit(tmp_path, reference):
     year = mini_year()
     over_allocate(year)
