@@ -121,13 +121,23 @@ REFERENCE_NOT_IMPORTED = (  # what the CLI says of the reference workbook given 
     "Reference data is not imported with this command: the admin loads it with sms reference load FILE.")
 
 
+NO_ROWS = (  # what is said of a workbook with no row refused because the current version has rows (_held)
+    "ไฟล์นี้ไม่มีข้อมูลสักแถว ถ้ารับไว้จะลบข้อมูลของแบบฟอร์มนี้ที่ส่งไว้แล้วทั้งหมด จึงไม่รับ ให้กรอกข้อมูลแล้วส่งใหม่ "
+    "หากต้องการถอนข้อมูลที่ส่งไว้ ให้ติดต่อผู้กำกับ",
+    "This workbook holds no row: stored, it would remove every row already sent for this template, so it is "
+    "not accepted. Fill in your rows and send it again; to withdraw what was sent, ask your checker.")
+
+
 def refused_without_errors(report: FileReport) -> tuple[str, str] | None:
     """Why a workbook with no error was refused (Thai, English): a unit's blank template names no cost centre
-    (:data:`NO_COST_CENTRE`), or it is the reference data; None for any other workbook."""
+    (:data:`NO_COST_CENTRE`), it holds no row while the current version has some (:data:`NO_ROWS`), or it
+    is the reference data; None for any other workbook."""
     if not report.parsed or report.errors:
         return None
     if blank_unit_workbook(report):
         return NO_COST_CENTRE
+    if not report.parsed.rows:
+        return NO_ROWS
     return REFERENCE_NOT_IMPORTED if report.parsed.template.group == TemplateGroup.REFERENCE else None
 
 
@@ -165,34 +175,41 @@ def _rejected(report: FileReport, allowed: set[str] | None) -> ImportOutcome | N
     return None
 
 
-def _held(report: FileReport, allowed: set[str] | None, locked: set[tuple[str, str, int]]) -> ImportOutcome | None:
-    """Why a checked workbook cannot become the current version (None: it can)."""
+def _held(report: FileReport, allowed: set[str] | None, current: Mapping[tuple[str, str, int], Mapping]
+          ) -> ImportOutcome | None:
+    """Why a checked workbook cannot become the current version (None: it can): ``current`` holds the current
+    version of each (template, cost centre, year) given. Locked when that is approved; refused for errors,
+    and for holding no row where that has rows (an empty template sent by mistake would remove them all)."""
     if why := _rejected(report, allowed):
         return why
-    if (report.parsed.template.key, report.cost_center, report.fiscal_year) in locked:
+    now = current.get((report.parsed.template.key, report.cost_center, report.fiscal_year))
+    if now is not None and now["locked"]:
         return ImportOutcome.LOCKED
-    return ImportOutcome.REFUSED if report.errors else None
+    if report.errors or (not report.parsed.rows and now is not None and now["rows"]):
+        return ImportOutcome.REFUSED
+    return None
 
 
 def held_back(engine: sa.Engine, reports: Sequence[FileReport], allowed: set[str] | None = None
               ) -> list[ImportOutcome | None]:
     """For each workbook as checked (in ``reports``' order), why a submit now would not store it: refused for
-    its errors or for naming no cost centre, unreadable, forbidden (outside ``allowed``), or locked (its
-    current version is approved); None where it would be stored. What the maker's page says before Submit."""
-    locked = _locked(engine, reports)
-    return [_held(report, allowed, locked) for report in reports]
+    its errors, for naming no cost centre or for holding no row where the current version has rows,
+    unreadable, forbidden (outside ``allowed``), or locked (its current version is approved); None where it
+    would be stored. What the maker's page says before Submit."""
+    current = _current(engine, reports)
+    return [_held(report, allowed, current) for report in reports]
 
 
-def _locked(engine: sa.Engine, reports: Sequence[FileReport]) -> set[tuple[str, str, int]]:
-    """(template, cost centre, year) of the given workbooks whose current version is approved."""
-    out = set()
+def _current(engine: sa.Engine, reports: Sequence[FileReport]) -> dict[tuple[str, str, int], Mapping]:
+    """The current version (``store.submissions.current_submission``'s record) of each (template, cost centre,
+    year) of the given workbooks that has one."""
+    out = {}
     with engine.connect() as conn:
         for r in reports:
             if r.parsed:
                 key = (r.parsed.template.key, r.cost_center, r.fiscal_year)
-                current = current_submission(conn, *key)
-                if current is not None and current["locked"]:
-                    out.add(key)
+                if (record := current_submission(conn, *key)) is not None:
+                    out[key] = record
     return out
 
 
@@ -204,12 +221,12 @@ def settle(engine: sa.Engine, reports: list[FileReport], reference: ReferenceSet
     Every report's findings are those of the last check it took part in.
     """
     stored = stored_context(engine)
-    locked = _locked(engine, reports)
+    current = _current(engine, reports)
     held: dict[int, ImportOutcome] = {}
     checking = list(range(len(reports)))
     while checking:
         check_together([reports[i] for i in checking], reference, as_of=as_of, stored=stored)
-        newly = {i: why for i in checking if (why := _held(reports[i], allowed, locked))}
+        newly = {i: why for i in checking if (why := _held(reports[i], allowed, current))}
         held.update(newly)
         groups = {(reports[i].cost_center, reports[i].fiscal_year) for i in newly}
         # only the files that shared a group with a held-back one were checked against rows now missing
@@ -244,8 +261,10 @@ def submit(engine: sa.Engine, sources: Iterable[Source], reference: ReferenceSet
     reports = read_all(sources, reference, as_of=as_of, fiscal_year=fiscal_year, allowed=allowed, parser=parser)
     held = settle(engine, reports, reference, as_of=as_of, allowed=allowed)
     outcomes = [_outcome(r, held.get(i)) for i, r in enumerate(reports)]
-    # refused and locked workbooks go to the store too: it records a refusal, and says what is locked
-    to_store = [i for i, r in enumerate(reports) if not _rejected(r, allowed)]
+    # refused and locked workbooks go to the store too: it records a refusal, and says what is locked; one held
+    # back for no error of its own (an empty workbook over a version with rows: _held) goes nowhere
+    to_store = [i for i, r in enumerate(reports) if not _rejected(r, allowed)
+                and not (held.get(i) == ImportOutcome.REFUSED and not r.errors)]
     bases, edits = bases or {}, edits or {}
     with engine.begin() as conn:
         for i in sorted(to_store, key=lambda i: ORDER[reports[i].parsed.template.key]):
@@ -265,7 +284,7 @@ def _outcome(report: FileReport, held: ImportOutcome | None) -> Outcome:
     if report.unreadable:
         return Outcome(report.file, ImportOutcome.UNREADABLE, report=report)
     template = report.parsed.template.key
-    if held == ImportOutcome.REFUSED and not report.errors:  # no cost centre, or reference data
+    if held == ImportOutcome.REFUSED and not report.errors:  # no cost centre, reference data, or no row
         return Outcome(report.file, held, template, report=report)
     return Outcome(report.file, held or ImportOutcome.STORED, template, report.cost_center, report.fiscal_year,
                    report=report)

@@ -6,11 +6,16 @@ import json
 
 import openpyxl
 import pytest
-from mini_year import mini_year
+import sqlalchemy as sa
+from mini_year import CC, CC2, FY, mini_year
 from test_rules import over_allocate, renamed_allocations, write_year
 from typer.testing import CliRunner
 
 from sms.cli import app
+from store.db import connect
+from store.schema import submissions
+from templates import TEMPLATES
+from templates.workbook import build_workbook
 
 runner = CliRunner()
 
@@ -188,6 +193,27 @@ def test_import_says_why_it_refuses_a_workbook_without_errors(tmp_path, database
     assert checked.exit_code == 0 and "names no cost centre" in " ".join(checked.output.split())
     reference = invoke("import", tmp_path / "reference.xlsx")
     assert reference.exit_code == 1 and "sms reference load" in " ".join(reference.output.split())
+
+
+def test_an_empty_workbook_is_not_stored_over_a_version_with_rows(tmp_path, reference, database):
+    """A unit's own template sent with no row filled in had no finding, was stored as version 2 and removed every
+    stored row (found by a fresh user). Over a version with rows it is refused, saying why; as a first version
+    (nothing to remove) it is stored as before."""
+    filled = write_year(tmp_path / "filled", reference, {"allocations": mini_year()["allocations"]})[0]
+    empty = build_workbook(TEMPLATES["allocations"], tmp_path / "empty" / "allocations.xlsx", reference,
+                           fiscal_year=FY, cost_center=CC)
+    assert invoke("import", filled, "--as-of", "31/3/2569").exit_code == 0
+    refused = invoke("import", empty, "--as-of", "31/3/2569")
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 1 and "would remove every row already sent for this template" in said, said
+    assert "ไฟล์นี้ไม่มีข้อมูลสักแถว" in said
+    with connect(database).connect() as conn:
+        kept = conn.execute(sa.select(submissions.c.version, submissions.c.status, submissions.c.rows)
+                            .where(submissions.c.status != "refused")).all()
+    assert kept == [(1, "submitted", 5)]
+    first = build_workbook(TEMPLATES["allocations"], tmp_path / "first" / "allocations.xlsx", reference,
+                           fiscal_year=FY, cost_center=CC2)
+    assert invoke("import", first, "--as-of", "31/3/2569").exit_code == 0
 
 
 def test_a_finding_on_a_renamed_sheet_names_the_tab_the_unit_has(tmp_path, reference, database):
