@@ -258,12 +258,13 @@ def changed_meanwhile(scope: set[str] | None, queue: pd.DataFrame) -> pd.DataFra
     """The submission this session has open, when someone else has since moved it out of the list shown
     (approved, returned or replaced it: its revision moved on), as a one-row frame of ``queue``'s columns;
     else None. It stays open so that the detail never turns into another submission under the checker's
-    hand: the next click would decide one the checker has not read. One the checker decided here (a notice
-    about it is waiting) or moved out by changing the list shown leaves as before."""
+    hand: the next click would decide one the checker has not read; a decision on it refused for that
+    reason is said beside it. One the checker decided here (its confirmation is waiting) or moved out by
+    changing the list shown leaves as before."""
     shown = st.session_state.get(SHOWN)
     if shown is None or st.session_state.get(OPEN) != shown[0] or shown[0] in set(queue["id"]):
         return None
-    if any(notice.about == shown[0] for notice in notices.inbox()):
+    if any(notice.about == shown[0] and notice.ok for notice in notices.inbox()):
         return None
     row = list_submissions(state.engine(), scope, ids=[shown[0]])
     return row if not row.empty and row["revision"].iat[0] != shown[1] else None

@@ -18,13 +18,13 @@ import streamlit as st
 
 from domain.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from domain.fiscal import fiscal_year as fiscal_year_of
-from domain.vocabulary import Decision, ImportOutcome, Severity
+from domain.vocabulary import Decision, ImportOutcome, RowChange, Severity
 from review import corrections, notices, state
 from review import drafts as kept
-from review.display import cell_text, decisions_table, labelled, submissions_table, table
+from review.display import cell_text, decisions_table, labelled, status_label, submissions_table, table, template_title
 from review.drafts import check_drafts, drafts, reports, workdir
 from review.editor import Draft, sheet_grid
-from services.submission import NO_COST_CENTRE, Outcome, blank_unit_workbook, held_back, submit
+from services.submission import NO_COST_CENTRE, Outcome, blank_unit_workbook, held_back, refused_without_errors, submit
 from store.history import audit_trail, get_submission, list_submissions
 from store.submissions import StaleEdit, newest_submission
 from store.users import User
@@ -116,13 +116,17 @@ SUBMITTED = {  # what the maker reads after submitting, by outcome
 
 def told(outcome: Outcome) -> tuple[bool, str]:
     """What the store did with a workbook after a submit, in Thai and English: (a success, the text)."""
-    if outcome.status == ImportOutcome.STORED:
-        return True, f"**{outcome.file}**: บันทึกแล้ว ฉบับที่ {outcome.version} / Stored as version {outcome.version}"
+    if outcome.status == ImportOutcome.STORED:  # with what changed against the version it replaced, as the CLI says
+        changes = ", ".join(f"{c.th}/{c.en} {outcome.counts[c]:,}" for c in RowChange if c in outcome.counts)
+        return True, (f"**{outcome.file}**: บันทึกแล้ว ฉบับที่ {outcome.version} / Stored as version {outcome.version}"
+                      + (f" ({changes})" if changes else ""))
     if outcome.status == ImportOutcome.UNCHANGED:
         return True, f"**{outcome.file}**: {SUBMITTED[outcome.status]}"
     if outcome.status in (ImportOutcome.FORBIDDEN, ImportOutcome.UNREADABLE):
         return False, (f"**{outcome.file}**: {outcome.report.unreadable.message_th}\n\n"
                        f"{outcome.report.unreadable.message_en}")
+    if outcome.status == ImportOutcome.REFUSED and outcome.report and (why := refused_without_errors(outcome.report)):
+        return False, f"**{outcome.file}**: {why[0]}\n\n{why[1]}"
     return False, f"**{outcome.file}**: {SUBMITTED[outcome.status]}"
 
 
@@ -242,8 +246,11 @@ def upload_section(user: User) -> None:
                                                                 allowed=user.cost_centers(state.reference())),
                                                strict=True) if why}
         if held:  # Submit is off: said, file by file, rather than left for the user to guess
-            st.caption("ส่งได้เมื่อทุกไฟล์พร้อม ยังไม่พร้อม / Submit waits until every file is ready; not yet: "
-                       + "; ".join(f"{name} ({not_ready(reports()[name], why)})" for name, why in held.items()))
+            reasons = "; ".join(f"{name} ({not_ready(reports()[name], why)})" for name, why in held.items())
+            if st.session_state.get("submit"):  # pressed while it was on: the store changed since (a checker
+                # approved a current version, say); the disabled button drops the press, so say it was not sent
+                st.error(f"ไม่ได้ส่ง ระหว่างนี้มีการเปลี่ยนแปลง / Nothing was submitted: it changed meanwhile: {reasons}")
+            st.caption(f"ส่งได้เมื่อทุกไฟล์พร้อม ยังไม่พร้อม / Submit waits until every file is ready; not yet: {reasons}")
         if st.button(f"ส่งข้อมูล / Submit ({len(drafts())} ไฟล์ / files)", key="submit", type="primary",
                      disabled=bool(held), help="ส่งทุกไฟล์ข้างบนพร้อมกัน ได้เมื่อไม่มีข้อผิดพลาด / submits every "
                                                "workbook above together, once no error is left"):
@@ -272,21 +279,24 @@ def not_ready(report: FileReport, why: ImportOutcome) -> str:
     """Why a workbook holds Submit back (``why``: ``services.submission.held_back``'s), in a few words before
     anything was sent: its card says the rest."""
     if why == ImportOutcome.REFUSED and report.errors:
-        return f"ข้อผิดพลาด {report.errors:,} รายการ / {report.errors:,} errors"
+        return f"ข้อผิดพลาด {report.errors:,} รายการ / {report.errors:,} error{'s' if report.errors != 1 else ''}"
     if why == ImportOutcome.REFUSED and blank_unit_workbook(report):
         return "ไม่ได้ระบุศูนย์ต้นทุน / names no cost centre"
+    if why == ImportOutcome.REFUSED and not report.parsed.rows:
+        return "ไม่มีข้อมูล จะลบข้อมูลที่ส่งไว้แล้ว / no row: it would remove what was sent"
     return f"{why.th} / {why.en}"
 
 
 def submitted_file(user: User, listed: pd.DataFrame) -> None:
     """A download of the workbook a submission stored, as it was sent (``listed``: the maker's
     ``store.history.list_submissions`` rows); read from the store only when its button is pressed."""
-    shown = submissions_table(listed, ["template", "version", "status"]).set_axis(listed["id"].tolist())
+    by_id = listed.set_index("id")
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    sid = left.selectbox("ไฟล์ที่ส่งแล้ว / A submitted workbook", shown.index.tolist(), key="submitted-file",
-                         format_func=lambda i: f"#{i} " + " · ".join(str(v) for v in shown.loc[i]))
+    sid = left.selectbox("ไฟล์ที่ส่งแล้ว / A submitted workbook", by_id.index.tolist(), key="submitted-file",
+                         format_func=lambda i: f"#{i} {template_title(by_id.at[i, 'template'])} · ฉบับที่ / version "
+                                               f"{int(by_id.at[i, 'version'])} · {status_label(by_id.at[i, 'status'])}")
     right.download_button("⬇ ไฟล์ที่ส่ง / Submitted file", lambda: stored_file(user, sid),
-                          file_name=listed.set_index("id").at[sid, "file_name"], key="submitted-download")
+                          file_name=by_id.at[sid, "file_name"], key="submitted-download")
 
 
 def stored_file(user: User, submission_id: int) -> bytes:

@@ -88,7 +88,8 @@ def test_maker_uploads_fixes_a_flagged_cell_and_submits(db, tmp_path, reference)
     assert not at.exception, at.exception
     assert next(m for m in at.metric if "Errors" in m.label).value == "0"
     next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).click().run()
-    assert "Stored as version 1" in texts(at)
+    # with what changed, as the command says it: the first version adds every row (2 transfers, 3 allocations)
+    assert "Stored as version 1 (เพิ่ม/added 5, แก้/changed 0, ลบ/removed 0, เหมือนเดิม/unchanged 0)" in texts(at)
 
     with db.connect() as conn:
         stored = conn.execute(sa.select(submissions.c.status, submissions.c.submitted_by,
@@ -206,6 +207,9 @@ def test_a_decision_on_a_submission_another_checker_decided_meanwhile_is_refused
     [refusal] = [e.value for e in mine.error]
     assert f"ส่งกลับแก้ไข / Return #{sid} ไม่ได้บันทึก / not recorded" in refusal and "reload" in refusal
     assert "Nothing here" in texts(mine)  # the queue of submissions awaiting a decision is empty now
+    # ... and the submission refused about stays open beside its refusal, saying what it is now
+    assert mine.selectbox(key="open-submission").value == sid
+    assert f"#{sid}, open here, was changed meanwhile by someone else: it is now approved" in mine.warning[0].value
     with db.connect() as conn:
         assert conn.execute(sa.select(submissions.c.status)).scalar() == "approved"
         assert conn.execute(sa.select(audit.c.action).where(audit.c.action == "return")).all() == []
@@ -769,6 +773,24 @@ def test_a_workbook_whose_current_version_is_approved_holds_submit_back_and_says
     assert next(b for b in at.button if b.label.startswith("ส่งข้อมูล")).disabled
     assert ("not yet: allocations.xlsx (อนุมัติแล้ว แก้ไขไม่ได้จนกว่าผู้กำกับจะเปิดให้ / approved: locked until a "
             "checker reopens it)") in captions(at)
+    with db.connect() as conn:
+        assert conn.execute(sa.select(submissions.c.id, submissions.c.status)).all() == [(sid, "approved")]
+
+
+def test_submit_pressed_after_a_checker_approved_the_current_version_says_nothing_was_sent(db, tmp_path, reference):
+    sid = stored_year(db, tmp_path, reference)
+    year = mini_year()
+    year["allocations"]["transfers"].loc[0, "note"] = "ฉบับแก้ไข"
+    [path] = write_year(tmp_path / "new", reference, {"allocations": year["allocations"]})
+    at = signed_in("maker1", "maker-pass")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), XLSX)).run()
+    submit_button = next(b for b in at.button if b.label.startswith("ส่งข้อมูล"))
+    assert not submit_button.disabled  # version 1 awaits a decision: this one may replace it
+    checker = signed_in("checker8", "checker-pass")
+    next(b for b in checker.button if "Approve" in b.label).click().run()
+    submit_button.click().run()  # the page the maker pressed on was drawn before the approval
+    assert not at.exception, at.exception
+    assert "Nothing was submitted: it changed meanwhile: allocations.xlsx (" in "\n".join(e.value for e in at.error)
     with db.connect() as conn:
         assert conn.execute(sa.select(submissions.c.id, submissions.c.status)).all() == [(sid, "approved")]
 
