@@ -285,9 +285,8 @@ def test_two_workbooks_of_one_template_get_one_b13_each_not_one_per_row(tmp_path
     assert old.is_error and old.message_en.startswith("disbursements.xlsx and disbursements-new.xlsx are both the ")
     assert "only one can be sent" in old.message_en and "disbursements-new.xlsx เป็นแบบฟอร์ม" in old.message_th
     same = validate([paths[0], paths[0]], reference, as_of=AS_OF)
-    assert [f.message_en.split(";")[0] for fr in same.files for f in fr.findings] == [
-        "allocations.xlsx is given more than once, as the Transfers received and allocations workbook of one cost "
-        "centre and fiscal year"] * 2
+    assert [f.message_en for fr in same.files for f in fr.findings] == [
+        "allocations.xlsx is given more than once; give it once."] * 2
 
 
 def test_b02_unit_of_this_cost_centre_passes(tmp_path, reference):
@@ -311,7 +310,11 @@ def test_b11_on_a_long_code_says_excel_keeps_15_digits(tmp_path, reference):
     assert [(f.cell, f.value) for f in b11] == [("D3", "2100235001000010")]
     assert "15 หลัก" in b11[0].message_th and "format the cell as Text" in b11[0].message_en
     short = check(tmp_path, reference, set_cell("outputs", "kpi_results", 0, "kpi_code", "K99"))
-    assert "15" not in next(f.message_en for fr in short.files for f in fr.findings if f.rule == "B11")
+    kpi = next(f for fr in short.files for f in fr.findings if f.rule == "B11")
+    assert "15" not in kpi.message_en
+    # a KPI code is reference data: the unit cannot "submit that data first", the admin adds it
+    assert "tell your admin if it is right but not yet in the system" in kpi.message_en
+    assert "submit that data first" not in kpi.message_en and "แจ้งผู้ดูแลระบบ" in kpi.message_th
 
 
 def test_b11_on_a_code_without_its_leading_zeros_names_the_code_and_says_format_as_text(tmp_path, reference):
@@ -325,6 +328,7 @@ def test_b11_on_a_code_without_its_leading_zeros_names_the_code_and_says_format_
     assert b11["D2"].value == "12"
     assert "0012" in b11["D2"].message_th and "Text" in b11["D2"].message_th
     assert "If 0012 was meant" in b11["D2"].message_en and "leading zeros" in b11["D2"].message_en
+    assert "or submit that data first" in b11["D2"].message_en  # a project: the unit's own data, sent first
     assert not any("leading zeros" in f.message_en for cell, f in b11.items() if cell != "D2")
 
 

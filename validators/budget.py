@@ -412,11 +412,16 @@ def b11_references_exist(t: Tables) -> list[Finding]:
                 continue
             th, en = _names(sheet_key, link.fields)
             shown, hint = _shown_key(link.fields), _code_hint(link.fields[-1], target[link.target_fields[-1]])
+            # a code of the reference data is the admin's to add; rows of a template, the unit's to send first
+            do_th, do_en = (("ให้ตรวจรหัส หรือแจ้งผู้ดูแลระบบหากรหัสนี้ถูกต้องแต่ยังไม่มีในระบบ",
+                             "check it, or tell your admin if it is right but not yet in the system")
+                            if link.template.key == "reference" else
+                            ("ให้ตรวจรหัส หรือส่งข้อมูลนั้นก่อน", "check it, or submit that data first"))
             out += t.emit("B11", rows, sheet_key, link.fields[-1],
-                          Text(f"ไม่พบ{th} '{{v}}' ใน{link.target.th} ให้ตรวจรหัส หรือส่งข้อมูลนั้นก่อน{{h}}", v=shown,
+                          Text(f"ไม่พบ{th} '{{v}}' ใน{link.target.th} {do_th}{{h}}", v=shown,
                                h=lambda r, hint=hint: hint(r, 0)),
-                          Text(f"{en} '{{v}}' does not exist in {link.target.en}; check it, or submit that data "
-                               "first.{h}", v=shown, h=lambda r, hint=hint: hint(r, 1)))
+                          Text(f"{en} '{{v}}' does not exist in {link.target.en}; {do_en}.{{h}}", v=shown,
+                               h=lambda r, hint=hint: hint(r, 1)))
     return out
 
 

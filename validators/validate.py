@@ -326,14 +326,15 @@ def given_twice(report: FileReport, names: list[str]) -> Finding:
     """The B13 of a workbook given with ``names`` (its own among them) of the same template, cost centre and year."""
     t, name = report.parsed.template, report.path.name
     others = ", ".join(n for n in dict.fromkeys(names) if n != name)
-    th = f"ไฟล์ {name} และ {others} เป็น" if others else f"ไฟล์ {name} ถูกให้มามากกว่าหนึ่งครั้ง เป็น"
-    en = f"{name} and {others} are both" if others else f"{name} is given more than once, as"
+    if not others:  # the same file twice
+        return Finding.of("B13", f"ไฟล์ {name} ถูกให้มามากกว่าหนึ่งครั้ง ให้ตรวจและส่งเพียงครั้งเดียว",
+                          f"{name} is given more than once; give it once.", file=str(report.path))
     return Finding.of(
-        "B13", f"{th}แบบฟอร์ม{t.th} ของศูนย์ต้นทุนและปีงบประมาณเดียวกัน การส่งแต่ละครั้งแทนที่ข้อมูลเดิมทั้งชุด จึงส่งได้ไฟล์เดียว "
-               "ให้รวมแถวไว้ในไฟล์เดียว หรือนำไฟล์ที่ไม่ใช้ออก",
-        f"{en} the {t.en} workbook of one cost centre and fiscal year; each submission replaces the whole "
-        "previous version, so only one can be sent: put all the rows in one workbook, or remove the one you do "
-        "not mean.", file=str(report.path))
+        "B13", f"ไฟล์ {name} และ {others} เป็นแบบฟอร์ม{t.th} ของศูนย์ต้นทุนและปีงบประมาณเดียวกัน การส่งแต่ละครั้งแทนที่ข้อมูลเดิม"
+               "ทั้งชุด จึงส่งได้ไฟล์เดียว ให้รวมแถวไว้ในไฟล์เดียว หรือนำไฟล์ที่ไม่ใช้ออก",
+        f"{name} and {others} are both the {t.en} workbook of one cost centre and fiscal year; each submission "
+        "replaces the whole previous version, so only one can be sent: put all the rows in one workbook, or "
+        "remove the one you do not mean.", file=str(report.path))
 
 
 def validate(sources: Iterable[Path | ParsedWorkbook], reference: ReferenceSet, *, as_of: dt.date | None = None,
