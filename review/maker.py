@@ -36,6 +36,7 @@ from validators.validate import FileReport
 
 UPLOADS = "uploads"
 SUBMIT = "submit"  # where the page tells what the store did with each workbook (review.notices)
+SUBMIT_BUTTON = "submit"  # the Submit button's key: True in the session state in the run its press starts
 
 
 def template_download(user: User) -> None:
@@ -247,11 +248,11 @@ def upload_section(user: User) -> None:
                                                strict=True) if why}
         if held:  # Submit is off: said, file by file, rather than left for the user to guess
             reasons = "; ".join(f"{name} ({not_ready(reports()[name], why)})" for name, why in held.items())
-            if st.session_state.get("submit"):  # pressed while it was on: the store changed since (a checker
+            if st.session_state.get(SUBMIT_BUTTON):  # pressed while it was on: the store changed since (a checker
                 # approved a current version, say); the disabled button drops the press, so say it was not sent
                 st.error(f"ไม่ได้ส่ง ระหว่างนี้มีการเปลี่ยนแปลง / Nothing was submitted: it changed meanwhile: {reasons}")
             st.caption(f"ส่งได้เมื่อทุกไฟล์พร้อม ยังไม่พร้อม / Submit waits until every file is ready; not yet: {reasons}")
-        if st.button(f"ส่งข้อมูล / Submit ({len(drafts())} ไฟล์ / files)", key="submit", type="primary",
+        if st.button(f"ส่งข้อมูล / Submit ({len(drafts())} ไฟล์ / files)", key=SUBMIT_BUTTON, type="primary",
                      disabled=bool(held), help="ส่งทุกไฟล์ข้างบนพร้อมกัน ได้เมื่อไม่มีข้อผิดพลาด / submits every "
                                                "workbook above together, once no error is left"):
             submit_drafts(user)
