@@ -250,8 +250,10 @@ def test_a_version_replaced_while_the_checker_reads_it_stays_open_with_the_newer
     sid = stored_year(db, tmp_path, reference)
     at = signed_in("checker8", "checker-pass")
     assert at.selectbox(key="open-submission").value == sid
-    [newer] = submit(db, write_year(tmp_path / "again", reference, mini_year())[:1], reference, actor="maker1",
-                     as_of=AS_OF)
+    year = mini_year()
+    year["allocations"]["transfers"].loc[0, "note"] = "ฉบับใหม่"  # not byte-identical: that would be no new version
+    [newer] = submit(db, write_year(tmp_path / "again", reference, year)[:1], reference, actor="maker1", as_of=AS_OF)
+    assert newer.status == "stored"
     at.run()
     assert at.selectbox(key="open-submission").value == sid
     [warning] = [w.value for w in at.warning]
