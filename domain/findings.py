@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -51,6 +52,21 @@ def display(value) -> str:
     if isinstance(value, dt.date):
         return format_be_date(value)
     return str(value)
+
+
+DATE_CELL = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T][0-9]{2}:[0-9]{2}:[0-9]{2}")  # a date cell as text
+
+
+def as_typed(text: str) -> str:
+    """A cell's raw text as its unit reads it: a date cell, which the reader writes as CE text
+    ("1900-01-05 00:00:00"), as its BE date ("5/1/2443"); any other text as it is."""
+    date = DATE_CELL.fullmatch(text)
+    if date is None:
+        return text
+    try:
+        return format_be_date(dt.date(*map(int, date.groups())))
+    except ValueError:
+        return text
 
 
 def column_letter(index: int) -> str:

@@ -24,7 +24,7 @@ import fastexcel
 import pandas as pd
 
 from domain.errors import Unreadable
-from domain.findings import Finding, column_letter
+from domain.findings import Finding, as_typed, column_letter
 from importer.normalise import clean_text, normalise_column
 from importer.package import Package, readable, write_copy
 from importer.reader import AS_TEXT, SheetData, WorkbookData, named_as_a_sheet, read_workbook
@@ -286,12 +286,12 @@ def typed_column(sd: SheetData, col: Column, file: str) -> tuple[pd.Series, list
         return values, []
     findings = []
     for row, error in errors[failed].items():
-        raw = sd.frame.at[row, col.key]
-        typed = _quoted(str(raw))
+        raw = as_typed(str(sd.frame.at[row, col.key]))  # a date cell's text in BE, as everywhere it is shown
+        typed = _quoted(raw)
         findings.append(Finding.of("S05", f"{col.th} {typed}: {error.message_th}",
                                    f"{col.en} {typed}: {error.message_en}", file=file, sheet=sd.sheet.key,
                                    row=int(row), column=col.key, header=col.header, cell=sd.cell(col.key, int(row)),
-                                   value=str(raw)))
+                                   value=raw))
     return values, findings
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from domain.findings import display
 from domain.fiscal import THAI_TIME, format_thai_date, month_label
 from domain.vocabulary import AuditAction, Decision, RowChange, SubmissionStatus
 from services.edits import read_cell
@@ -76,8 +77,14 @@ def cell_text(text, sheet_key, column_key) -> str:
     return FORMATTED[col.type](value)
 
 
+def amount_text(value: float) -> str:
+    """An amount in baht as people read it: separators and 2 decimals, or every decimal typed beyond them (an
+    S09 amount, 50,000.555, must show what to fix, not a rounded 50,000.56)."""
+    return f"{value:,.{max(2, len(display(value).partition('.')[2]))}f}"
+
+
 FORMATTED = {  # how a cell of each column type reads on screen, from its value
-    "money": lambda v: f"{v:,.2f}",
+    "money": amount_text,
     "number": lambda v: f"{v:,.15g}",
     "integer": lambda v: f"{int(v):,}",
     "date": format_thai_date,

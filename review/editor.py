@@ -25,6 +25,7 @@ from domain.fiscal import FISCAL_MONTH_ORDER, month_label
 from domain.text import canonical
 from importer.parse import ParsedSheet, ParsedWorkbook
 from reference.reference_set import ReferenceSet
+from review.display import amount_text
 from services.edits import as_read, write_parsed
 from store.submissions import Edit
 from templates.catalog import SHEETS
@@ -111,9 +112,8 @@ def shown_text(value, col: Column) -> str:
         return value
     if value is None or pd.isna(value):
         return ""
-    if col.type == "money":  # two decimals, or every one typed (an S09 amount must show what to fix)
-        typed = display(value)
-        return f"{value:,.{max(2, len(typed.partition('.')[2]))}f}"
+    if col.type == "money":
+        return amount_text(value)
     if col.type == "month":
         return month_label(int(value))
     return display(value)

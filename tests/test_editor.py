@@ -11,6 +11,7 @@ from mini_year import AS_OF, mini_year
 from test_rules import over_allocate, write_year
 
 from importer.parse import parse_workbook
+from review.display import cell_text
 from review.editor import FINDINGS, ROW, editor_frame, edits_from_state, unreadable_columns
 from services.edits import as_read, write_edited
 from store.submissions import Edit
@@ -57,7 +58,8 @@ def test_an_amount_with_three_decimals_shows_every_digit_and_typing_it_rounded_i
     [path] = write_year(tmp_path, reference, {"allocations": year["allocations"]})
     report = validate([path], reference, as_of=AS_OF).files[0]
     sheet = report.parsed.sheets["transfers"]
-    assert [f.cell for f in report.findings if f.rule == "S09"] == ["H3"]
+    [s09] = [f for f in report.findings if f.rule == "S09"]
+    assert s09.cell == "H3" and cell_text(s09.value, "transfers", "amount") == "50,000.555"  # the findings' Value
     assert "amount" in unreadable_columns(sheet, report.findings)
     shown = editor_frame(sheet, report.findings)
     by_row = shown.set_index(ROW)
@@ -112,6 +114,18 @@ def test_a_cell_typed_but_unreadable_shows_what_was_typed_beside_its_finding(tmp
     s05 = {f.cell: f for f in report.findings if f.rule == "S05"}  # each message quotes what was typed
     assert s05["H3"].message_en.startswith("Amount (THB) 'หนึ่งแสน': not a number")
     assert s05["C2"].message_th.startswith("วันที่รับโอน '31/02/2569': ")
+
+
+def test_a_date_cell_outside_the_years_is_quoted_in_be_not_as_the_readers_ce_text(tmp_path, reference):
+    import openpyxl
+
+    [path] = write_year(tmp_path, reference, {"allocations": mini_year()["allocations"]})
+    book = openpyxl.load_workbook(path)
+    book["รับโอน"]["C2"] = dt.datetime(1900, 1, 5)  # a real date cell, out of the years accepted
+    book.save(path)
+    [s05] = [f for f in validate([path], reference, as_of=AS_OF).files[0].findings if f.rule == "S05"]
+    assert s05.message_en.startswith("Date received '5/1/2443': ") and s05.value == "5/1/2443"
+    assert "1900-01-05" not in s05.message_en + s05.message_th + s05.value
 
 
 def test_an_error_value_and_an_uncalculated_formula_show_as_such_in_the_grid(reference):
