@@ -24,7 +24,15 @@ from review import drafts as kept
 from review.display import cell_text, decisions_table, labelled, status_label, submissions_table, table, template_title
 from review.drafts import check_drafts, drafts, reports, workdir
 from review.editor import Draft, sheet_grid
-from services.submission import NO_COST_CENTRE, Outcome, blank_unit_workbook, held_back, refused_without_errors, submit
+from services.submission import (
+    NO_COST_CENTRE,
+    NO_ROWS,
+    Outcome,
+    blank_unit_workbook,
+    held_back,
+    refused_without_errors,
+    submit,
+)
 from store.history import audit_trail, get_submission, list_submissions
 from store.submissions import StaleEdit, newest_submission
 from store.users import User
@@ -281,11 +289,15 @@ def not_ready(report: FileReport, why: ImportOutcome) -> str:
     anything was sent: its card says the rest."""
     if why == ImportOutcome.REFUSED and report.errors:
         return f"ข้อผิดพลาด {report.errors:,} รายการ / {report.errors:,} error{'s' if report.errors != 1 else ''}"
-    if why == ImportOutcome.REFUSED and blank_unit_workbook(report):
-        return "ไม่ได้ระบุศูนย์ต้นทุน / names no cost centre"
-    if why == ImportOutcome.REFUSED and not report.parsed.rows:
-        return "ไม่มีข้อมูล จะลบข้อมูลที่ส่งไว้แล้ว / no row: it would remove what was sent"
+    if why == ImportOutcome.REFUSED and (long := refused_without_errors(report)) in IN_SHORT:
+        return IN_SHORT[long]
     return f"{why.th} / {why.en}"
+
+
+IN_SHORT = {  # services.submission's reasons for refusing a workbook with no error, beside the Submit button
+    NO_COST_CENTRE: "ไม่ได้ระบุศูนย์ต้นทุน / names no cost centre",
+    NO_ROWS: "ไม่มีข้อมูล จะลบข้อมูลที่ส่งไว้แล้ว / no row: it would remove what was sent",
+}
 
 
 def submitted_file(user: User, listed: pd.DataFrame) -> None:
