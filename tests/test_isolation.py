@@ -22,9 +22,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from mini_year import CC2, FY, mini_year, mini_year_of_cc2
+from mini_year import AS_OF, CC2, FY, mini_year, mini_year_of_cc2
 from sheet_forms import Cell, Form
-from test_rules import over_allocate, write_year
+from test_rules import broken_year, over_allocate, write_year
 from test_sheet_xml import many_transfers, written
 
 from domain.errors import Reason, SmsError
@@ -33,7 +33,8 @@ from importer.isolation import Limits, ReaderGaveOut, ReaderPool, parse_in_proce
 from importer.parse import ParsedWorkbook
 from templates import TEMPLATES
 from templates.workbook import build_workbook
-from validators.validate import column_findings
+from validators.budget import check_budget
+from validators.validate import FileReport, build_tables, column_findings
 
 ROOT = Path(__file__).parents[1]
 STRAY_CELL = Path(__file__).parent / "data" / "stray-cell-no-dimension.xlsx"  # field case 02: a space at XFD1048576
@@ -229,7 +230,8 @@ FOLLOW_UPS = [sys.executable, "-c", """
 import json, os, sys
 from pathlib import Path
 from importer.isolation import Limits, ReaderPool
-from validators.validate import column_findings
+from validators.budget import check_budget
+from validators.validate import FileReport, build_tables, column_findings
 def where_and_what(parsed):
     return os.getpid(), [(f.rule, f.cell, f.value) for f in column_findings(parsed)]
 method, *paths = sys.argv[1:]
@@ -274,6 +276,48 @@ def test_the_column_checks_run_in_the_forked_worker_that_read_the_file_and_find_
     assert first["worker"] == again["worker"] == (start_method == "fork")
     assert first["found"] == again["found"] == column_cells(column_errors)
     assert {rule for rule, _, _ in first["found"]} == {"S04", "S06", "S09"}
+
+
+# ``validate`` in a fresh process whose reader workers are forks (the sms command's): each finding (file name, rule,
+# cell, English message), and whether each workbook's own checks (the rules of one workbook among them) ran in a
+# worker (their pids, written by a wrapper the forked workers have too).
+VALIDATE_FORKED = [sys.executable, "-c", """
+import datetime as dt, json, os, sys
+from pathlib import Path
+import validators.validate as validate
+from importer.isolation import configure
+from reference.reference_set import load_default
+checks = validate.own_checks
+def own_checks(parsed, **options):
+    with open(os.environ["PIDS"], "a") as pids:
+        pids.write(f"{os.getpid()}\\n")
+    return checks(parsed, **options)
+validate.own_checks = own_checks
+configure(start_method="fork")
+as_of, *paths = sys.argv[1:]
+report = validate.validate([Path(p) for p in paths], load_default(), as_of=dt.date.fromisoformat(as_of))
+print(json.dumps({"pid": os.getpid(), "found": [(Path(f.file).name, f.rule, f.cell, f.message_en)
+                                                for r in report.files for f in r.findings]}))
+"""]
+
+
+def test_the_rules_of_one_workbook_run_in_the_forked_worker_and_find_what_all_the_rules_find_together(
+        tmp_path, reference, env):
+    """``sms validate``'s way: the budget rules of one workbook run in the worker that read it (the one it read
+    last: a worker keeps one), beside the caller's rules across workbooks; the budget findings are those of every
+    rule run on the cost centre's tables at once, as before the rules were split."""
+    paths = write_year(tmp_path, reference, broken_year())
+    done = run(VALIDATE_FORKED, AS_OF.isoformat(), *paths, env={**env, "PIDS": str(tmp_path / "pids")})
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    pids = (tmp_path / "pids").read_text().split()  # once per workbook; in a worker for the one it read last
+    assert len(pids) == len(paths) and set(pids) - {str(out["pid"])}
+    reports = [FileReport(path, parsed) for path, parsed in zip(paths, parse_in_process(paths), strict=True)]
+    expected = {(Path(f.file).name, f.rule, f.cell, f.message_en)
+                for f in check_budget(build_tables(reports, {}, reference, FY, AS_OF))}
+    found = {tuple(f) for f in out["found"]}
+    assert {f for f in found if f[1].startswith("B")} == expected
+    assert {f[1] for f in expected} >= {"B01", "B04", "B05", "B06", "B07", "B08", "B09", "B11", "B12", "B13"}
 
 
 def test_a_follow_up_the_worker_cannot_do_is_done_by_the_caller(column_errors, files, tmp_path, env):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Mapping
 
 import openpyxl
 import pandas as pd
@@ -12,9 +14,12 @@ import pytest
 from mini_year import AS_OF, CC, FY, U2, d, mini_year
 
 from domain.rules import RULES
+from importer.isolation import parse_in_process
 from templates import TEMPLATES
+from templates.catalog import SHEETS
 from templates.workbook import build_workbook
-from validators.validate import validate
+from validators.budget import ONE_WORKBOOK_RULES, check_budget
+from validators.validate import FileReport, build_tables, validate
 
 
 def write_year(folder, reference, year) -> list:
@@ -341,6 +346,58 @@ def test_rules_hold_across_workbooks_given_together(tmp_path, reference):
     assert not found(alone, "B03")  # without allocations there is nothing to check against (B11 says so)
     together = validate(paths[:2], reference, as_of=AS_OF)
     assert found(together, "B03") == {("funding", "C4")}
+
+
+def broken_year():
+    """The mini year with a mistake for each rule of one workbook but B10 (B13 at two payments), and for B08 and
+    B11, which read across workbooks."""
+    year = mini_year()
+    for change in (over_allocate, funding_short_of_budget, foreign_source, activities_over_source, overclear,
+                   date_before_year, duplicate_document, overdraw_allocation, money_not_planned, unknown_kpi):
+        change(year)
+    year["disbursements"]["payments"].loc[0, "amount"] = 95000  # over activity P1/1's 70,000 (B08)
+    return year
+
+
+class OneTemplate(Mapping):
+    """A cost centre's tables seen by a rule of one workbook: the sheets of ``template``; any other sheet asked for
+    fails the test (the rule would not find it where it runs, on that workbook alone)."""
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], template: str):
+        self.frames, self.template = frames, template
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        assert SHEETS[key][0].key == self.template, f"reads {key}, not a sheet of {self.template}"
+        return self.frames[key]
+
+    def __iter__(self):
+        return iter(self.frames)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+
+def test_each_rule_of_one_workbook_reads_that_workbook_only_and_finds_what_it_finds_among_all(tmp_path, reference):
+    """The rules declared of one workbook (``one_workbook``) run on its rows alone, in the worker that read it
+    (validators.validate.own_checks): each reads no sheet of another template and no reference data, and finds on
+    each workbook's tables alone what it finds on the cost centre's tables of every workbook."""
+    paths = write_year(tmp_path, reference, broken_year())
+    reports = [FileReport(path, parsed) for path, parsed in zip(paths, parse_in_process(paths), strict=True)]
+    tables = build_tables(reports, {}, reference, FY, AS_OF)
+    for rule in ONE_WORKBOOK_RULES:
+        across = {(f.file, f.rule, f.cell, f.message_en) for f in rule(tables)}
+        alone = set()
+        for report in reports:
+            own = build_tables([report], {}, None, FY, AS_OF)
+            template = report.parsed.template.key
+            if rule.sheets and SHEETS[rule.sheets[0]][0].key != template:
+                continue
+            own = dataclasses.replace(own, frames=OneTemplate(own.frames, template))
+            alone |= {(f.file, f.rule, f.cell, f.message_en) for f in rule(own)}
+        assert alone == across, rule.__name__
+    found_alone = {f.rule for report in reports for f in check_budget(build_tables([report], {}, None, FY, AS_OF),
+                                                                     ONE_WORKBOOK_RULES)}
+    assert found_alone == {"B01", "B04", "B05", "B06", "B07", "B09", "B12", "B13"}  # B10: every advance is cleared
 
 
 @pytest.mark.parametrize("amount,ok", [(143_458_123.45, True), (9_876_543_210.99, True), (0.1 + 0.2, True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -47,11 +47,12 @@ class Tables:
     ``_file`` (the path of the file a row came from; None for a stored row) and ``_row`` (its Excel row),
     on a plain RangeIndex. ``letters`` maps (file, sheet key) to each column key's letter in that file.
     ``checked`` names the sheets with rows of the files being checked (None: work it out from the frames).
+    ``reference`` is None where only :data:`ONE_WORKBOOK_RULES` run (they read none).
     """
 
     frames: Mapping[str, pd.DataFrame]
     letters: dict[tuple[str, str], dict[str, str]]  # (file, sheet) -> column key -> letter
-    reference: ReferenceSet
+    reference: ReferenceSet | None
     fiscal_year: int
     as_of: dt.date
     checked_sheets: set[str] | None = None
@@ -100,12 +101,16 @@ class Tables:
 Rule = Callable[[Tables], list[Finding]]
 
 
-def reports_on(*sheet_keys: str) -> Callable[[Rule], Rule]:
+def reports_on(*sheet_keys: str, one_workbook: bool = False) -> Callable[[Rule], Rule]:
     """Declare the sheets a rule reports at (none: every sheet, and it skips the unchecked ones itself);
     :func:`check_budget` skips a rule when no row of its sheets is being checked (a 30-row disbursements
-    workbook need not run the allocation rules over what is stored)."""
+    workbook need not run the allocation rules over what is stored).
+
+    ``one_workbook``: the rule reads only sheets of the template whose rows it reports (one workbook: a
+    template is given once per cost centre and year, and is then never also read from the store) and no
+    reference data, so it can run on that workbook alone, where it was read (:data:`ONE_WORKBOOK_RULES`)."""
     def mark(rule: Rule) -> Rule:
-        rule.sheets = sheet_keys
+        rule.sheets, rule.one_workbook = sheet_keys, one_workbook
         return rule
     return mark
 
@@ -137,7 +142,7 @@ class Text:
         return [self.template.format(**record) for record in frame.to_dict("records")]
 
 
-@reports_on("allocations")
+@reports_on("allocations", one_workbook=True)
 def b01_transfer_over_allocated(t: Tables) -> list[Finding]:
     """B01: the allocations of one transfer add up to no more than the transfer (DOMAIN.md, seed 001 step 1).
 
@@ -208,7 +213,7 @@ def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
                      "reduce the funding.", u=over["unit_code"], n=over["transfer_no"], d=d, a=a))
 
 
-@reports_on("projects")
+@reports_on("projects", one_workbook=True)
 def b04_funding_matches_budget(t: Tables) -> list[Finding]:
     """B04: a project's funding sources add up to its budget, to the cent. Reported at the project's budget."""
     projects = t["projects"]
@@ -222,7 +227,7 @@ def b04_funding_matches_budget(t: Tables) -> list[Finding]:
                         "make them equal.", p=rows["project_code"], f=f, b=b))
 
 
-@reports_on("activities")
+@reports_on("activities", one_workbook=True)
 def b05_activity_source(t: Tables) -> list[Finding]:
     """B05: an activity's one funding source is one of its project's (funding sheet). Reported at the source."""
     acts, funding = t["activities"], t["funding"]
@@ -238,7 +243,7 @@ def b05_activity_source(t: Tables) -> list[Finding]:
                         n=rows["activity_no"], p=rows["project_code"]))
 
 
-@reports_on("activities")
+@reports_on("activities", one_workbook=True)
 def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
     """B06: the activities of a project planned from one source add up to no more than the project's funding
     from it. Reported at the budget of each activity of that project and source."""
@@ -256,7 +261,7 @@ def b06_activity_budgets_per_source(t: Tables) -> list[Finding]:
                         "from it; reduce them.", c=rows["project_code"], s=rows["source_transfer_no"], p=p, f=f))
 
 
-@reports_on("projects")
+@reports_on("projects", one_workbook=True)
 def b07_money_not_planned(t: Tables) -> list[Finding]:
     """B07 (warning): a project's activities add up to less than its budget: money not yet planned.
 
@@ -310,7 +315,7 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
                         a=rows["activity_no"], p=rows["project_code"], d=d, b=b, x=x))
 
 
-@reports_on("clearings")
+@reports_on("clearings", one_workbook=True)
 def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
     """B09: the clearings of an advance (spent + returned) add up to no more than the advance.
 
@@ -336,7 +341,7 @@ def b09_clearing_exceeds_advance(t: Tables) -> list[Finding]:
                      d=over["advance_document_no"], c=c, a=a))
 
 
-@reports_on("payments")
+@reports_on("payments", one_workbook=True)
 def b10_advance_not_cleared(t: Tables) -> list[Finding]:
     """B10 (warning): an advance still outstanding more than 30 days after it was paid, on the as-of date
     (:func:`domain.ledger.advances`). Reported at the advance's date."""
@@ -425,7 +430,7 @@ def b11_references_exist(t: Tables) -> list[Finding]:
     return out
 
 
-@reports_on()
+@reports_on(one_workbook=True)
 def b12_dates_in_year(t: Tables) -> list[Finding]:
     """B12: every date lies inside the fiscal year and, unless the column is a planned date, not after the
     as-of date. Reported at the date."""
@@ -452,7 +457,7 @@ def b12_dates_in_year(t: Tables) -> list[Finding]:
     return out
 
 
-@reports_on()
+@reports_on(one_workbook=True)
 def b13_keys_unique(t: Tables) -> list[Finding]:
     """B13: each sheet's primary key (``templates.spec.Sheet.primary_key``) is unique across the rows given
     and stored. Reported at the key's last column of every row that shares a key."""
@@ -526,10 +531,17 @@ BUDGET_RULES: tuple[Rule, ...] = (
 )
 
 
-def check_budget(t: Tables) -> list[Finding]:
-    """Every budget rule B01–B14 on ``t``, in rule order: findings of the rows of the files being checked only
-    (stored rows are context), at most :data:`MAX_PER_RULE` per rule and sheet plus one that counts the rest."""
-    due = [rule for rule in BUDGET_RULES if not rule.sheets or any(t.checked(s) for s in rule.sheets)]
+# The rules of one workbook, run on its rows alone (in the reader's worker, beside the caller's rules across
+# workbooks: validators.validate.own_checks), and the others, run on a cost centre and year's tables.
+ONE_WORKBOOK_RULES = tuple(rule for rule in BUDGET_RULES if rule.one_workbook)
+ACROSS_RULES = tuple(rule for rule in BUDGET_RULES if not rule.one_workbook)
+
+
+def check_budget(t: Tables, rules: Sequence[Rule] = BUDGET_RULES) -> list[Finding]:
+    """The budget ``rules`` (default every rule, B01–B14) on ``t``, in rule order: findings of the rows of the
+    files being checked only (stored rows are context), at most :data:`MAX_PER_RULE` per rule and sheet plus one
+    that counts the rest."""
+    due = [rule for rule in rules if not rule.sheets or any(t.checked(s) for s in rule.sheets)]
     found = []
     for rule in due:
         found += rule(t)

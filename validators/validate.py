@@ -8,9 +8,9 @@ without it):
 
 1. :func:`read_many` parses files (by default each in a worker process of ``importer.isolation``, which
    no file can take down: a file that crashes the reader is reported unreadable) and runs the checks
-   that need each file alone (S01–S15); :func:`read` does it for one;
-2. :func:`check_together` runs the budget rules B01–B14 across the files of each cost centre and
-   fiscal year, against what is already stored for them (``stored``).
+   that need each file alone (S01–S15, and the budget rules of one workbook); :func:`read` does it for one;
+2. :func:`check_together` runs the other budget rules across the files of each cost centre and
+   fiscal year, against what is already stored for them (``stored``), and adds the first ones' findings.
 
 :func:`validate` does both.
 """
@@ -33,7 +33,7 @@ from importer.parse import ParsedWorkbook, Unreadable
 from reference.reference_set import ReferenceSet
 from templates import UNIT_TEMPLATES
 from templates.catalog import SHEETS
-from validators.budget import Tables, check_budget
+from validators.budget import ACROSS_RULES, ONE_WORKBOOK_RULES, Tables, check_budget
 from validators.columns import check_columns, percent_units
 
 # The rows already stored for a cost centre and year, for the templates not being re-submitted.
@@ -44,7 +44,8 @@ Stored = Callable[[str, int, set[str]], Mapping[str, pd.DataFrame]]
 class FileReport:
     """One file's result: its parsed workbook (or why it is unreadable), its cost centre and fiscal year
     (BE), and its findings ordered by sheet, row and column. ``own_findings`` are those of the file alone
-    (reader, normaliser and column checks); ``findings`` adds the budget rules across files."""
+    (reader, normaliser and column checks); ``own_budget`` those of the budget rules of one workbook, found
+    with them (:func:`own_checks`); ``findings`` adds the budget rules (check_together)."""
 
     path: Path
     parsed: ParsedWorkbook | None = None
@@ -53,15 +54,16 @@ class FileReport:
     cost_center: str = ""
     fiscal_year: int | None = None
     own_findings: list[Finding] = field(default_factory=list)
-    # what makes own_findings while the column checks still run in the worker that read the file (read_many's
-    # ``later``): check_together waits for them (settle) once the budget rules have run beside them
-    pending: Callable[[], list[Finding]] | None = field(default=None, repr=False)
+    own_budget: list[Finding] = field(default_factory=list)
+    # what makes own_findings and own_budget while the file's own checks still run in the worker that read it
+    # (read_many's ``later``): check_together waits for them (settle) once the rules across files have run beside
+    pending: Callable[[], tuple[list[Finding], list[Finding]]] | None = field(default=None, repr=False)
 
     def settle(self) -> None:
-        """``own_findings`` (and ``findings``, until the budget rules add theirs) complete, once the column checks
-        running in the reader's worker are back."""
+        """``own_findings`` and ``own_budget`` (and ``findings``, until the budget rules add theirs) complete, once
+        the file's own checks running in the reader's worker are back."""
         if self.pending is not None:
-            self.own_findings, self.pending = self.pending(), None
+            (self.own_findings, self.own_budget), self.pending = self.pending(), None
             self.findings = list(self.own_findings)
 
     @property
@@ -149,7 +151,22 @@ def column_findings(parsed: ParsedWorkbook) -> list[Finding]:
     return [f for ps in parsed.sheets.values() for f in check_columns(ps, failed)]
 
 
-def build_tables(group: list[FileReport], stored: Mapping[str, pd.DataFrame], reference: ReferenceSet,
+def own_checks(parsed: ParsedWorkbook, *, fiscal_year: int | None, as_of: dt.date
+               ) -> tuple[list[Finding], list[Finding]]:
+    """What a workbook alone is checked for beyond its reader's findings: the column checks
+    (:func:`column_findings`), and the budget rules of one workbook (``validators.budget.ONE_WORKBOOK_RULES``:
+    B01, B04–B07, B09, B10, B12, B13) on its own rows, its fiscal year (BE) as :func:`read_many` works it out.
+
+    Runs in the reader's worker when its workers are forks of the caller (read_many's ``later``), while the
+    caller runs the rules across workbooks: 100,000 payments, the caller's part 0.17 → 0.12 s of CPU (BENCHMARKS.md,
+    issue 15, session 11). check_together drops the rules' findings while the rules wait (a column not read, a
+    template given twice), as it does the others'."""
+    tables = build_tables([FileReport(parsed.workbook.path, parsed)], {}, None,
+                          fiscal_year_for(parsed, fiscal_year, as_of), as_of)
+    return column_findings(parsed), check_budget(tables, ONE_WORKBOOK_RULES)
+
+
+def build_tables(group: list[FileReport], stored: Mapping[str, pd.DataFrame], reference: ReferenceSet | None,
                  fiscal_year: int, as_of: dt.date) -> Tables:
     """The :class:`validators.budget.Tables` of one cost centre and year: the rows of ``group``'s files with
     their ``_file`` and ``_row``, and the ``stored`` rows of the templates not given (``_file`` None). Each
@@ -238,13 +255,15 @@ def read_many(sources: Sequence[Path | ParsedWorkbook], reference: ReferenceSet,
     the metadata, else ``fiscal_year``, else ``as_of``'s. Returns the reports in the order given.
 
     With ``later`` (for a caller that hands the reports to :func:`check_together`, which waits for them), the
-    column checks of a file read by the default parser run in the worker that read it while the caller goes
-    on (:meth:`importer.isolation.ReaderPool.parse_then`); each report's findings are complete once settled.
+    file's own checks (:func:`own_checks`) of a file read by the default parser run in the worker that read it
+    while the caller goes on (:meth:`importer.isolation.ReaderPool.parse_then`); each report's findings are
+    complete once settled.
     """
     sources = list(sources)
     paths = [Path(s) for s in sources if not isinstance(s, ParsedWorkbook)]
+    checks = functools.partial(own_checks, fiscal_year=fiscal_year, as_of=as_of)
     if paths and later and parser is None:
-        read = iter(parse_isolated_then(paths, column_findings))
+        read = iter(parse_isolated_then(paths, checks))
     else:
         read = ((r, None) for r in ((parser or parse_isolated)(paths) if paths else []))
     reports = []
@@ -254,7 +273,7 @@ def read_many(sources: Sequence[Path | ParsedWorkbook], reference: ReferenceSet,
             reports.append(FileReport(Path(source), unreadable=result))
             continue
         report = FileReport(result.workbook.path if isinstance(source, ParsedWorkbook) else Path(source), result)
-        report.pending = functools.partial(own_findings, result, checked or functools.partial(column_findings, result),
+        report.pending = functools.partial(own_findings, result, checked or functools.partial(checks, result),
                                            percent_units(result, reference))
         if not later:
             report.settle()
@@ -264,12 +283,14 @@ def read_many(sources: Sequence[Path | ParsedWorkbook], reference: ReferenceSet,
     return reports
 
 
-def own_findings(parsed: ParsedWorkbook, column: Callable[[], list[Finding]], percent: list[Finding]
-                 ) -> list[Finding]:
-    """What a file alone is found to have: the reader's findings, ``column``'s (:func:`column_findings`, perhaps
-    still running in the reader's worker) and ``percent`` (:func:`validators.columns.percent_units`), each at a
-    hidden row or column saying so."""
-    return mark_hidden(parsed.findings + column() + percent, parsed)
+def own_findings(parsed: ParsedWorkbook, checks: Callable[[], tuple[list[Finding], list[Finding]]],
+                 percent: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """What a file alone is found to have: the reader's findings, the column checks' of ``checks``
+    (:func:`own_checks`, perhaps still running in the reader's worker) and ``percent``
+    (:func:`validators.columns.percent_units`), each at a hidden row or column saying so; and the findings of
+    ``checks``' budget rules of one workbook."""
+    column, budget = checks()
+    return mark_hidden(parsed.findings + column + percent, parsed), budget
 
 
 # A required column the reader could not take (missing, or named by two headers): the budget rules would report
@@ -298,12 +319,12 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
         given = {r.parsed.template.key for r in group}
         context = stored(cost_center, year, given) if stored and cost_center else {}
         by_file: dict[str, list[Finding]] = {}
-        for finding in check_budget(build_tables(group, context, reference, year, as_of)):
+        for finding in check_budget(build_tables(group, context, reference, year, as_of), ACROSS_RULES):
             by_file.setdefault(finding.file, []).append(finding)
         for report in group:
-            report.settle()  # the column checks ran beside the rules, in the reader's worker
-            budget = mark_hidden(without_echoes(report.own_findings, by_file.get(str(report.path), [])),
-                                 report.parsed)
+            report.settle()  # the file's own checks ran beside the rules, in the reader's worker
+            budget = report.own_budget + by_file.get(str(report.path), [])
+            budget = mark_hidden(without_echoes(report.own_findings, budget), report.parsed)
             report.findings = order(report.own_findings + budget, report.parsed)
     for report in reports:  # those in no group: unreadable, or reference data
         report.settle()
