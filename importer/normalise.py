@@ -106,6 +106,8 @@ _DASH = "[\u2010-\u2015\u2212]"
 _MIDNIGHT = ("^([0-9]{4}-[0-9]{2}-[0-9]{2}) 00:00:00$", "\\1")  # a date cell in a text column reads as its date
 _CLOCK = ("^1899-12-3[01] ([0-9]{2}:[0-9]{2}:[0-9]{2})$", "\\1")  # and a time cell as its time
 _TIME_TEXT = "1899-12-3[01][ T][0-9:.]+"  # a time-of-day cell: Excel's day 0 or 1 and a time
+# A date cell as the reader writes it: ISO, with the (CE) year Excel stored and a time of day.
+_DATE_CELL = "^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"
 _ISO_DATE = ("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T][0-9:.]+)?$", "\\3/\\2/\\1")  # time of day dropped
 _DMY_DATE = "^(?:วันที่ ?)?(?P<d>[0-9]{1,2})[/.-](?P<m>[0-9]{1,2})[/.-](?P<y>[0-9]{4}|[0-9]{2})$"
 _NAMED_DATE = "^(?:วันที่ ?)?(?P<d>[0-9]{1,2})[ /-]*(?P<m>[^0-9]+?)[ /-]*(?:พ\\.? ?ศ\\.? ?)?(?P<y>[0-9]{4}|[0-9]{2})$"
@@ -253,9 +255,15 @@ def _ce(year):
     return year - BE_OFFSET * (year > 2400)
 
 
-def _make_date(year: int, month: int, day: int) -> date:
-    """The date of a typed day, month and year, or an error saying which part is wrong."""
+def _make_date(year: int, month: int, day: int, cell: bool = False) -> date:
+    """The date of a typed day, month and year, or an error saying which part is wrong. ``cell``: they are a date
+    cell's, whose year the unit never typed as such: a year out of range is said as the date in BE."""
     ce = _ce(year)
+    if not _FIRST_YEAR <= ce <= _LAST_YEAR and cell:
+        raise NormaliseError(
+            f"วันที่ {day}/{month}/{ce + BE_OFFSET} อยู่นอกช่วงที่รับได้ ให้พิมพ์วันที่เป็น 15/11/2568 (วัน/เดือน/ปี พ.ศ.)",
+            f"the date {day}/{month}/{ce + BE_OFFSET} (BE) is out of range; type it as 15/11/2568 (day/month/BE year)",
+        )
     if not _FIRST_YEAR <= ce <= _LAST_YEAR:
         raise NormaliseError(
             f"ปี {year} อยู่นอกช่วงที่รับได้ ให้พิมพ์ปี พ.ศ. เช่น 15/11/2568",
@@ -300,12 +308,13 @@ def parse_date(v: object) -> date | None:
         )
     if _is_number(v):
         return _from_serial(v)
+    cell = isinstance(v, str) and _re(_DATE_CELL).fullmatch(v.strip()) is not None
     text = _typed_text(v, _DATE_MSG)
     if text is None:
         return None
     text = _re(_ISO_DATE[0]).sub(_ISO_DATE[1], text)
     if m := _re(_DMY_DATE).fullmatch(text):
-        return _make_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        return _make_date(int(m["y"]), int(m["m"]), int(m["d"]), cell)
     if (m := _re(_NAMED_DATE).fullmatch(text)) and (month := _MONTH_NAMES.get(_key(m["m"]))):
         return _make_date(int(m["y"]), month, int(m["d"]))
     if _re(_SERIAL).fullmatch(text):  # a serial number read as text by fastexcel

@@ -248,6 +248,8 @@ def test_two_digit_and_be_years_around_a_leap_day():
         ("0/1/2569", "ไม่มีวันที่ 0", "no day 0"),
         ("1/13/2569", "ไม่มีเดือนที่ 13", "there is no month 13"),
         ("2/2/1500", "ปี 1500 อยู่นอกช่วง", "year 1500 is out of range"),
+        # a date cell of 5 January 1900 (a day number typed into a date cell), as the reader renders it: said in BE
+        ("1900-01-05 00:00:00", "วันที่ 5/1/2443 อยู่นอกช่วงที่รับได้", "the date 5/1/2443 (BE) is out of range"),
         ("1899-12-31 08:30:00", "เป็นเวลา", "a time of day"),  # a time-of-day cell as the reader renders it
         (2569.0, "ตัวเลข 2569 ไม่ใช่วันที่", "the number 2569 is not a date"),
         ("2569", "ตัวเลข 2569 ไม่ใช่วันที่", "the number 2569 is not a date"),
