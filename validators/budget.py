@@ -459,8 +459,9 @@ def b12_dates_in_year(t: Tables) -> list[Finding]:
 
 @reports_on(one_workbook=True)
 def b13_keys_unique(t: Tables) -> list[Finding]:
-    """B13: each sheet's primary key (``templates.spec.Sheet.primary_key``) is unique across the rows given
-    and stored. Reported at the key's last column of every row that shares a key."""
+    """B13: each sheet's primary key (``templates.spec.Sheet.primary_key``) is unique among the workbook's rows
+    (its template's stored rows are what it replaces, never compared). Reported at the key's last column of every
+    row that shares a key."""
     out = []
     for sheet_key, frame in t.checked_frames():
         pk = list(SHEETS[sheet_key][1].primary_key)
