@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from domain.errors import Reason, SmsError
 from domain.fiscal import check_fiscal_year
+from domain.vocabulary import Role
 from reports.config import REPORTS_DIR
 
 if TYPE_CHECKING:
@@ -54,6 +55,21 @@ app.add_typer(reference_app, name="reference")
 app.add_typer(users_app, name="users")
 
 
+# typer prints a Python type beside each argument ("files <list[Path]>"); ours each have a metavar that says what
+# they want ("WORKBOOK.xlsx"), which is enough. The one place typer offers no setting for it.
+_argument_type = TyperArgument.display_type_rich
+TyperArgument.display_type_rich = lambda self, ctx: None if self.metavar else _argument_type(self, ctx)
+
+# What several commands take, said once. Each option names what it wants (metavar), not a Python type.
+AsOf = Annotated[str | None, typer.Option(metavar="DATE", help=(
+    "ข้อมูล ณ วันที่ (ปกติ: วันนี้) เช่น 31/3/2569 หรือ 2026-03-31 / Data as of (default today): 31/3/2569 or "
+    "2026-03-31."))]
+FileYear = Annotated[int | None, typer.Option(metavar="YEAR", help=(
+    "ปีงบประมาณ (พ.ศ.) ของไฟล์ที่ไม่ได้ระบุ / Fiscal year (BE) when a file does not say."))]
+FISCAL_YEAR = "ปีงบประมาณ พ.ศ. เช่น 2569 / Fiscal year in BE, e.g. 2569."
+ROLES = " | ".join(f"{r.value} ({r.th})" for r in Role)
+
+
 def wrong(message_th: str, message_en: str, reason: Reason = Reason.BAD_PARAMETER, exit_code: int = 2) -> SmsError:
     """An error in what was typed on the command line (exit 2), or in what it found (exit 1)."""
     return SmsError(message_th, message_en, reason, exit_code=exit_code)
@@ -85,10 +101,13 @@ def parse_as_of(value: str | None) -> dt.date | None:
 # -- templates -------------------------------------------------------------------------------------------
 @templates_app.command("build")
 def templates_build(
-    out: Annotated[Path, typer.Option(help="Folder to write the workbooks to.")] = OUTPUTS / "templates",
-    fiscal_year: Annotated[int | None, typer.Option(help="Fiscal year in BE, e.g. 2569.")] = None,
-    cost_center: Annotated[str | None, typer.Option(help="Personalise for this 10-digit cost centre.")] = None,
-    template: Annotated[list[str] | None, typer.Option(help="Only these template ids (repeatable).")] = None,
+    out: Annotated[Path, typer.Option(metavar="FOLDER", help=(
+        "โฟลเดอร์ที่จะเขียนแบบฟอร์ม / Folder to write the workbooks to."))] = OUTPUTS / "templates",
+    fiscal_year: Annotated[int | None, typer.Option(metavar="YEAR", help=FISCAL_YEAR)] = None,
+    cost_center: Annotated[str | None, typer.Option(metavar="CODE", help=(
+        "ทำแบบฟอร์มของศูนย์ต้นทุนนี้ (รหัส 10 หลัก) / Personalise for this 10-digit cost centre."))] = None,
+    template: Annotated[list[str] | None, typer.Option(metavar="ID", help=(
+        "เฉพาะแบบฟอร์มเหล่านี้ (ใส่ซ้ำได้) / Only these template ids (repeatable)."))] = None,
 ) -> None:
     """เขียนแบบฟอร์ม Excel / Write the standard workbooks, one per template id."""
     from store.db import connect
@@ -119,7 +138,8 @@ def templates_build(
 
 @templates_app.command("spec")
 def templates_spec(
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    out: Annotated[Path | None, typer.Option(metavar="FILE", help=(
+        "เขียนลงไฟล์นี้แทนการพิมพ์ออกหน้าจอ / Write to this file instead of standard output."))] = None,
 ) -> None:
     """พิมพ์สเปกแบบฟอร์มเป็น Frictionless Data Package / Print the spec as a Data Package (JSON)."""
     import json
@@ -190,17 +210,20 @@ def print_findings(findings: list, limit: int, tab: Callable[[str], str]) -> Non
 
 @app.command("validate")
 def validate_command(
-    files: Annotated[list[Path], typer.Argument(help="Filled workbooks, checked together.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
-    as_of: Annotated[str | None, typer.Option(help="Data as of (default today): 2026-03-31 or 31/3/2569.")] = None,
-    fiscal_year: Annotated[int | None, typer.Option(help="Fiscal year (BE) when a file does not say.")] = None,
-    annotate: Annotated[Path | None, typer.Option(
-        help="Write, per workbook, a copy with flagged cells coloured and commented and a findings sheet, "
-             "into this folder.")] = None,
-    full_copy: Annotated[bool | None, typer.Option(
-        "--full-copy/--findings-only",
-        help="With --annotate: always the full copy, or only the findings list (default: the full copy up to "
-             "50,000 rows).")] = None,
+    files: Annotated[list[Path], typer.Argument(metavar="WORKBOOK.xlsx", help=(
+        "ไฟล์ที่กรอกแล้ว ตรวจพร้อมกัน / Filled workbooks, checked together."), show_default=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="พิมพ์ผลการตรวจเป็น JSON / Print the findings as JSON.")]
+    = False,
+    as_of: AsOf = None,
+    fiscal_year: FileYear = None,
+    annotate: Annotated[Path | None, typer.Option(metavar="FOLDER", help=(
+        "เขียนสำเนาของแต่ละไฟล์ที่ระบายสีและใส่ความเห็นที่ช่องที่พบปัญหา พร้อมแผ่นงานรายการปัญหา ลงในโฟลเดอร์นี้ / "
+        "Write, per workbook, a copy with flagged cells coloured and commented and a findings sheet, into this "
+        "folder."))] = None,
+    full_copy: Annotated[bool | None, typer.Option("--full-copy/--findings-only", help=(
+        "ใช้กับ --annotate: สำเนาเต็มทุกครั้ง หรือเฉพาะรายการปัญหา (ปกติ: สำเนาเต็มเมื่อไม่เกิน 50,000 แถว) / "
+        "With --annotate: always the full copy, or only the findings list (default: the full copy up to 50,000 "
+        "rows)."))] = None,
 ) -> None:
     """ตรวจไฟล์โดยไม่บันทึก / Check workbooks without storing anything.
 
@@ -275,10 +298,13 @@ def print_outcomes(outcomes: list[Outcome], fiscal_year: int | None = None) -> N
 
 @app.command("import")
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="Filled workbooks; each is stored whole or not at all.")],
-    as_of: Annotated[str | None, typer.Option(help="Data as of (default today): 2026-03-31 or 31/3/2569.")] = None,
-    fiscal_year: Annotated[int | None, typer.Option(help="Fiscal year (BE) when a file does not say.")] = None,
-    actor: Annotated[str, typer.Option(help="Who imports, for the audit trail.")] = "cli",
+    files: Annotated[list[Path], typer.Argument(metavar="WORKBOOK.xlsx", help=(
+        "ไฟล์ที่กรอกแล้ว แต่ละไฟล์บันทึกทั้งไฟล์หรือไม่บันทึกเลย / Filled workbooks; each is stored whole or not at "
+        "all."), show_default=False)],
+    as_of: AsOf = None,
+    fiscal_year: FileYear = None,
+    actor: Annotated[str, typer.Option(metavar="NAME", help=(
+        "ผู้นำเข้า บันทึกไว้ในประวัติการเปลี่ยนแปลง / Who imports, for the audit trail."))] = "cli",
 ) -> None:
     """ตรวจแล้วบันทึกไฟล์ / Validate, then store each workbook as one submission.
 
@@ -301,8 +327,10 @@ def import_command(
 # -- the demo and the app ------------------------------------------------------------------------------------
 @app.command("demo")
 def demo_command(
-    out: Annotated[Path, typer.Option(help="Folder for the demo workbooks.")] = OUTPUTS / "demo",
-    load: Annotated[bool, typer.Option(help="Also import the demo into the database.")] = True,
+    out: Annotated[Path, typer.Option(metavar="FOLDER", help=(
+        "โฟลเดอร์ของไฟล์ตัวอย่าง / Folder for the demo workbooks."))] = OUTPUTS / "demo",
+    load: Annotated[bool, typer.Option(help=(
+        "นำเข้าข้อมูลตัวอย่างลงฐานข้อมูลด้วย / Also import the demo into the database."))] = True,
 ) -> None:
     """สร้างข้อมูลตัวอย่างทั้งปีงบประมาณ / Build a realistic demo fiscal year and load it."""
     from rich.progress import Progress, TextColumn
@@ -350,8 +378,10 @@ def load_demo(engine, reference, paths: list[Path]) -> None:
 
 @app.command("serve")
 def serve(
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
-    address: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 to serve the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="พอร์ตที่เปิดรับ / Port to listen on.")] = 8501,
+    address: Annotated[str, typer.Option(metavar="ADDRESS", help=(
+        "ที่อยู่ที่เปิดรับ ใช้ 0.0.0.0 ให้เครื่องอื่นในเครือข่ายเข้าได้ / Address to listen on; 0.0.0.0 to serve the "
+        "network."))] = "127.0.0.1",
 ) -> None:
     """เปิดแอปตรวจทาน / Start the review app (Streamlit) on the configured database."""
     from store.db import database_url
@@ -365,8 +395,11 @@ def serve(
 # -- reference data and users -------------------------------------------------------------------------------
 @reference_app.command("load")
 def reference_load(
-    file: Annotated[Path, typer.Argument(help="A filled reference workbook (see: sms reference export).")],
-    actor: Annotated[str, typer.Option(help="Who loads it, for the audit trail.")] = "cli",
+    file: Annotated[Path, typer.Argument(metavar="WORKBOOK.xlsx", help=(
+        "ไฟล์ข้อมูลอ้างอิงที่กรอกแล้ว (ดู: sms reference export) / A filled reference workbook (see: sms reference "
+        "export)."), show_default=False)],
+    actor: Annotated[str, typer.Option(metavar="NAME", help=(
+        "ผู้โหลด บันทึกไว้ในประวัติการเปลี่ยนแปลง / Who loads it, for the audit trail."))] = "cli",
 ) -> None:
     """โหลดข้อมูลอ้างอิงจากไฟล์ / Replace the reference data with a reference workbook's."""
     from store.db import connect
@@ -386,7 +419,8 @@ def reference_load(
 
 @reference_app.command("export")
 def reference_export(
-    out: Annotated[Path, typer.Option(help="Where to write the reference workbook.")] = OUTPUTS / "reference.xlsx",
+    out: Annotated[Path, typer.Option(metavar="FILE", help=(
+        "ไฟล์ที่จะเขียนข้อมูลอ้างอิง / Where to write the reference workbook."))] = OUTPUTS / "reference.xlsx",
 ) -> None:
     """เขียนข้อมูลอ้างอิงปัจจุบันเป็นไฟล์ Excel / Write the current reference data as a workbook to edit and load."""
     from store.db import connect
@@ -400,12 +434,15 @@ def reference_export(
 
 @users_app.command("add")
 def users_add(
-    name: Annotated[str, typer.Argument(help="Sign-in name.")],
-    role: Annotated[str, typer.Option(help="maker | checker | inspector | admin")],
-    cost_center: Annotated[str | None, typer.Option(help="A maker's 10-digit cost centre.")] = None,
-    region: Annotated[int | None, typer.Option(help="A checker's health region, 1-13.")] = None,
-    display_name: Annotated[str, typer.Option(help="Name shown in the app.")] = "",
-    password: Annotated[str | None, typer.Option(help="At least 8 characters; asked for when not given.")] = None,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="ชื่อเข้าระบบ / Sign-in name.", show_default=False)],
+    role: Annotated[str, typer.Option(metavar="ROLE", help=f"บทบาท / Role: {ROLES}")],
+    cost_center: Annotated[str | None, typer.Option(metavar="CODE", help=(
+        "ศูนย์ต้นทุน (10 หลัก) ของผู้บันทึกข้อมูล / A maker's 10-digit cost centre."))] = None,
+    region: Annotated[int | None, typer.Option(metavar="REGION", help=(
+        "เขตสุขภาพ 1–13 ของผู้กำกับดูแล / A checker's health region, 1-13."))] = None,
+    display_name: Annotated[str, typer.Option(metavar="TEXT", help="ชื่อที่แสดงในแอป / Name shown in the app.")] = "",
+    password: Annotated[str | None, typer.Option(metavar="TEXT", help=(
+        "อย่างน้อย 8 ตัวอักษร ถ้าไม่ใส่จะถามให้พิมพ์ / At least 8 characters; asked for when not given."))] = None,
 ) -> None:
     """เพิ่มผู้ใช้ / Add a local account with a hashed password."""
     from store.db import connect
@@ -426,25 +463,36 @@ def users_add(
 # -- reports ------------------------------------------------------------------------------------------------
 @app.command("report")
 def report_command(
-    fiscal_year: Annotated[int, typer.Option(help="Fiscal year in BE, e.g. 2569.")],
-    quarter: Annotated[int, typer.Option(help="Quarter of the fiscal year, 1-4 (Q1 = Oct-Dec).")],
-    province: Annotated[str | None, typer.Option(help="2-digit province code or Thai/English name.")] = None,
-    all_provinces: Annotated[bool, typer.Option("--all", help="Every province with data, in parallel.")] = False,
-    region: Annotated[str | None, typer.Option(help="A health region (1-13): its region report, for the checker "
-                                                    "(GFMIS vs SMS reconciliation of every cost centre, recording).")]
-    = None,
-    round: Annotated[int | None, typer.Option(help="Inspection round (1 = Q1-Q2, 2 = Q3-Q4); from the quarter "
-                                                   "when not given.")] = None,
-    as_of: Annotated[str | None, typer.Option(help="Data as of (default: the quarter's end, or today if "
-                                                   "earlier): 2026-03-31 or 31/3/2569.")] = None,
-    out: Annotated[Path, typer.Option(help="Base folder; reports go to <out>/<fy>/Q<q>/<province>/.")] = REPORTS_DIR,
-    include_unapproved: Annotated[bool, typer.Option(
-        "--include-unapproved/--approved-only", help="Count submissions a checker has not approved yet "
-                                                     "(every table says how many).")] = True,
-    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also print each report to PDF (needs Chromium).")] = True,
-    workers: Annotated[int, typer.Option(help="Worker processes (one kernel each).")] = 2,
-    targets: Annotated[Path | None, typer.Option(help="A disbursement-targets TOML file instead of "
-                                                      "reports/targets.toml.")] = None,
+    fiscal_year: Annotated[int, typer.Option(metavar="YEAR", help=FISCAL_YEAR)],
+    quarter: Annotated[int, typer.Option(metavar="QUARTER", help=(
+        "ไตรมาสของปีงบประมาณ 1–4 (ไตรมาส 1 = ต.ค.–ธ.ค.) / Quarter of the fiscal year, 1-4 (Q1 = Oct-Dec)."))],
+    province: Annotated[str | None, typer.Option(metavar="PROVINCE", help=(
+        "รหัสจังหวัด 2 หลัก หรือชื่อจังหวัดภาษาไทยหรืออังกฤษ / 2-digit province code or Thai/English name."))] = None,
+    all_provinces: Annotated[bool, typer.Option("--all", help=(
+        "ทุกจังหวัดที่มีข้อมูล ทำพร้อมกัน / Every province with data, in parallel."))] = False,
+    region: Annotated[str | None, typer.Option(metavar="REGION", help=(
+        "เขตสุขภาพ (1–13): รายงานระดับเขตสำหรับผู้กำกับดูแล (กระทบยอด GFMIS กับ SMS ของทุกศูนย์ต้นทุน "
+        "การบันทึกข้อมูล) / A health region (1-13): its region report, for the checker (GFMIS vs SMS "
+        "reconciliation of every cost centre, recording)."))] = None,
+    round: Annotated[int | None, typer.Option(metavar="ROUND", help=(
+        "รอบการตรวจราชการ (1 = ไตรมาส 1–2, 2 = ไตรมาส 3–4) ถ้าไม่ใส่ คิดจากไตรมาส / Inspection round "
+        "(1 = Q1-Q2, 2 = Q3-Q4); from the quarter when not given."))] = None,
+    as_of: Annotated[str | None, typer.Option(metavar="DATE", help=(
+        "ข้อมูล ณ วันที่ (ปกติ: วันสิ้นไตรมาส หรือวันนี้ถ้าเร็วกว่า) เช่น 31/3/2569 หรือ 2026-03-31 / Data as of "
+        "(default: the quarter's end, or today if earlier): 31/3/2569 or 2026-03-31."))] = None,
+    out: Annotated[Path, typer.Option(metavar="FOLDER", help=(
+        "โฟลเดอร์หลัก รายงานอยู่ใน <out>/<fy>/Q<q>/<province>/ / Base folder; reports go to "
+        "<out>/<fy>/Q<q>/<province>/."))] = REPORTS_DIR,
+    include_unapproved: Annotated[bool, typer.Option("--include-unapproved/--approved-only", help=(
+        "นับข้อมูลที่ผู้กำกับดูแลยังไม่อนุมัติด้วย (ทุกตารางบอกจำนวน) / Count submissions a checker has not approved "
+        "yet (every table says how many)."))] = True,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help=(
+        "พิมพ์รายงานเป็น PDF ด้วย (ต้องมี Chromium) / Also print each report to PDF (needs Chromium)."))] = True,
+    workers: Annotated[int, typer.Option(metavar="N", help=(
+        "จำนวนโปรเซสที่ทำงานพร้อมกัน (โปรเซสละหนึ่ง kernel) / Worker processes (one kernel each)."))] = 2,
+    targets: Annotated[Path | None, typer.Option(metavar="FILE", help=(
+        "ไฟล์ TOML เป้าหมายการเบิกจ่าย ใช้แทน reports/targets.toml / A disbursement-targets TOML file instead of "
+        "reports/targets.toml."))] = None,
 ) -> None:
     """รายงานประกอบการตรวจราชการ / Inspection-round reports: the financial and the KPI notebook per province,
     or with --region the region report.

@@ -41,3 +41,31 @@ def test_christian_era_fiscal_year_is_refused(tmp_path):
 def test_unknown_template_is_refused(tmp_path):
     result = runner.invoke(app, ["templates", "build", "--out", str(tmp_path), "--template", "budget"])
     assert result.exit_code == 2 and "Unknown template budget" in result.output
+
+
+# -- every command's help ---------------------------------------------------------------------------------------
+def commands(group, path=()):
+    """(words, click command) of every command under ``group``."""
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def test_every_command_says_in_thai_and_english_what_each_parameter_wants():
+    """No Python type ("<list[Path]>", "<str>") in any help; every argument and option is explained in Thai with
+    English beside it."""
+    import re
+
+    import typer
+
+    listed = list(commands(typer.main.get_command(app)))
+    assert len(listed) >= 10
+    for words, command in listed:
+        result = runner.invoke(app, [*words, "--help"], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        assert not re.search(r"<(str|int|float|bool|path|list\[\w+\])>", result.output), (words, result.output)
+        for param in command.params:
+            if param.name != "help":
+                assert re.search("[\u0e00-\u0e7f]", param.help or "") and " / " in param.help, (words, param.name)
