@@ -107,8 +107,8 @@ def stored_rows(engine: sa.Engine, cost_center: str, fiscal_year: int,
     """The current rows of a cost centre's templates for a fiscal year, by sheet key, each sheet read from the
     database only when a rule first asks for it (a 30-row disbursements workbook needs two sheets, not six).
 
-    Frames have the spec's columns, typed, on a RangeIndex; a sheet of a template with no current version is
-    absent.
+    Frames have the spec's columns, typed, and ``_row`` (each row's Excel row in the stored workbook), on a
+    RangeIndex; a sheet of a template with no current version is absent.
     """
     templates = list(templates)
     with engine.connect() as conn:
@@ -119,7 +119,7 @@ def stored_rows(engine: sa.Engine, cost_center: str, fiscal_year: int,
     def read(sheet_key: str) -> pd.DataFrame:
         sheet, submission_id = where[sheet_key]
         with engine.connect() as conn:
-            return sheet_rows(conn, sheet, submission_id).reset_index(drop=True)
+            return sheet_rows(conn, sheet, submission_id).rename_axis("_row").reset_index()
     return LazyFrames(where, read)
 
 

@@ -70,8 +70,8 @@ def test_identical_reimport_changes_nothing_and_says_so(engine, tmp_path, refere
 
 def test_a_changed_workbook_is_a_new_version_and_the_old_one_stays(engine, tmp_path, reference):
     year = mini_year()
-    first = write_year(tmp_path / "v1", reference, year)
-    submit(engine, first, reference, actor="maker1", as_of=AS_OF)
+    first = write_year(tmp_path / "v1", reference, {"allocations": year["allocations"]})
+    submit(engine, first, reference, actor="maker1", as_of=AS_OF)  # alone: stored projects would draw on T2 -> 93901
     alloc = year["allocations"]["allocations"]
     alloc.loc[0, "amount"] = 55000  # changed
     year["allocations"]["allocations"] = pd.concat([alloc.iloc[[0, 1]], pd.DataFrame(  # T2 removed, T2->U2 added
@@ -192,3 +192,81 @@ def test_the_default_database_is_the_projects_wherever_a_command_runs_from(tmp_p
     monkeypatch.chdir(tmp_path)
     project = Path(__file__).resolve().parents[1]
     assert database_url() == f"sqlite:///{project / 'outputs' / 'sms.sqlite'}"
+
+
+# -- a new version that would leave rows already sent wrong ------------------------------------------------------
+def activity_cut(year):
+    """Projects: activity P1/1 cut from 60,000 to 20,000 (its T1 funding and P1's budget with it), while 20,000
+    paid and an advance of 10,000 less 2,000 returned are stored against it: 28,000 disbursed."""
+    year["projects"]["activities"].loc[0, "budget"] = 20000
+    year["projects"]["funding"].loc[0, "amount"] = 20000
+    year["projects"]["projects"].loc[0, "budget"] = 50000
+
+
+def stored_year(engine, folder, reference) -> None:
+    folder.mkdir()
+    assert {r.status for r in submit(engine, write_year(folder, reference, mini_year()), reference, actor="maker1",
+                                     as_of=AS_OF)} == {"stored"}
+
+
+def new_version(folder, reference, change, *keys) -> list[Path]:
+    year = mini_year()
+    change(year)
+    folder.mkdir()
+    return write_year(folder, reference, {key: year[key] for key in keys})
+
+
+def test_a_new_version_that_makes_stored_payments_overspend_is_refused_naming_them(engine, tmp_path, reference):
+    """B08 the other way round: the activity's budget is in the projects workbook being sent, the payments are
+    stored. Said to the projects workbook (it has no wrong cell of its own), naming the stored rows, and the
+    projects are not stored; sent with corrected disbursements, both pass."""
+    stored_year(engine, tmp_path / "v1", reference)
+    [projects] = new_version(tmp_path / "v2", reference, activity_cut, "projects")
+    [report] = validate([projects], reference, as_of=AS_OF, stored=stored_context(engine)).files
+    disbursed = 20000 + 10000 - 2000
+    assert [(f.rule, f.file, f.cell, f.message_en) for f in report.findings if f.is_error] == [(
+        "B08", str(projects), "",
+        "With this version, the Disbursements and advances workbook already sent breaks B08 in its sheet Payments "
+        "and advances, row 2 (93901 / D1), row 3 (93901 / A1): Activity 1 of project P1 has "
+        f"{disbursed:,.2f} disbursed, more than its budget of 20,000.00 (over from document A1 on); check the "
+        "amounts or the activity. If this version is right, correct that workbook and send it together with this one.")]
+    assert report.findings[0].message_th.startswith(
+        "เมื่อใช้ไฟล์นี้ แบบฟอร์มเบิกจ่ายและเงินยืมที่ส่งไว้แล้วผิดกฎ B08 ที่แผ่นงานเบิกจ่าย-ยืม แถว 2 (93901 / D1), แถว 3")
+    [refused] = submit(engine, [projects], reference, actor="maker1", as_of=AS_OF)
+    with engine.connect() as conn:
+        assert refused.status == "refused" and current_submission(conn, "projects", CC, FY)["version"] == 1
+
+    def paid_less(year):
+        activity_cut(year)
+        year["disbursements"]["payments"].loc[0, "amount"] = 10000  # 18,000 disbursed
+    both = new_version(tmp_path / "v3", reference, paid_less, "projects", "disbursements")
+    assert not [f for r in validate(both, reference, as_of=AS_OF, stored=stored_context(engine)).files
+                for f in r.findings if f.is_error]
+
+
+def test_a_new_version_that_drops_what_stored_rows_name_is_refused_naming_them(engine, tmp_path, reference):
+    """B11 the other way round: activity P1/1 renumbered 3 in the projects sent, while stored payments and activity
+    results name P1/1; and B03: unit 93902's share of T1 cut to 30,000 in the allocations sent, while its stored
+    project P2 draws 40,000 from it."""
+    stored_year(engine, tmp_path / "v1", reference)
+
+    def renumbered(year):
+        year["projects"]["activities"].loc[0, "activity_no"] = 3
+    [projects] = new_version(tmp_path / "v2", reference, renumbered, "projects")
+    [report] = validate([projects], reference, as_of=AS_OF, stored=stored_context(engine)).files
+    found = [(f.rule, f.cell, f.message_en.split(":")[0]) for f in report.findings if f.is_error]
+    assert found == [
+        ("B11", "", "With this version, the Disbursements and advances workbook already sent breaks B11 in its sheet "
+                    "Payments and advances, row 2 (93901 / D1), row 3 (93901 / A1)"),
+        ("B11", "", "With this version, the Results workbook already sent breaks B11 in its sheet Activity results, "
+                    "row 2 (P1 / 1 / 1)")]
+
+    def cut_share(year):
+        year["allocations"]["allocations"].loc[[0, 1], "amount"] = [70000, 30000]
+    [allocations] = new_version(tmp_path / "v3", reference, cut_share, "allocations")
+    [report] = validate([allocations], reference, as_of=AS_OF, stored=stored_context(engine)).files
+    assert [(f.rule, f.message_en) for f in report.findings if f.is_error] == [(
+        "B03", "With this version, the Projects and activities workbook already sent breaks B03 in its sheet Funding "
+               "sources, row 4 (P2 / T1): Projects of unit 93902 draw 40,000.00 from transfer T1, more than the "
+               "30,000.00 allocated; reduce the funding. If this version is right, correct that workbook and send it "
+               "together with this one.")]

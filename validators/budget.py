@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,7 +24,7 @@ from domain.keys import composite, isin, lookup, match, take
 from domain.ledger import CENT
 from domain.vocabulary import PaymentKind
 from reference.reference_set import ReferenceSet
-from templates.catalog import SHEETS, links
+from templates.catalog import SHEETS, Link, links
 
 # References a dedicated rule already checks with a better message.
 CHECKED_ELSEWHERE = {("activities", "source_transfer_no")}  # B05
@@ -72,10 +72,20 @@ class Tables:
         return [(key, self.frames[key]) for key in self.frames if self.checked(key)]
 
     def emit(self, rule: str, rows: pd.DataFrame, sheet_key: str, column: str,
-             th: Text | str, en: Text | str) -> list[Finding]:
-        """One finding per row of ``rows`` that came from a file being checked, at most MAX_PER_RULE."""
+             th: Text | str, en: Text | str, cause: str | None = None) -> list[Finding]:
+        """One finding per row of ``rows`` that came from a file being checked, at most MAX_PER_RULE.
+
+        ``cause``: a sheet whose rows decide whether these rows break the rule (an activity's budget, a payment's
+        amount). When the file being checked gives it, the stored rows among ``rows`` are reported too, to that
+        file: its new version would leave rows already sent wrong (:meth:`stored_findings`)."""
         mine = rows["_file"].notna() if len(rows) else pd.Series([], dtype=bool)
-        rows = rows[mine]
+        out = []
+        if cause is not None and self.checked(cause) and not mine.all():
+            out = self.stored_findings(rule, rows[~mine], sheet_key, cause, th, en)
+        return self._given(rule, rows[mine], sheet_key, column, th, en) + out
+
+    def _given(self, rule: str, rows: pd.DataFrame, sheet_key: str, column: str,
+               th: Text | str, en: Text | str) -> list[Finding]:
         if rows.empty:
             return []
         shown = rows.head(MAX_PER_RULE)
@@ -97,20 +107,65 @@ class Tables:
                                   sheet=sheet_key, column=column, header=col.header))
         return out
 
+    def stored_findings(self, rule: str, rows: pd.DataFrame, sheet_key: str, cause: str,
+                        th: Text | str, en: Text | str) -> list[Finding]:
+        """Stored ``rows`` (of a template not given) that the given rows of ``cause`` make break ``rule``, said to
+        the file that gives ``cause``: one finding per message, naming the stored rows by their Excel row and
+        key, and asking for the corrected workbook to be sent together with the new one. The file's own cells
+        are right as far as it goes, so the finding has no cell (at most MAX_PER_RULE rows)."""
+        if rows.empty:
+            return []
+        template, sheet = SHEETS[sheet_key]
+        shown = rows.head(MAX_PER_RULE)
+        th = th.render(shown) if isinstance(th, Text) else [th] * len(shown)
+        en = en.render(shown) if isinstance(en, Text) else [en] * len(shown)
+        keys = _shown_key(sheet.primary_key)(shown) if sheet.primary_key else pd.Series("", index=shown.index)
+        where: dict[tuple[str, str], list[tuple[object, str]]] = {}
+        for row, key, message_th, message_en in zip(shown["_row"], keys, th, en, strict=True):
+            where.setdefault((message_th, message_en), []).append((row, key))
+        more, last = len(rows) - len(shown), list(where)[-1]  # the rows past the cap are counted with the last
+        out = []
+        for file in self.frames[cause]["_file"].dropna().unique():
+            for message, places in where.items():
+                (message_th, message_en), (rows_th, rows_en) = message, _places(places, more if message == last else 0)
+                out.append(Finding.of(
+                    rule, f"เมื่อใช้ไฟล์นี้ แบบฟอร์ม{template.th}ที่ส่งไว้แล้วผิดกฎ {rule} ที่แผ่นงาน{sheet.th} {rows_th}: "
+                          f"{message_th} ถ้าไฟล์นี้ถูกต้อง ให้แก้แบบฟอร์ม{template.th}แล้วส่งพร้อมกับไฟล์นี้",
+                    f"With this version, the {template.en} workbook already sent breaks {rule} in its sheet "
+                    f"{sheet.en}, {rows_en}: {message_en} If this version is right, correct that workbook and send it "
+                    "together with this one.", file=file))
+        return out
+
+
+def _places(places: list[tuple[object, str]], more: int) -> tuple[str, str]:
+    """Stored rows named in Thai and English: "row 4 (93901 / D3), row 7 (…)", at most five, then how many more."""
+    def one(row, key: str, word: str) -> str:
+        at = f"{word} {int(row)}" if pd.notna(row) else ""
+        return f"{at} ({key})" if at and key else at or key
+    more += max(0, len(places) - 5)
+    th = ", ".join(one(row, key, "แถว") for row, key in places[:5]) + (f" และอีก {more:,} แถว" if more else "")
+    en = ", ".join(one(row, key, "row") for row, key in places[:5]) + (f" and {more:,} more rows" if more else "")
+    return th, en
+
 
 Rule = Callable[[Tables], list[Finding]]
 
 
-def reports_on(*sheet_keys: str, one_workbook: bool = False) -> Callable[[Rule], Rule]:
+def reports_on(*sheet_keys: str, one_workbook: bool = False, affected_by: tuple[str, ...] = ()
+               ) -> Callable[[Rule], Rule]:
     """Declare the sheets a rule reports at (none: every sheet, and it skips the unchecked ones itself);
     :func:`check_budget` skips a rule when no row of its sheets is being checked (a 30-row disbursements
     workbook need not run the allocation rules over what is stored).
 
     ``one_workbook``: the rule reads only sheets of the template whose rows it reports (one workbook: a
     template is given once per cost centre and year, and is then never also read from the store) and no
-    reference data, so it can run on that workbook alone, where it was read (:data:`ONE_WORKBOOK_RULES`)."""
+    reference data, so it can run on that workbook alone, where it was read (:data:`ONE_WORKBOOK_RULES`).
+
+    ``affected_by``: sheets whose rows, given in a new version, can make stored rows of the reported sheets
+    break the rule (an activity's budget cut below what was paid): the rule runs when one is being checked,
+    and reports such stored rows to its file (:meth:`Tables.emit`'s ``cause``)."""
     def mark(rule: Rule) -> Rule:
-        rule.sheets, rule.one_workbook = sheet_keys, one_workbook
+        rule.sheets, rule.one_workbook, rule.affected_by = sheet_keys, one_workbook, affected_by
         return rule
     return mark
 
@@ -184,7 +239,7 @@ def _per_row(totals: pd.Series, frame: pd.DataFrame, a: str, b: str) -> pd.Serie
     return lookup(totals, frame, [a, b])
 
 
-@reports_on("funding")
+@reports_on("funding", affected_by=("allocations",))
 def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
     """B03: the funding a unit's projects draw from one allocation (transfer × unit) is no more than it.
 
@@ -204,13 +259,15 @@ def b03_allocation_overdrawn(t: Tables) -> list[Finding]:
                                  " ให้เลือกการจัดสรรของหน่วยงานนั้น", n=missing["transfer_no"],
                         u=missing["unit_code"]),
                   Text("Transfer {n} was not allocated to unit {u}, which runs this project; "
-                        "choose an allocation of that unit.", n=missing["transfer_no"], u=missing["unit_code"])) + \
+                        "choose an allocation of that unit.", n=missing["transfer_no"], u=missing["unit_code"]),
+                  cause="allocations") + \
         t.emit("B03", over, "funding", "amount",
                Text("โครงการของหน่วยงาน {u} ใช้เงินจากใบโอน {n} รวม {d:,.2f} บาท เกินยอดจัดสรร {a:,.2f} บาท"
                            " ให้ลดยอดเงินจากแหล่งนี้",
                      u=over["unit_code"], n=over["transfer_no"], d=d, a=a),
                Text("Projects of unit {u} draw {d:,.2f} from transfer {n}, more than the {a:,.2f} allocated; "
-                     "reduce the funding.", u=over["unit_code"], n=over["transfer_no"], d=d, a=a))
+                     "reduce the funding.", u=over["unit_code"], n=over["transfer_no"], d=d, a=a),
+               cause="allocations")
 
 
 @reports_on("projects", one_workbook=True)
@@ -290,7 +347,7 @@ def _tipping_documents(rows: pd.DataFrame, net: pd.Series, budget: pd.Series) ->
     return lookup(first, rows, ACTIVITY)
 
 
-@reports_on("payments")
+@reports_on("payments", affected_by=("activities",))
 def b08_activity_overspent(t: Tables) -> list[Finding]:
     """B08: disbursed for an activity (payments + advances − returned, :mod:`domain.ledger`) is no more than
     its budget. Reported at the amount of every payment of the overspent activity, naming the payment (by
@@ -312,7 +369,7 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
                         a=rows["activity_no"], p=rows["project_code"], d=d, b=b, x=x),
                   Text("Activity {a} of project {p} has {d:,.2f} disbursed, more than its budget of {b:,.2f} "
                         "(over from document {x} on); check the amounts or the activity.",
-                        a=rows["activity_no"], p=rows["project_code"], d=d, b=b, x=x))
+                        a=rows["activity_no"], p=rows["project_code"], d=d, b=b, x=x), cause="activities")
 
 
 @reports_on("clearings", one_workbook=True)
@@ -401,33 +458,45 @@ def b11_references_exist(t: Tables) -> list[Finding]:
     Reported at the referring column; a code of 16 or more digits that is not found gets the hint that
     Excel keeps only 15 digits of a number."""
     out = []
-    for sheet_key, frame in t.checked_frames():
-        _, sheet = SHEETS[sheet_key]
-        for link in (k for k in links(sheet) if (sheet_key, k.fields[-1]) not in CHECKED_ELSEWHERE):
-            target = (t.reference[link.target.key] if link.template.key == "reference"
-                      else t.frames.get(link.target.key))
-            if target is None:
-                continue
-            present = frame[list(link.fields)].notna().all(axis=1)
-            if not present.any():
-                continue
-            found = isin(frame, link.fields, target, link.target_fields)
-            rows = frame[present & ~found]
-            if rows.empty:
-                continue
-            th, en = _names(sheet_key, link.fields)
-            shown, hint = _shown_key(link.fields), _code_hint(link.fields[-1], target[link.target_fields[-1]])
-            # a code of the reference data is the admin's to add; rows of a template, the unit's to send first
-            do_th, do_en = (("ให้ตรวจรหัส หรือแจ้งผู้ดูแลระบบหากรหัสนี้ถูกต้องแต่ยังไม่มีในระบบ",
-                             "check it, or tell your admin if it is right but not yet in the system")
-                            if link.template.key == "reference" else
-                            ("ให้ตรวจรหัส หรือส่งข้อมูลนั้นก่อน", "check it, or submit that data first"))
-            out += t.emit("B11", rows, sheet_key, link.fields[-1],
-                          Text(f"ไม่พบ{th} '{{v}}' ใน{link.target.th} {do_th}{{h}}", v=shown,
-                               h=lambda r, hint=hint: hint(r, 0)),
-                          Text(f"{en} '{{v}}' does not exist in {link.target.en}; {do_en}.{{h}}", v=shown,
-                               h=lambda r, hint=hint: hint(r, 1)))
+    for sheet_key, link, cause in _references(t):
+        frame = t[sheet_key]
+        target = t.reference[link.target.key] if link.template.key == "reference" else t.frames.get(link.target.key)
+        if target is None:
+            continue
+        present = frame[list(link.fields)].notna().all(axis=1)
+        if not present.any():
+            continue
+        rows = frame[present & ~isin(frame, link.fields, target, link.target_fields)]
+        if rows.empty:
+            continue
+        th, en = _names(sheet_key, link.fields)
+        shown, hint = _shown_key(link.fields), _code_hint(link.fields[-1], target[link.target_fields[-1]])
+        # a code of the reference data is the admin's to add; rows of a template, the unit's to send first (a stored
+        # row's finding says what to do itself: Tables.stored_findings)
+        do_th, do_en = (("ให้ตรวจรหัส หรือแจ้งผู้ดูแลระบบหากรหัสนี้ถูกต้องแต่ยังไม่มีในระบบ",
+                         "; check it, or tell your admin if it is right but not yet in the system")
+                        if link.template.key == "reference" else
+                        ("ให้ตรวจรหัส หรือส่งข้อมูลนั้นก่อน", "; check it, or submit that data first") if cause is None
+                        else ("", ""))
+        out += t.emit("B11", rows, sheet_key, link.fields[-1],
+                      Text(f"ไม่พบ{th} '{{v}}' ใน{link.target.th}{' ' + do_th if do_th else ''}{{h}}", v=shown,
+                           h=lambda r, hint=hint: hint(r, 0)),
+                      Text(f"{en} '{{v}}' does not exist in {link.target.en}{do_en}.{{h}}", v=shown,
+                           h=lambda r, hint=hint: hint(r, 1)), cause=cause)
     return out
+
+
+def _references(t: Tables) -> Iterator[tuple[str, Link, str | None]]:
+    """(sheet key, link, cause) of B11: every link of a sheet being checked (cause None), and every link of a
+    stored sheet to a sheet being checked (cause: that sheet, whose new version may have dropped what it names)."""
+    for sheet_key in t.frames:
+        for link in links(SHEETS[sheet_key][1]):
+            if (sheet_key, link.fields[-1]) in CHECKED_ELSEWHERE:
+                continue
+            if t.checked(sheet_key):
+                yield sheet_key, link, None
+            elif link.template.key != "reference" and t.checked(link.target.key):
+                yield sheet_key, link, link.target.key
 
 
 @reports_on(one_workbook=True)
@@ -542,7 +611,7 @@ def check_budget(t: Tables, rules: Sequence[Rule] = BUDGET_RULES) -> list[Findin
     """The budget ``rules`` (default every rule, B01–B14) on ``t``, in rule order: findings of the rows of the
     files being checked only (stored rows are context), at most :data:`MAX_PER_RULE` per rule and sheet plus one
     that counts the rest."""
-    due = [rule for rule in rules if not rule.sheets or any(t.checked(s) for s in rule.sheets)]
+    due = [rule for rule in rules if not rule.sheets or any(t.checked(s) for s in rule.sheets + rule.affected_by)]
     found = []
     for rule in due:
         found += rule(t)

@@ -181,7 +181,7 @@ def build_tables(group: list[FileReport], stored: Mapping[str, pd.DataFrame], re
             letters[(source, key)] = ps.data.letters
 
     def frame(key: str) -> pd.DataFrame:
-        pieces = given.get(key, []) + ([stored[key].assign(_file=None, _row=pd.NA)] if key in stored else [])
+        pieces = given.get(key, []) + ([_as_stored(stored[key])] if key in stored else [])
         sheet = SHEETS[key][1]
         columns = [*sheet.keys, "_file", "_row"]
         # concatenated among themselves, not with an empty frame of objects, which would turn Arrow text into objects
@@ -195,6 +195,11 @@ def build_tables(group: list[FileReport], stored: Mapping[str, pd.DataFrame], re
     keys = [s.key for t in UNIT_TEMPLATES for s in t.sheets]
     checked = {key for key, pieces in given.items() if any(len(p) for p in pieces)}
     return Tables(LazyFrames(keys, frame), letters, reference, fiscal_year, as_of, checked)
+
+
+def _as_stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows as the rules see them: no ``_file``; ``_row`` their row in the stored workbook, when known."""
+    return frame.assign(_file=None) if "_row" in frame else frame.assign(_file=None, _row=pd.NA)
 
 
 def without_echoes(column_level: list[Finding], budget: list[Finding]) -> list[Finding]:
