@@ -337,6 +337,16 @@ def test_b11_on_a_code_without_its_leading_zeros_names_the_code_and_says_format_
     assert not any("leading zeros" in f.message_en for cell, f in b11.items() if cell != "D2")
 
 
+def test_a_workbook_that_does_not_say_its_year_is_checked_in_the_year_of_its_dates(tmp_path, reference):
+    """Templates built without a fiscal year, filled with FY 2569's rows and checked in November 2026 (FY 2570):
+    the year is the one their dates fall in, not today's, so no date is outside it (B12) and nothing is missing."""
+    paths = [build_workbook(TEMPLATES[key], tmp_path / f"{key}.xlsx", reference, cost_center=CC, data=sheets)
+             for key, sheets in mini_year().items()]
+    report = validate(paths, reference, as_of=dt.date(2026, 11, 30))
+    assert [fr.fiscal_year for fr in report.files] == [FY] * 4
+    assert [(f.rule, f.cell) for fr in report.files for f in fr.findings] == []
+
+
 def test_rules_hold_across_workbooks_given_together(tmp_path, reference):
     """B03 needs allocations (step 1) and funding (step 2): two files, one finding."""
     year = mini_year()

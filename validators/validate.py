@@ -26,8 +26,9 @@ from pathlib import Path
 import pandas as pd
 
 from domain.findings import Finding
+from domain.fiscal import BE_OFFSET
 from domain.fiscal import fiscal_year as fiscal_year_of
-from domain.frames import LazyFrames
+from domain.frames import LazyFrames, as_datetime
 from importer.isolation import Parser, parse_isolated, parse_isolated_then
 from importer.parse import ParsedWorkbook, Unreadable
 from reference.reference_set import ReferenceSet
@@ -140,9 +141,26 @@ def cost_center_of(parsed: ParsedWorkbook, reference: ReferenceSet) -> str:
 
 
 def fiscal_year_for(parsed: ParsedWorkbook, given: int | None, as_of: dt.date) -> int:
-    """The workbook's fiscal year (BE): its metadata, else ``given``, else the year ``as_of`` falls in."""
+    """The workbook's fiscal year (BE): :func:`own_fiscal_year`, else the year ``as_of`` falls in."""
+    return own_fiscal_year(parsed, given) or fiscal_year_of(as_of)
+
+
+def own_fiscal_year(parsed: ParsedWorkbook, given: int | None) -> int | None:
+    """The workbook's fiscal year (BE): its metadata, else ``given``, else the one most of its dates fall in (a
+    template built without a year, filled in FY 2569, is not checked against the FY 2570 of a November 2026
+    check); None when none of these says."""
     meta = parsed.workbook.meta.get("fiscal_year", "")
-    return int(meta) if meta.isdigit() else (given or fiscal_year_of(as_of))
+    return int(meta) if meta.isdigit() else (given or dates_fiscal_year(parsed))
+
+
+def dates_fiscal_year(parsed: ParsedWorkbook) -> int | None:
+    """The fiscal year (BE, October to September) most of a workbook's dates fall in; None when it has none."""
+    dates = [as_datetime(ps.values[c.key]) for ps in parsed.sheets.values() for c in ps.sheet.columns
+             if c.type == "date" and c.key in ps.values]
+    days = pd.concat(dates, ignore_index=True).dropna() if dates else pd.Series([], dtype="datetime64[ns]")
+    if days.empty:
+        return None
+    return int((days.dt.year + (days.dt.month >= 10) + BE_OFFSET).value_counts().idxmax())
 
 
 def column_findings(parsed: ParsedWorkbook) -> list[Finding]:
@@ -257,7 +275,8 @@ def read_many(sources: Sequence[Path | ParsedWorkbook], reference: ReferenceSet,
 
     Reports, never raises, an unreadable file (one the reader crashed on, or ran out of memory or time on,
     included). The cost centre comes from the workbook's metadata or its rows; the fiscal year (BE) from
-    the metadata, else ``fiscal_year``, else ``as_of``'s. Returns the reports in the order given.
+    the metadata, else ``fiscal_year``, else its dates (:func:`own_fiscal_year`), else the other workbooks' of its
+    cost centre, else ``as_of``'s. Returns the reports in the order given.
 
     With ``later`` (for a caller that hands the reports to :func:`check_together`, which waits for them), the
     file's own checks (:func:`own_checks`) of a file read by the default parser run in the worker that read it
@@ -283,8 +302,12 @@ def read_many(sources: Sequence[Path | ParsedWorkbook], reference: ReferenceSet,
         if not later:
             report.settle()
         report.cost_center = cost_center_of(report.parsed, reference)
-        report.fiscal_year = fiscal_year_for(report.parsed, fiscal_year, as_of)
+        report.fiscal_year = own_fiscal_year(report.parsed, fiscal_year)
         reports.append(report)
+    for report in reports:  # a workbook that does not say (no year, no date): its cost centre's others' year
+        if report.parsed and report.fiscal_year is None:
+            years = {r.fiscal_year for r in reports if r.parsed and r.cost_center == report.cost_center} - {None}
+            report.fiscal_year = years.pop() if len(years) == 1 else fiscal_year_of(as_of)
     return reports
 
 
