@@ -152,7 +152,12 @@ def test_b10_warns_at_two_old_advances_in_two_cost_centres(checked, demo):
         assert advance["kind"] == PaymentKind.ADVANCE
         days = (AS_OF - advance["document_date"]).days
         assert days > ADVANCE_OVERDUE_DAYS
-        assert f"Advance {advance['document_no']} is still not cleared after {days} days" in f.message_en
+        clearings = demo.workbooks[(cc, "disbursements")]["clearings"]
+        mine = clearings[(clearings["advance_document_no"] == advance["document_no"])
+                         & (clearings["unit_code"] == advance["unit_code"])]
+        left = advance["amount"] - (mine["spent"] + mine["returned"]).sum()
+        assert (f"Advance {advance['document_no']} of {advance['amount']:,.2f} still has {left:,.2f} not cleared "
+                f"after {days} days") in f.message_en
 
 
 def test_the_manifest_lists_one_mistake_of_each_kind_in_four_cost_centres(manifest, demo):

@@ -261,6 +261,15 @@ def test_budget_rule_fails_at_its_cells(tmp_path, reference, rule, change, cells
     assert (report.errors if severity == "error" else report.warnings) >= len(cells)
 
 
+def test_b10_says_how_much_of_a_partly_cleared_advance_is_outstanding(tmp_path, reference):
+    def half_cleared(y):
+        y["disbursements"]["clearings"].loc[0, ["spent", "returned"]] = [5000, 0]
+    [f] = [f for fr in check(tmp_path, reference, half_cleared).files for f in fr.findings if f.rule == "B10"]
+    days = (AS_OF - d(5, 1)).days  # advance A1 of 10,000 paid on 5/1/2569, 5,000 of it cleared
+    assert f.cell == "C3" and f.message_en == (
+        f"Advance A1 of 10,000.00 still has 5,000.00 not cleared after {days} days; record its clearing.")
+
+
 def test_b01_message_gives_both_totals(tmp_path, reference):
     report = check(tmp_path, reference, over_allocate)
     b01 = next(f for fr in report.files for f in fr.findings if f.rule == "B01")

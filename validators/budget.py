@@ -404,12 +404,12 @@ def b10_advance_not_cleared(t: Tables) -> list[Finding]:
     (:func:`domain.ledger.advances`). Reported at the advance's date."""
     late = ledger.advances(t["payments"], t["clearings"], t.as_of)
     rows = late[late["overdue"]]
-    days = rows["days"]
+    days, amount, left = rows["days"], rows["amount"], rows["outstanding"]  # a part cleared is said so
     return t.emit("B10", rows, "payments", "document_date",
-                  Text("เงินยืม {d} ยังไม่ล้าง ผ่านมาแล้ว {n:.0f} วัน"
-                              " ให้บันทึกการล้างเงินยืม", d=rows["document_no"], n=days),
-                  Text("Advance {d} is still not cleared after {n:.0f} days; record its clearing.",
-                        d=rows["document_no"], n=days))
+                  Text("เงินยืม {d} จำนวน {a:,.2f} บาท ยังไม่ได้ล้าง {o:,.2f} บาท ผ่านมาแล้ว {n:.0f} วัน"
+                       " ให้บันทึกการล้างเงินยืม", d=rows["document_no"], a=amount, o=left, n=days),
+                  Text("Advance {d} of {a:,.2f} still has {o:,.2f} not cleared after {n:.0f} days; record its "
+                       "clearing.", d=rows["document_no"], a=amount, o=left, n=days))
 
 
 def _shown_key(fields) -> Callable[[pd.DataFrame], pd.Series]:
