@@ -218,8 +218,9 @@ def new_version(folder, reference, change, *keys) -> list[Path]:
 
 def test_a_new_version_that_makes_stored_payments_overspend_is_refused_naming_them(engine, tmp_path, reference):
     """B08 the other way round: the activity's budget is in the projects workbook being sent, the payments are
-    stored. Said to the projects workbook (it has no wrong cell of its own), naming the stored rows, and the
-    projects are not stored; sent with corrected disbursements, both pass."""
+    stored. Said to the projects workbook (it has no wrong cell of its own), naming the stored payment that takes
+    the activity over (D1's 20,000 is within the new 20,000), and the projects are not stored; sent with corrected
+    disbursements, both pass."""
     stored_year(engine, tmp_path / "v1", reference)
     [projects] = new_version(tmp_path / "v2", reference, activity_cut, "projects")
     [report] = validate([projects], reference, as_of=AS_OF, stored=stored_context(engine)).files
@@ -227,11 +228,11 @@ def test_a_new_version_that_makes_stored_payments_overspend_is_refused_naming_th
     assert [(f.rule, f.file, f.cell, f.message_en) for f in report.findings if f.is_error] == [(
         "B08", str(projects), "",
         "With this version, the Disbursements and advances workbook already sent breaks B08 in its sheet Payments "
-        "and advances, row 2 (93901 / D1), row 3 (93901 / A1): Activity 1 of project P1 has "
+        "and advances, row 3 (93901 / A1): Activity 1 of project P1 has "
         f"{disbursed:,.2f} disbursed, more than its budget of 20,000.00 (over from document A1 on); check the "
         "amounts or the activity. If this version is right, correct that workbook and send it together with this one.")]
     assert report.findings[0].message_th.startswith(
-        "เมื่อใช้ไฟล์นี้ แบบฟอร์มเบิกจ่ายและเงินยืมที่ส่งไว้แล้วผิดกฎ B08 ที่แผ่นงานเบิกจ่าย-ยืม แถว 2 (93901 / D1), แถว 3")
+        "เมื่อใช้ไฟล์นี้ แบบฟอร์มเบิกจ่ายและเงินยืมที่ส่งไว้แล้วผิดกฎ B08 ที่แผ่นงานเบิกจ่าย-ยืม แถว 3 (93901 / A1): ")
     [refused] = submit(engine, [projects], reference, actor="maker1", as_of=AS_OF)
     with engine.connect() as conn:
         assert refused.status == "refused" and current_submission(conn, "projects", CC, FY)["version"] == 1

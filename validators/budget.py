@@ -337,21 +337,23 @@ def b07_money_not_planned(t: Tables) -> list[Finding]:
 ACTIVITY = ["project_code", "activity_no"]  # an activity's key, on payments and activities alike
 
 
-def _tipping_documents(rows: pd.DataFrame, net: pd.Series, budget: pd.Series) -> pd.Series:
-    """For each row of an overspent activity, the document no. of the payment that takes the activity over its
-    budget: the first, in date order, at which the running total passes it."""
+def _past_budget(rows: pd.DataFrame, net: pd.Series, budget: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """For each row of an overspent activity: whether it is the payment that takes the activity over its budget
+    or one after it (in date order, then row: the running total has passed the budget), and that payment's
+    document no."""
     order = rows.assign(_net=net, _budget=budget, _date=as_datetime(rows["document_date"]))
     order = order.sort_values([*ACTIVITY, "_date", "_row"], kind="stable")
-    running = order.groupby(ACTIVITY)["_net"].cumsum()
-    first = order[running - order["_budget"] > CENT].groupby(ACTIVITY)["document_no"].first()
-    return lookup(first, rows, ACTIVITY)
+    over = (order.groupby(ACTIVITY)["_net"].cumsum() - order["_budget"] > CENT).groupby(
+        [order[k] for k in ACTIVITY]).cummax()
+    first = order[over].groupby(ACTIVITY)["document_no"].first()
+    return over.reindex(rows.index), lookup(first, rows, ACTIVITY)
 
 
 @reports_on("payments", affected_by=("activities",))
 def b08_activity_overspent(t: Tables) -> list[Finding]:
     """B08: disbursed for an activity (payments + advances − returned, :mod:`domain.ledger`) is no more than
-    its budget. Reported at the amount of every payment of the overspent activity, naming the payment (by
-    date) that takes it over."""
+    its budget. Reported at the amount of the payment (by date) that takes the activity over its budget and of
+    every one after it, naming that payment: those before it were within the budget."""
     pay, acts = t["payments"], t["activities"]
     net = ledger.net_per_row(pay, t["clearings"])
     # each payment's activity and the activities' rows numbered alike, once: one factorising for both sums
@@ -361,8 +363,11 @@ def b08_activity_overspent(t: Tables) -> list[Finding]:
     budget = pd.Series(acts["budget"].to_numpy()[known], dtype="float64").groupby(theirs[known]).sum()
     budget = pd.Series(budget.reindex(mine).to_numpy(), index=pay.index)  # NaN: no such activity (B11's)
     rows = pay[disbursed - budget > CENT]
+    x = pd.Series(index=rows.index, dtype=object)  # the payment that takes each activity over
+    if len(rows):
+        past, x = _past_budget(rows, net[rows.index], budget[rows.index])
+        rows, x = rows[past], x[past]
     d, b = disbursed[rows.index], budget[rows.index]
-    x = _tipping_documents(rows, net[rows.index], budget[rows.index]) if len(rows) else rows.index
     return t.emit("B08", rows, "payments", "amount",
                   Text("กิจกรรม {a} ของโครงการ {p} เบิกจ่ายรวม {d:,.2f} บาท เกินงบกิจกรรม {b:,.2f} บาท "
                               "(เกินตั้งแต่เอกสาร {x}) ให้ตรวจจำนวนเงินหรือกิจกรรมที่ระบุ",
