@@ -289,12 +289,14 @@ def test_two_workbooks_of_one_template_get_one_b13_each_not_one_per_row(tmp_path
     be sent, since a submission replaces the whole previous version. Each gets one B13 naming the other; the rows
     are not flagged one by one (the rules across both flagged every key and total of both)."""
     paths = write_year(tmp_path, reference, mini_year())
+    newer = mini_year()
+    overclear(newer)  # a mistake of the new workbook alone (B09) is still said
     again = build_workbook(TEMPLATES["disbursements"], tmp_path / "disbursements-new.xlsx", reference,
-                           fiscal_year=FY, cost_center=CC, data=mini_year()["disbursements"])
+                           fiscal_year=FY, cost_center=CC, data=newer["disbursements"])
     report = validate([*paths, again], reference, as_of=AS_OF)
     by_file = {fr.path.name: [(f.rule, f.cell) for f in fr.findings] for fr in report.files}
     assert by_file == {"allocations.xlsx": [], "projects.xlsx": [], "disbursements.xlsx": [("B13", "")],
-                       "outputs.xlsx": [], "disbursements-new.xlsx": [("B13", "")]}
+                       "outputs.xlsx": [], "disbursements-new.xlsx": [("B13", ""), ("B09", "E2")]}
     [old] = next(fr for fr in report.files if fr.path.name == "disbursements.xlsx").findings
     assert old.is_error and old.message_en.startswith("disbursements.xlsx and disbursements-new.xlsx are both the ")
     assert "only one can be sent" in old.message_en and "disbursements-new.xlsx เป็นแบบฟอร์ม" in old.message_th

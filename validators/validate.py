@@ -330,19 +330,21 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
                    stored: Stored | None = None) -> Report:
     """Run the budget rules across the readable files of each (cost centre, fiscal year), against the
     rows ``stored`` returns for the templates not given; set each file's ``findings`` to its own plus
-    the rules'. Reference workbooks are checked alone; a group with a column not read (S01, S11) gets
-    its column findings only, and one with a template given twice those and a B13 for each such
-    workbook (:func:`same_template_twice`). Returns the reports, in the order given."""
+    the rules'. Reference workbooks are checked alone; in a group with a column not read (S01, S11) or a
+    template given twice, the rules across files wait: each file gets its own findings, those of the rules of
+    one workbook unless a column of its own is not read, and a B13 for each workbook given with another of its
+    template (:func:`same_template_twice`). Returns the reports, in the order given."""
     reports = list(reports)
     groups: dict[tuple[str, int], list[FileReport]] = {}
     for report in (r for r in reports if r.parsed and r.parsed.template.key != "reference"):
         groups.setdefault((report.cost_center, report.fiscal_year), []).append(report)
     for (cost_center, year), group in groups.items():
         twins = same_template_twice(group)
-        if twins or any(f.rule in UNREAD_COLUMN for r in group for f in r.parsed.findings):  # reader's: S01, S11
-            for report in group:
+        if twins or any(unread_column(r) for r in group):
+            for report in group:  # the rules across files wait; those of one workbook hold for a file read whole
                 report.settle()
-                report.findings = order(report.own_findings + twins.get(id(report), []), report.parsed)
+                own = [] if unread_column(report) else mark_hidden(report.own_budget, report.parsed)
+                report.findings = order(report.own_findings + own + twins.get(id(report), []), report.parsed)
             continue
         given = {r.parsed.template.key for r in group}
         context = stored(cost_center, year, given) if stored and cost_center else {}
@@ -357,6 +359,11 @@ def check_together(reports: Iterable[FileReport], reference: ReferenceSet, *, as
     for report in reports:  # those in no group: unreadable, or reference data
         report.settle()
     return Report(reports)
+
+
+def unread_column(report: FileReport) -> bool:
+    """Whether the reader could not take a required column of the file (:data:`UNREAD_COLUMN`)."""
+    return any(f.rule in UNREAD_COLUMN for f in report.parsed.findings)
 
 
 def same_template_twice(group: list[FileReport]) -> dict[int, list[Finding]]:
