@@ -177,8 +177,8 @@ def own_checks(parsed: ParsedWorkbook, *, fiscal_year: int | None, as_of: dt.dat
 
     Runs in the reader's worker when its workers are forks of the caller (read_many's ``later``), while the
     caller runs the rules across workbooks: 100,000 payments, the caller's part 0.17 → 0.12 s of CPU (BENCHMARKS.md,
-    issue 15, session 11). check_together drops the rules' findings while the rules wait (a column not read, a
-    template given twice), as it does the others'."""
+    issue 15, session 11). check_together adds the rules' findings to the file's, except for a file with a
+    required column not read (S01, S11), whose rules wait."""
     tables = build_tables([FileReport(parsed.workbook.path, parsed)], {}, None,
                           fiscal_year_for(parsed, fiscal_year, as_of), as_of)
     return column_findings(parsed), check_budget(tables, ONE_WORKBOOK_RULES)
