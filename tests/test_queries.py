@@ -287,9 +287,16 @@ def test_submission_diff_against_the_previous_version(engine, tmp_path, referenc
     year["allocations"]["allocations"] = pd.concat([alloc.iloc[[0, 1]], pd.DataFrame(  # T2 -> U1 removed, -> U2 added
         [dict(transfer_no="T2", unit_code=U2, allocation_date=alloc.loc[2, "allocation_date"], amount=50000)],
         dtype=object)], ignore_index=True)
-    [second] = submit(engine, write(tmp_path / "v2", reference, CC, {"allocations": year["allocations"]}),
-                            reference, actor="maker1", as_of=AS_OF)
-    assert (second.status, second.version) == ("stored", 2)
+    # the stored projects drew on T2 -> U1 and on 60,000 of T1 -> U1: sent again with project P1 on T1's 55,000
+    projects = year["projects"]
+    projects["projects"].loc[0, "budget"] = 55000
+    projects["funding"] = projects["funding"].drop(index=1).assign(amount=[55000, 40000])
+    projects["activities"] = projects["activities"].drop(index=1)
+    projects["activities"].loc[0, "budget"] = 55000
+    [second, _] = submit(engine, write(tmp_path / "v2", reference, CC, {"allocations": year["allocations"],
+                                                                       "projects": projects}),
+                         reference, actor="maker1", as_of=AS_OF)
+    assert (second.status, second.version) == ("stored", 2), second.report and second.report.findings
 
     diff = submission_diff(engine, second.submission_id, cost_centers={CC})
     assert diff["transfers"].empty
