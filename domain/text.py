@@ -55,7 +55,7 @@ def canonical(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     if not _SUSPECT.search(text):
         return text
-    for _ in range(3):  # one pass settles anything typed; a second proves it
+    for _ in range(len(text)):  # until nothing changes: marks typed thrice in turn (่ั่ั่ั) take three passes
         before = text
         for pattern, replacement in _RULES:
             text = pattern.sub(replacement, text)
